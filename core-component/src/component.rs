@@ -1,0 +1,316 @@
+//! The WebAssembly component: maps the WIT contract (`wit/imaging.wit`) onto the plain Rust
+//! modules. The only module that knows about wit-bindgen; every WIT type is converted here, in
+//! one direction or both, and nothing else.
+
+wit_bindgen::generate!({ path: "../wit", world: "resizer" });
+
+use exports::localpix::image::imaging as wit;
+
+use crate::{
+    Dimensions, Error, container, encode, metadata, metadata::icc, orient::Orientation, pipeline, pixels::Rgb, resize,
+};
+
+struct Component;
+
+export!(Component);
+
+/// The `image` resource: one decoded image.
+struct ImageResource(pipeline::Image);
+
+impl wit::Guest for Component {
+    type Image = ImageResource;
+
+    fn resize_image(input: Vec<u8>, target: wit::Dimensions) -> Result<Vec<u8>, String> {
+        pipeline::resize_image(&input, target.into())
+    }
+
+    fn probe(input: Vec<u8>) -> Result<wit::ImageInfo, wit::Error> {
+        Ok(pipeline::probe(&input)?.into())
+    }
+
+    fn process(input: Vec<u8>, options: wit::Options) -> Result<wit::Output, wit::Error> {
+        Ok(pipeline::process(&input, &options.into())?.into())
+    }
+
+    fn default_options() -> wit::Options {
+        pipeline::default_options().into()
+    }
+}
+
+impl wit::GuestImage for ImageResource {
+    fn decode(input: Vec<u8>, options: wit::DecodeOptions) -> Result<wit::Image, wit::Error> {
+        let options = pipeline::DecodeOptions { limits: options.limits.into(), size_hint: options.size_hint.map(Into::into) };
+        Ok(wit::Image::new(ImageResource(pipeline::Image::decode(&input, &options)?)))
+    }
+
+    fn info(&self) -> wit::ImageInfo {
+        self.0.info().clone().into()
+    }
+
+    fn dimensions(&self) -> wit::Dimensions {
+        self.0.dimensions().into()
+    }
+
+    fn resize(&self, options: wit::ResizeOptions) -> Result<wit::Image, wit::Error> {
+        Ok(wit::Image::new(ImageResource(self.0.resize(&options.into())?)))
+    }
+
+    fn encode(&self, options: wit::EncodeOptions) -> Result<wit::Output, wit::Error> {
+        Ok(self.0.encode(&options.into())?.into())
+    }
+}
+
+impl From<wit::Dimensions> for Dimensions {
+    fn from(d: wit::Dimensions) -> Self {
+        Dimensions::new(d.width, d.height)
+    }
+}
+
+impl From<Dimensions> for wit::Dimensions {
+    fn from(d: Dimensions) -> Self {
+        wit::Dimensions { width: d.width, height: d.height }
+    }
+}
+
+impl From<Error> for wit::Error {
+    fn from(e: Error) -> Self {
+        match e {
+            Error::UnsupportedFormat(m) => wit::Error::UnsupportedFormat(m),
+            Error::MalformedInput(m) => wit::Error::MalformedInput(m),
+            Error::TooLarge { dimensions, limit, message } => {
+                wit::Error::TooLarge(wit::TooLargeError { dimensions: dimensions.into(), limit, message })
+            }
+            Error::InvalidOptions(m) => wit::Error::InvalidOptions(m),
+            Error::EncodingFailed(m) => wit::Error::EncodingFailed(m),
+            Error::BudgetUnreachable { max_bytes, smallest_bytes, message } => {
+                wit::Error::BudgetUnreachable(wit::BudgetError { max_bytes, smallest_bytes, message })
+            }
+        }
+    }
+}
+
+impl From<crate::format::ImageFormat> for wit::ImageFormat {
+    fn from(f: crate::format::ImageFormat) -> Self {
+        use crate::format::ImageFormat as F;
+        match f {
+            F::Jpeg => Self::Jpeg,
+            F::Png => Self::Png,
+            F::WebP => Self::Webp,
+            F::Gif => Self::Gif,
+            F::Bmp => Self::Bmp,
+            F::Tiff => Self::Tiff,
+        }
+    }
+}
+
+impl From<Orientation> for wit::Orientation {
+    fn from(o: Orientation) -> Self {
+        match o {
+            Orientation::Normal => Self::Normal,
+            Orientation::FlipHorizontal => Self::FlipHorizontal,
+            Orientation::Rotate180 => Self::Rotate180,
+            Orientation::FlipVertical => Self::FlipVertical,
+            Orientation::Transpose => Self::Transpose,
+            Orientation::Rotate90 => Self::Rotate90,
+            Orientation::Transverse => Self::Transverse,
+            Orientation::Rotate270 => Self::Rotate270,
+        }
+    }
+}
+
+impl From<container::ColorModel> for wit::ColorModel {
+    fn from(c: container::ColorModel) -> Self {
+        use container::ColorModel as C;
+        match c {
+            C::Gray => Self::Gray,
+            C::Rgb => Self::Rgb,
+            C::Palette => Self::Palette,
+            C::Cmyk => Self::Cmyk,
+        }
+    }
+}
+
+impl From<icc::ColorProfileInfo> for wit::ColorProfile {
+    fn from(p: icc::ColorProfileInfo) -> Self {
+        let color_space = match p.color_space {
+            icc::ProfileColorSpace::Rgb => wit::ProfileColorSpace::Rgb,
+            icc::ProfileColorSpace::Gray => wit::ProfileColorSpace::Gray,
+            icc::ProfileColorSpace::Cmyk => wit::ProfileColorSpace::Cmyk,
+            icc::ProfileColorSpace::Other => wit::ProfileColorSpace::Other,
+        };
+        wit::ColorProfile { description: p.description, color_space, is_srgb: p.is_srgb, size: p.size }
+    }
+}
+
+impl From<metadata::MetadataField> for wit::MetadataField {
+    fn from(f: metadata::MetadataField) -> Self {
+        use metadata::{MetadataGroup as G, SensitiveKind as S};
+        let group = match f.group {
+            G::Exif => wit::MetadataGroup::Exif,
+            G::Gps => wit::MetadataGroup::Gps,
+            G::Xmp => wit::MetadataGroup::Xmp,
+            G::Iptc => wit::MetadataGroup::Iptc,
+            G::Comment => wit::MetadataGroup::Comment,
+            G::Thumbnail => wit::MetadataGroup::Thumbnail,
+        };
+        let sensitive = f.sensitive.map(|s| match s {
+            S::Location => wit::SensitiveKind::Location,
+            S::Device => wit::SensitiveKind::Device,
+            S::Person => wit::SensitiveKind::Person,
+            S::HiddenContent => wit::SensitiveKind::HiddenContent,
+        });
+        wit::MetadataField { group, name: f.name, value: f.value, sensitive }
+    }
+}
+
+impl From<pipeline::ImageInfo> for wit::ImageInfo {
+    fn from(i: pipeline::ImageInfo) -> Self {
+        wit::ImageInfo {
+            format: i.format.into(),
+            dimensions: i.dimensions.into(),
+            orientation: i.orientation.into(),
+            has_alpha: i.has_alpha,
+            bit_depth: i.bit_depth,
+            color_model: i.color_model.into(),
+            frame_count: i.frame_count,
+            progressive: i.progressive,
+            color_profile: i.color_profile.map(Into::into),
+            metadata: i.metadata.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+impl From<wit::Limits> for crate::limits::Limits {
+    fn from(l: wit::Limits) -> Self {
+        Self { max_pixels: l.max_pixels, max_memory: l.max_memory }
+    }
+}
+
+impl From<crate::limits::Limits> for wit::Limits {
+    fn from(l: crate::limits::Limits) -> Self {
+        Self { max_pixels: l.max_pixels, max_memory: l.max_memory }
+    }
+}
+
+impl From<wit::ResizeMode> for resize::ResizeMode {
+    fn from(m: wit::ResizeMode) -> Self {
+        match m {
+            wit::ResizeMode::None => Self::None,
+            wit::ResizeMode::FitWithin(d) => Self::FitWithin(d.into()),
+            wit::ResizeMode::FitWidth(w) => Self::FitWidth(w),
+            wit::ResizeMode::FitHeight(h) => Self::FitHeight(h),
+            wit::ResizeMode::Cover(d) => Self::Cover(d.into()),
+            wit::ResizeMode::Exact(d) => Self::Exact(d.into()),
+            wit::ResizeMode::ScalePercent(p) => Self::ScalePercent(p),
+        }
+    }
+}
+
+impl From<resize::ResizeMode> for wit::ResizeMode {
+    fn from(m: resize::ResizeMode) -> Self {
+        use resize::ResizeMode as M;
+        match m {
+            M::None => Self::None,
+            M::FitWithin(d) => Self::FitWithin(d.into()),
+            M::FitWidth(w) => Self::FitWidth(w),
+            M::FitHeight(h) => Self::FitHeight(h),
+            M::Cover(d) => Self::Cover(d.into()),
+            M::Exact(d) => Self::Exact(d.into()),
+            M::ScalePercent(p) => Self::ScalePercent(p),
+        }
+    }
+}
+
+/// Enums with the same cases on both sides, converted both ways.
+macro_rules! same_cases {
+    ($wit:ty, $ours:ty, $($case:ident),+) => {
+        impl From<$wit> for $ours {
+            fn from(v: $wit) -> Self {
+                match v { $(<$wit>::$case => Self::$case),+ }
+            }
+        }
+        impl From<$ours> for $wit {
+            fn from(v: $ours) -> Self {
+                match v { $(<$ours>::$case => Self::$case),+ }
+            }
+        }
+    };
+}
+
+same_cases!(wit::Filter, resize::Filter, Nearest, Box, Bilinear, CatmullRom, Mitchell, Lanczos3);
+same_cases!(wit::OutputFormat, encode::OutputFormat, SameAsInput, Jpeg, Png, WebpLossless);
+same_cases!(wit::ChromaSubsampling, encode::ChromaSubsampling, Yuv444, Yuv422, Yuv420);
+same_cases!(wit::PngEffort, encode::PngEffort, Fast, Balanced, Smallest);
+same_cases!(wit::MetadataPolicy, metadata::MetadataPolicy, StripAll, KeepColorProfile, KeepSafe);
+
+impl From<wit::ResizeOptions> for resize::ResizeOptions {
+    fn from(o: wit::ResizeOptions) -> Self {
+        Self { mode: o.mode.into(), filter: o.filter.into(), never_upscale: o.never_upscale }
+    }
+}
+
+impl From<resize::ResizeOptions> for wit::ResizeOptions {
+    fn from(o: resize::ResizeOptions) -> Self {
+        Self { mode: o.mode.into(), filter: o.filter.into(), never_upscale: o.never_upscale }
+    }
+}
+
+impl From<wit::Encoding> for encode::Encoding {
+    fn from(e: wit::Encoding) -> Self {
+        Self {
+            format: e.format.into(),
+            jpeg: encode::JpegOptions {
+                quality: e.jpeg.quality,
+                progressive: e.jpeg.progressive,
+                chroma_subsampling: e.jpeg.chroma_subsampling.into(),
+            },
+            png: encode::PngOptions { effort: e.png.effort.into() },
+        }
+    }
+}
+
+impl From<encode::Encoding> for wit::Encoding {
+    fn from(e: encode::Encoding) -> Self {
+        Self {
+            format: e.format.into(),
+            jpeg: wit::JpegOptions {
+                quality: e.jpeg.quality,
+                progressive: e.jpeg.progressive,
+                chroma_subsampling: e.jpeg.chroma_subsampling.into(),
+            },
+            png: wit::PngOptions { effort: e.png.effort.into() },
+        }
+    }
+}
+
+impl From<wit::EncodeOptions> for pipeline::EncodeOptions {
+    fn from(o: wit::EncodeOptions) -> Self {
+        let background = Rgb { r: o.background.r, g: o.background.g, b: o.background.b };
+        Self { encoding: o.encoding.into(), metadata: o.metadata.into(), background, max_bytes: o.max_bytes }
+    }
+}
+
+impl From<pipeline::EncodeOptions> for wit::EncodeOptions {
+    fn from(o: pipeline::EncodeOptions) -> Self {
+        let background = wit::Rgb { r: o.background.r, g: o.background.g, b: o.background.b };
+        Self { encoding: o.encoding.into(), metadata: o.metadata.into(), background, max_bytes: o.max_bytes }
+    }
+}
+
+impl From<wit::Options> for pipeline::Options {
+    fn from(o: wit::Options) -> Self {
+        Self { limits: o.limits.into(), resize: o.resize.into(), encode: o.encode.into() }
+    }
+}
+
+impl From<pipeline::Options> for wit::Options {
+    fn from(o: pipeline::Options) -> Self {
+        Self { limits: o.limits.into(), resize: o.resize.into(), encode: o.encode.into() }
+    }
+}
+
+impl From<pipeline::Output> for wit::Output {
+    fn from(o: pipeline::Output) -> Self {
+        Self { bytes: o.bytes, format: o.format.into(), dimensions: o.dimensions.into(), quality: o.quality }
+    }
+}

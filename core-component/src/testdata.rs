@@ -1,0 +1,60 @@
+//! Test files: the small fixtures copied into `tests/fixtures` (always there), and the big photos
+//! of `../shared/corpus` (there on our machines, absent in a plain clone: tests that need them say
+//! they were skipped).
+
+use std::path::PathBuf;
+
+/// Every file in `tests/fixtures`.
+pub const FIXTURES: &[&str] = &[
+    "adobergb-icc.jpg",
+    "alpha-640x360.png",
+    "alpha-lossless.webp",
+    "alpha-lossy.webp",
+    "animated.gif",
+    "cmyk.jpg",
+    "gray16.png",
+    "one-pixel.png",
+    "orientation-1.jpg",
+    "orientation-2.jpg",
+    "orientation-3.jpg",
+    "orientation-4.jpg",
+    "orientation-5.jpg",
+    "orientation-6.jpg",
+    "orientation-7.jpg",
+    "orientation-8.jpg",
+    "palette.png",
+    "phone-orient6-gps.jpg",
+    "photo-640x400.jpg",
+    "progressive.jpg",
+    "small.bmp",
+    "small.tiff",
+];
+
+fn project() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+pub fn fixture(name: &str) -> Vec<u8> {
+    let path = project().join("tests/fixtures").join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// A corpus photo, or `None` (with a note on stderr) when the corpus is not beside the project.
+/// `LOCALPIX_CORPUS` points elsewhere.
+pub fn corpus(name: &str) -> Option<Vec<u8>> {
+    let dir = std::env::var_os("LOCALPIX_CORPUS").map(PathBuf::from).unwrap_or_else(|| project().join("../shared/corpus"));
+    let path = dir.join(name);
+    match std::fs::read(&path) {
+        Ok(bytes) => Some(bytes),
+        Err(_) => {
+            eprintln!("SKIPPED: {name} is not in {} (the big-photo corpus is not beside this clone)", dir.display());
+            None
+        }
+    }
+}
+
+/// The mean absolute difference per sample of two equal-length buffers.
+pub fn mean_abs_diff(a: &[u8], b: &[u8]) -> f64 {
+    assert_eq!(a.len(), b.len(), "buffers of different sizes");
+    a.iter().zip(b).map(|(x, y)| u64::from(x.abs_diff(*y))).sum::<u64>() as f64 / a.len() as f64
+}
