@@ -1,1 +1,47 @@
-fn main() {}
+//! The native side of `make bench`: times each stage of a workload (decode, resize, encode) and
+//! prints the medians as one JSON line, which `tests/bench/bench.mjs` sets beside the component's.
+//!
+//! `bench <input> <fit:W:H|width:W> <jpeg|png> [runs]`
+
+#[path = "support/workload.rs"]
+mod workload;
+
+use std::time::Instant;
+
+use localpix_core::{Image, pipeline::DecodeOptions};
+
+fn main() {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let runs: usize = if args.len() == 4 { args.pop().and_then(|r| r.parse().ok()).expect("runs is a number") } else { 7 };
+    let workload = workload::Workload::from_args(&args).unwrap_or_else(|e| panic!("{e}"));
+    // The output size, planned as `process` plans it, tells the decoder how far it may reduce.
+    let info = localpix_core::probe(&workload.input).expect("the input probes");
+    let planned = localpix_core::resize::plan(info.dimensions.width.into(), info.dimensions.height.into(), workload.resize())
+        .expect("the workload plans");
+    let decode_options: DecodeOptions = workload.decode_options(planned.output);
+    let mut stages = [Vec::new(), Vec::new(), Vec::new()];
+    let mut bytes = 0;
+    for _ in 0..runs {
+        let t0 = Instant::now();
+        let image = Image::decode(&workload.input, &decode_options).expect("decode");
+        let t1 = Instant::now();
+        let resized = image.resize(workload.resize()).expect("resize");
+        let t2 = Instant::now();
+        let output = resized.into_output(workload.encode()).expect("encode");
+        let t3 = Instant::now();
+        bytes = output.bytes.len();
+        for (stage, (a, b)) in stages.iter_mut().zip([(t0, t1), (t1, t2), (t2, t3)]) {
+            stage.push((b - a).as_secs_f64() * 1000.0);
+        }
+    }
+    let [decode, resize, encode] = stages.map(median);
+    println!(
+        "{{\"decode\":{decode:.2},\"resize\":{resize:.2},\"encode\":{encode:.2},\"total\":{:.2},\"bytes\":{bytes}}}",
+        decode + resize + encode
+    );
+}
+
+fn median(mut samples: Vec<f64>) -> f64 {
+    samples.sort_by(f64::total_cmp);
+    samples[samples.len() / 2]
+}

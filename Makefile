@@ -1,0 +1,110 @@
+# localpix: every command a person or CI runs. Each target runs `setup` first, so a fresh machine
+# needs nothing but this file (and root, or sudo, for Debian's Chromium).
+#
+#   make serve      build everything and serve the app at http://127.0.0.1:8080
+#   make test       every test: native, component (Node), browser (wasm-pack), end to end
+#   make bench      native vs WebAssembly, per stage (needs ../shared/corpus)
+#   make component  the image engine as a WebAssembly component and its jco ES modules
+#   make dist       a release build of the app in dist/
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := serve
+MAKEFLAGS += --no-print-directory
+
+# --- Pinned tools -----------------------------------------------------------------------------
+# The component is built with the toolchain of rust-toolchain.toml (1.94.1: 1.95 and 1.96
+# miscompile wasm32 SIMD narrowing, rust-lang/rust#157456). The command-line tools are built with
+# 1.96.1, which trunk 0.22.1 needs.
+COMPONENT_TOOLCHAIN := 1.94.1
+TOOLS_TOOLCHAIN     := 1.96.1
+TRUNK_VERSION       := 0.22.1
+# Must equal the `wasm-bindgen` crate version in app/Cargo.toml.
+WASM_BINDGEN_VERSION := 0.2.130
+WASM_PACK_VERSION   := 0.15.1
+WASM_TOOLS_VERSION  := 1.263.0
+
+CARGO_BIN := $(HOME)/.cargo/bin
+export PATH := $(CARGO_BIN):$(CURDIR)/node_modules/.bin:$(PATH)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+COMPONENT_DIR := target/component
+COMPONENT := $(COMPONENT_DIR)/localpix_core.wasm
+CORE_WASM := target/wasm32-unknown-unknown/release/localpix_core.wasm
+
+# --- Setup (idempotent: each step only when missing or at another version) --------------------
+.PHONY: setup
+setup: setup-rust setup-tools setup-npm setup-chromium
+
+.PHONY: setup-rust
+setup-rust:
+	@rustup toolchain list | grep -q '^$(COMPONENT_TOOLCHAIN)-' || \
+	  rustup toolchain install $(COMPONENT_TOOLCHAIN) --profile minimal --component clippy,rustfmt --target wasm32-unknown-unknown
+	@rustup target list --installed --toolchain $(COMPONENT_TOOLCHAIN) | grep -q wasm32-unknown-unknown || \
+	  rustup target add wasm32-unknown-unknown --toolchain $(COMPONENT_TOOLCHAIN)
+	@rustup toolchain list | grep -q '^$(TOOLS_TOOLCHAIN)-' || rustup toolchain install $(TOOLS_TOOLCHAIN) --profile minimal
+
+# The tools are built without optimisation (`--debug`): they orchestrate and parse small files, and
+# it halves their install time on a fresh machine (about 13 minutes for all four here, against
+# about 16 for an optimised trunk alone). wasm-bindgen-cli is installed without --locked: its lock
+# file pins a dependency version the registry here lacks.
+define cargo_tool
+	@$(3) --version 2>/dev/null | grep -qF ' $(2)' || \
+	  cargo +$(TOOLS_TOOLCHAIN) install --debug $(4) $(1) --version $(2)
+endef
+
+.PHONY: setup-tools
+setup-tools: setup-rust
+	$(call cargo_tool,wasm-tools,$(WASM_TOOLS_VERSION),wasm-tools,--locked)
+	$(call cargo_tool,wasm-bindgen-cli,$(WASM_BINDGEN_VERSION),wasm-bindgen,)
+	$(call cargo_tool,wasm-pack,$(WASM_PACK_VERSION),wasm-pack,--locked)
+	$(call cargo_tool,trunk,$(TRUNK_VERSION),trunk,--locked)
+
+.PHONY: setup-npm
+setup-npm: node_modules/.installed
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+.PHONY: setup-chromium
+setup-chromium:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver; }
+
+# --- The image engine -------------------------------------------------------------------------
+.PHONY: component
+component: setup
+	cargo build --release --target wasm32-unknown-unknown -p localpix-core
+	@mkdir -p $(COMPONENT_DIR)
+	wasm-tools component new $(CORE_WASM) -o $(COMPONENT)
+	@# The contract: one export, no imports (pure computation runs anywhere), and SIMD inside.
+	@wit=$$(wasm-tools component wit $(COMPONENT)); \
+	  if grep -q '^ *import ' <<<"$$wit"; then echo "$(COMPONENT) imports something:"; echo "$$wit"; exit 1; fi; \
+	  grep -q '^ *export localpix:image/imaging@0.1.0;' <<<"$$wit" || { echo "$(COMPONENT) lacks its export"; exit 1; }
+	@simd=$$(wasm-tools print $(CORE_WASM) | grep -c -E '\b(v128|i8x16|i16x8|i32x4|f32x4)\.' || true); \
+	  [ "$$simd" -gt 1000 ] || { echo "$(CORE_WASM) has only $$simd SIMD instructions: was simd128 enabled?"; exit 1; }; \
+	  echo "$(COMPONENT): no imports, $$simd SIMD instructions"
+	@# For the browser (fetches its .core.wasm beside the module) and for Node (tests, bench).
+	jco transpile $(COMPONENT) -o $(COMPONENT_DIR)/js --name localpix_core --no-nodejs-compat --quiet
+	jco transpile $(COMPONENT) -o $(COMPONENT_DIR)/node --name localpix_core --quiet
+	@echo '{"type":"module"}' > $(COMPONENT_DIR)/node/package.json
+
+# --- Tests --------------------------------------------------------------------------------------
+.PHONY: test
+test: setup test-native test-component
+
+.PHONY: test-native
+test-native: setup
+	cargo test -p localpix-core
+
+.PHONY: test-component
+test-component: component
+	cargo build -p localpix-core --example reference
+	node --test tests/component/
+
+# --- Benchmark ----------------------------------------------------------------------------------
+.PHONY: bench
+bench: component
+	cargo build --release -p localpix-core --example bench
+	node tests/bench/bench.mjs

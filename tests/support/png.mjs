@@ -1,0 +1,82 @@
+// A minimal PNG reader for tests: 8-bit, non-interlaced grey, grey+alpha, RGB and RGBA, which is
+// what the engine writes. It lets Node compare the component's pixels with the native build's
+// without trusting the component to decode its own output.
+import { inflateSync } from 'node:zlib';
+
+const CHANNELS = { 0: 1, 2: 3, 4: 2, 6: 4 };
+
+export function decodePng(bytes) {
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.readUInt32BE(0) !== 0x89504e47) throw new Error('not a PNG');
+  let pos = 8;
+  let header;
+  const idat = [];
+  while (pos < view.length) {
+    const length = view.readUInt32BE(pos);
+    const type = view.toString('latin1', pos + 4, pos + 8);
+    const data = view.subarray(pos + 8, pos + 8 + length);
+    if (type === 'IHDR') {
+      header = { width: data.readUInt32BE(0), height: data.readUInt32BE(4), depth: data[8], colorType: data[9], interlace: data[12] };
+    } else if (type === 'IDAT') {
+      idat.push(data);
+    } else if (type === 'IEND') {
+      break;
+    }
+    pos += 12 + length;
+  }
+  const { width, height, depth, colorType, interlace } = header;
+  const channels = CHANNELS[colorType];
+  if (depth !== 8 || interlace !== 0 || !channels) throw new Error(`unsupported PNG layout ${JSON.stringify(header)}`);
+  const raw = inflateSync(Buffer.concat(idat));
+  const stride = width * channels;
+  const pixels = new Uint8Array(stride * height);
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (stride + 1)];
+    const line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
+    const out = pixels.subarray(y * stride, (y + 1) * stride);
+    const up = y > 0 ? pixels.subarray((y - 1) * stride, y * stride) : new Uint8Array(stride);
+    for (let x = 0; x < stride; x++) {
+      const a = x >= channels ? out[x - channels] : 0;
+      const b = up[x];
+      const c = x >= channels ? up[x - channels] : 0;
+      let predictor;
+      switch (filter) {
+        case 0: predictor = 0; break;
+        case 1: predictor = a; break;
+        case 2: predictor = b; break;
+        case 3: predictor = (a + b) >> 1; break;
+        case 4: {
+          const p = a + b - c;
+          const [pa, pb, pc] = [Math.abs(p - a), Math.abs(p - b), Math.abs(p - c)];
+          predictor = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+          break;
+        }
+        default: throw new Error(`bad PNG filter ${filter}`);
+      }
+      out[x] = (line[x] + predictor) & 0xff;
+    }
+  }
+  return { width, height, channels, pixels };
+}
+
+/** The largest difference between two equally shaped images, and how many samples differ. */
+export function compareImages(a, b) {
+  if (a.width !== b.width || a.height !== b.height || a.channels !== b.channels) {
+    throw new Error(`shapes differ: ${a.width}×${a.height}×${a.channels} vs ${b.width}×${b.height}×${b.channels}`);
+  }
+  let max = 0;
+  let differing = 0;
+  for (let i = 0; i < a.pixels.length; i++) {
+    const d = Math.abs(a.pixels[i] - b.pixels[i]);
+    if (d > 0) differing++;
+    if (d > max) max = d;
+  }
+  return { max, differing };
+}
+
+/** Mean absolute difference per sample. */
+export function meanDifference(a, b) {
+  let sum = 0;
+  for (let i = 0; i < a.pixels.length; i++) sum += Math.abs(a.pixels[i] - b.pixels[i]);
+  return sum / a.pixels.length;
+}
