@@ -14,11 +14,8 @@ fn main() {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     let runs: usize = if args.len() == 4 { args.pop().and_then(|r| r.parse().ok()).expect("runs is a number") } else { 7 };
     let workload = workload::Workload::from_args(&args).unwrap_or_else(|e| panic!("{e}"));
-    // The output size, planned as `process` plans it, tells the decoder how far it may reduce.
-    let info = localpix_core::probe(&workload.input).expect("the input probes");
-    let planned = localpix_core::resize::plan(info.dimensions.width.into(), info.dimensions.height.into(), workload.resize())
-        .expect("the workload plans");
-    let decode_options: DecodeOptions = workload.decode_options(planned.output);
+    // As in `process`, the decoder knows the resize, so a JPEG may decode reduced.
+    let decode_options: DecodeOptions = workload.decode_options();
     let mut stages = [Vec::new(), Vec::new(), Vec::new()];
     let mut bytes = 0;
     for _ in 0..runs {

@@ -39,7 +39,7 @@ impl wit::Guest for Component {
 
 impl wit::GuestImage for ImageResource {
     fn decode(input: Vec<u8>, options: wit::DecodeOptions) -> Result<wit::Image, wit::Error> {
-        let options = pipeline::DecodeOptions { limits: options.limits.into(), size_hint: options.size_hint.map(Into::into) };
+        let options = pipeline::DecodeOptions { limits: options.limits.into(), intended_resize: options.intended_resize.map(Into::into) };
         Ok(wit::Image::new(ImageResource(pipeline::Image::decode(&input, &options)?)))
     }
 

@@ -139,7 +139,7 @@ test('resize-image is the simple form', () => {
 });
 
 test('the image resource decodes once and makes several outputs', () => {
-  const image = Image.decode(fixture('photo-640x400.jpg'), { limits: imaging.defaultOptions().limits, sizeHint: undefined });
+  const image = Image.decode(fixture('photo-640x400.jpg'), { limits: imaging.defaultOptions().limits, intendedResize: undefined });
   assert.deepEqual(image.dimensions(), { width: 640, height: 400 });
   assert.equal(image.info().format, 'jpeg');
   const resize = (mode) => ({ mode, filter: 'lanczos3', neverUpscale: true });
@@ -156,8 +156,8 @@ test('the image resource decodes once and makes several outputs', () => {
   const [high, low] = [small.encode(encode(95)), small.encode(encode(30))];
   assert.ok(low.bytes.length < high.bytes.length / 2, `q30 ${low.bytes.length} vs q95 ${high.bytes.length}`);
   assert.equal(low.quality, 30);
-  // A size hint lets a JPEG decode at a reduced scale in the DCT domain.
-  const hinted = Image.decode(fixture('photo-640x400.jpg'), { limits: imaging.defaultOptions().limits, sizeHint: { width: 160, height: 100 } });
+  // Knowing the resize that follows lets a JPEG decode at a reduced scale in the DCT domain.
+  const hinted = Image.decode(fixture('photo-640x400.jpg'), { limits: imaging.defaultOptions().limits, intendedResize: resize({ tag: 'fit-width', val: 160 }) });
   assert.deepEqual(hinted.dimensions(), { width: 160, height: 100 });
   for (const r of [image, small, square, hinted]) r[Symbol.dispose]();
 });

@@ -49,8 +49,8 @@ impl Workload {
         &self.options.encode
     }
 
-    /// What `process` passes to the decoder: the output size, so a JPEG may decode reduced.
-    pub fn decode_options(&self, output: Dimensions) -> DecodeOptions {
-        DecodeOptions { limits: self.options.limits, size_hint: Some(output) }
+    /// What `process` passes to the decoder: the resize, so a JPEG may decode reduced.
+    pub fn decode_options(&self) -> DecodeOptions {
+        DecodeOptions { limits: self.options.limits, intended_resize: Some(self.options.resize) }
     }
 }

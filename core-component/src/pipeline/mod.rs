@@ -63,11 +63,11 @@ pub fn probe(bytes: &[u8]) -> Result<ImageInfo> {
     Ok(ImageInfo::from_container(&container::read(bytes)?))
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct DecodeOptions {
     pub limits: Limits,
-    /// The smallest displayed size the whole image must keep; lets a JPEG decode at a reduction.
-    pub size_hint: Option<Dimensions>,
+    /// The resize that will follow; lets a JPEG decode at a reduction that keeps what it needs.
+    pub intended_resize: Option<ResizeOptions>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -145,7 +145,10 @@ impl Image {
 
     fn decode_container(bytes: &[u8], container: Container, options: &DecodeOptions) -> Result<Image> {
         let orientation = container.blocks.orientation();
-        let min_stored = options.size_hint.map(|hint| orientation.display(hint));
+        let min_stored = match &options.intended_resize {
+            Some(resize) => Some(orientation.display(needed_detail(orientation.display(container.stored), resize)?)),
+            None => None,
+        };
         let decoded = decode::decode(bytes, &container, &options.limits, min_stored)?;
         let exact = if decoded.scale == 1 {
             (f64::from(decoded.pixels.size.width), f64::from(decoded.pixels.size.height))
@@ -242,19 +245,21 @@ fn output_colors(mut pixels: Pixels, source: &Source, options: &EncodeOptions, w
     (pixels, profile)
 }
 
+/// The smallest size the whole image (`display`, as displayed) may be decoded at for `resize` to
+/// take from it at least the detail its output needs.
+fn needed_detail(display: Dimensions, resize: &ResizeOptions) -> Result<Dimensions> {
+    let plan = resize::plan(display.width.into(), display.height.into(), resize)?;
+    Ok(Dimensions::new(
+        (f64::from(plan.output.width) * f64::from(display.width) / plan.source.width).ceil() as u32,
+        (f64::from(plan.output.height) * f64::from(display.height) / plan.source.height).ceil() as u32,
+    ))
+}
+
 /// Decodes, resizes and encodes in one call, decoding a JPEG at a reduced scale when the output
 /// is at most half its size.
 pub fn process(bytes: &[u8], options: &Options) -> Result<Output> {
-    let container = container::read(bytes)?;
-    let display = container.blocks.orientation().display(container.stored);
-    let plan = resize::plan(display.width.into(), display.height.into(), &options.resize)?;
-    // The whole image must keep at least the detail the output takes from its source region.
-    let size_hint = Dimensions::new(
-        (f64::from(plan.output.width) * f64::from(display.width) / plan.source.width).ceil() as u32,
-        (f64::from(plan.output.height) * f64::from(display.height) / plan.source.height).ceil() as u32,
-    );
-    let decode_options = DecodeOptions { limits: options.limits, size_hint: Some(size_hint) };
-    let image = Image::decode_container(bytes, container, &decode_options)?;
+    let decode_options = DecodeOptions { limits: options.limits, intended_resize: Some(options.resize) };
+    let image = Image::decode(bytes, &decode_options)?;
     image.resize(&options.resize)?.into_output(&options.encode)
 }
 

@@ -192,10 +192,10 @@ fn staged_work_decodes_once_and_makes_several_outputs() {
 }
 
 #[test]
-fn a_size_hint_decodes_a_jpeg_smaller_with_the_same_result() {
+fn an_intended_resize_decodes_a_jpeg_smaller_with_the_same_result() {
     let input = fixture("photo-640x400.jpg");
     let target = ResizeOptions { mode: ResizeMode::FitWithin(Dimensions::new(200, 200)), filter: Filter::Lanczos3, never_upscale: true };
-    let hinted = Image::decode(&input, &DecodeOptions { size_hint: Some(Dimensions::new(200, 125)), ..DecodeOptions::default() }).unwrap();
+    let hinted = Image::decode(&input, &DecodeOptions { intended_resize: Some(target), ..DecodeOptions::default() }).unwrap();
     assert_eq!(hinted.dimensions(), Dimensions::new(320, 200), "decoded at half size");
     let full = Image::decode(&input, &DecodeOptions::default()).unwrap();
     let (a, b) = (hinted.resize(&target).unwrap(), full.resize(&target).unwrap());
@@ -314,7 +314,7 @@ fn kleiber_20mp_to_1920_jpeg_is_small_and_matches_a_full_decode() {
     assert!(out.bytes.len() <= 165_000, "{} bytes at q80", out.bytes.len());
     // The reduced decode (1/2 in the DCT domain) against a full decode, both then Lanczos3.
     let full = Image::decode(&input, &DecodeOptions::default()).unwrap().resize(&options.resize).unwrap();
-    let reduced = Image::decode(&input, &DecodeOptions { size_hint: Some(Dimensions::new(1920, 1080)), ..DecodeOptions::default() }).unwrap();
+    let reduced = Image::decode(&input, &DecodeOptions { intended_resize: Some(options.resize), ..DecodeOptions::default() }).unwrap();
     assert_eq!(reduced.dimensions(), Dimensions::new(3014, 1696));
     let reduced = reduced.resize(&options.resize).unwrap();
     let (a, b) = (full.into_pixels_upright(), reduced.into_pixels_upright());
