@@ -61,6 +61,25 @@ test('all eight EXIF orientations come out like orientation 1 (pixels, not only 
   }
 });
 
+test('every resize mode gives its size, on the displayed (upright) image', () => {
+  const cases = [
+    [{ tag: 'fit-width', val: 320 }, [320, 200]],
+    [{ tag: 'fit-height', val: 100 }, [160, 100]],
+    [{ tag: 'cover', val: { width: 100, height: 100 } }, [100, 100]],
+    [{ tag: 'exact', val: { width: 300, height: 50 } }, [300, 50]],
+    [{ tag: 'scale-percent', val: 25 }, [160, 100]],
+    [{ tag: 'scale-percent', val: 50 }, [320, 200]],
+    [none, [640, 400]],
+    [fit(2000, 2000), [640, 400]],
+  ];
+  for (const [mode, [width, height]] of cases) {
+    const out = imaging.process(fixture('phone-orient6-gps.jpg'), options({ mode, format: 'png' }));
+    assert.deepEqual(out.dimensions, { width, height }, JSON.stringify(mode));
+    const png = decodePng(out.bytes);
+    assert.deepEqual([png.width, png.height], [width, height]);
+  }
+});
+
 test('probe reads the private fields without decoding', () => {
   const info = imaging.probe(fixture('phone-orient6-gps.jpg'));
   assert.deepEqual(info.dimensions, { width: 640, height: 400 });

@@ -128,10 +128,13 @@ pub struct Image {
     /// As stored: not yet turned by `orientation`.
     pixels: Pixels,
     orientation: Orientation,
-    /// The size, in units of `pixels`, of the whole image these pixels show. Fractional when the
-    /// decoder reduced a side that does not divide evenly (6027 / 2 = 3013.5): plans use it so a
-    /// reduced decode gives exactly the output a full one would.
-    exact: (f64, f64),
+    /// The size (as stored) the image counts as having: the file's, after a decode, even a reduced
+    /// one; the pixels', after a resize. Resizes are planned on it, so that a reduced decode gives
+    /// exactly the output a full one would, percentages included.
+    whole: Dimensions,
+    /// Pixels per unit of `whole`: 1/2, 1/4 or 1/8 after a reduced decode, else 1. Exact, where
+    /// the pixels' size is rounded up (6027 / 2 gives 3014 pixels for 3013.5 units).
+    scale: f64,
     limits: Limits,
     /// The filter of the last resize, reused when a byte budget needs a smaller size.
     filter: Filter,
@@ -150,18 +153,13 @@ impl Image {
             None => None,
         };
         let decoded = decode::decode(bytes, &container, &options.limits, min_stored)?;
-        let exact = if decoded.scale == 1 {
-            (f64::from(decoded.pixels.size.width), f64::from(decoded.pixels.size.height))
-        } else {
-            let scale = f64::from(decoded.scale);
-            (f64::from(container.stored.width) / scale, f64::from(container.stored.height) / scale)
-        };
         let info = ImageInfo::from_container(&container);
         Ok(Image {
             source: Arc::new(Source { info, blocks: container.blocks }),
             pixels: decoded.pixels,
             orientation,
-            exact,
+            whole: container.stored,
+            scale: 1.0 / f64::from(decoded.scale),
             limits: options.limits,
             filter: Filter::default(),
         })
@@ -179,9 +177,8 @@ impl Image {
 
     /// A resized copy.
     pub fn resize(&self, options: &ResizeOptions) -> Result<Image> {
-        let (width, height) = self.exact;
-        let (display_w, display_h) = if self.orientation.swaps_axes() { (height, width) } else { (width, height) };
-        let plan = resize::plan(display_w, display_h, options)?;
+        let display = self.orientation.display(self.whole);
+        let plan = resize::plan(display.width.into(), display.height.into(), options)?;
         if plan.output.pixels() > u64::from(self.limits.max_pixels) {
             return Err(Error::TooLarge {
                 dimensions: plan.output,
@@ -194,7 +191,13 @@ impl Image {
                 ),
             });
         }
-        let source = self.orientation.to_stored(plan.source, width, height);
+        let source = self.orientation.to_stored(plan.source, self.whole.width.into(), self.whole.height.into());
+        let source = Rect {
+            left: source.left * self.scale,
+            top: source.top * self.scale,
+            width: source.width * self.scale,
+            height: source.height * self.scale,
+        };
         let output = self.orientation.display(plan.output);
         let whole = Rect { left: 0.0, top: 0.0, width: self.pixels.size.width.into(), height: self.pixels.size.height.into() };
         let pixels = if output == self.pixels.size && source == whole {
@@ -202,8 +205,7 @@ impl Image {
         } else {
             resize::resample(&self.pixels, source, output, options.filter)?
         };
-        let exact = (output.width.into(), output.height.into());
-        Ok(Image { source: Arc::clone(&self.source), pixels, exact, filter: options.filter, ..*self })
+        Ok(Image { source: Arc::clone(&self.source), pixels, whole: output, scale: 1.0, filter: options.filter, ..*self })
     }
 
     /// The pixels turned upright (for tests and benchmarks that look at them).

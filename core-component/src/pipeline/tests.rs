@@ -205,6 +205,19 @@ fn an_intended_resize_decodes_a_jpeg_smaller_with_the_same_result() {
 }
 
 #[test]
+fn percentages_are_of_the_original_even_after_a_reduced_decode() {
+    let input = fixture("phone-orient6-gps.jpg");
+    for (percent, expected) in [(50.0, Dimensions::new(320, 200)), (10.0, Dimensions::new(64, 40)), (25.0, Dimensions::new(160, 100))] {
+        let out = process(&input, &options_with(OutputFormat::Png, ResizeMode::ScalePercent(percent))).unwrap();
+        assert_eq!(out.dimensions, expected, "{percent}%");
+    }
+    // A resize of a resize is a percentage of the first resize.
+    let half = ResizeOptions { mode: ResizeMode::ScalePercent(50.0), filter: Filter::Lanczos3, never_upscale: true };
+    let image = Image::decode(&input, &DecodeOptions { intended_resize: Some(half), ..DecodeOptions::default() }).unwrap();
+    assert_eq!(image.resize(&half).unwrap().resize(&half).unwrap().dimensions(), Dimensions::new(160, 100));
+}
+
+#[test]
 fn a_byte_budget_lowers_quality_then_size() {
     let input = fixture("photo-640x400.jpg");
     let mut options = options_with(OutputFormat::Jpeg, ResizeMode::None);
