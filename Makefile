@@ -90,6 +90,16 @@ component: setup
 	jco transpile $(COMPONENT) -o $(COMPONENT_DIR)/node --name localpix_core --quiet
 	@echo '{"type":"module"}' > $(COMPONENT_DIR)/node/package.json
 
+# --- The app -----------------------------------------------------------------------------------
+# Trunk builds app/index.html into dist/; its pre_build hook runs `make component` (Trunk.toml).
+.PHONY: dist
+dist: setup
+	trunk build --release
+
+.PHONY: serve
+serve: dist
+	node tools/serve.mjs --dir dist --host 127.0.0.1 --port 8080
+
 # --- Tests --------------------------------------------------------------------------------------
 .PHONY: test
 test: setup test-native test-component

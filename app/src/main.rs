@@ -1,1 +1,3 @@
-fn main() {}
+fn main() {
+    localpix_app::start();
+}

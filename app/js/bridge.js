@@ -1,0 +1,114 @@
+// The only JavaScript the app has: a pool of module workers (worker.js) running the image engine.
+// Rust (src/bridge.rs) calls it; files go to a worker as transferred ArrayBuffers and results come
+// back as Blobs made in the worker, so the main thread copies no image bytes.
+//
+// A worker that traps or dies is replaced and its file reported as crashed; the batch goes on.
+// Jobs for a file go back to the worker that last handled it when that worker is free, so a change
+// of encoding settings re-encodes its decoded image instead of decoding again.
+
+export class WorkerPool {
+  constructor(size) {
+    this.size = Math.max(1, size);
+    this.url = new URL('worker.js', document.baseURI).href;
+    this.workers = [];
+    this.queue = [];
+    this.lastWorker = new Map(); // file id -> worker that holds its decode
+  }
+
+  /** Processes `file` with engine `options`; `onProgress(stage, info)` reports each stage.
+   *  Resolves with `{ info, output, blob }`; rejects with `{ tag, message }`. */
+  run(id, file, options, onProgress) {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ id, file, options, onProgress, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  /** Stops every queued and running job; each rejects with the tag 'cancelled'. */
+  cancelAll() {
+    for (const job of this.queue.splice(0)) job.reject({ tag: 'cancelled', message: 'Cancelled.' });
+    for (const worker of this.workers.filter((w) => w.job)) {
+      worker.job.reject({ tag: 'cancelled', message: 'Cancelled.' });
+      this.replace(worker);
+    }
+  }
+
+  /** Lets the workers drop what they keep of these files. */
+  forget(ids) {
+    for (const id of ids) this.lastWorker.delete(id);
+    for (const worker of this.workers) worker.postMessage({ forgetIds: ids });
+  }
+
+  dispatch() {
+    while (this.queue.length) {
+      const idle = this.workers.filter((w) => !w.job);
+      if (!idle.length && this.workers.length < this.size) idle.push(this.spawn());
+      if (!idle.length) return;
+      // The first job whose own worker is idle, or else the oldest job.
+      let index = this.queue.findIndex((job) => idle.includes(this.lastWorker.get(job.id)));
+      if (index < 0) index = 0;
+      const [job] = this.queue.splice(index, 1);
+      const worker = idle.includes(this.lastWorker.get(job.id)) ? this.lastWorker.get(job.id) : idle[0];
+      this.start(worker, job);
+    }
+  }
+
+  spawn() {
+    const worker = new Worker(this.url, { type: 'module', name: 'localpix engine' });
+    worker.job = null;
+    worker.onmessage = ({ data }) => this.receive(worker, data);
+    // A worker that dies without a word (out of memory, a failed module load).
+    worker.onerror = (event) => {
+      event.preventDefault?.();
+      this.crash(worker, event.message || 'The image worker stopped unexpectedly.');
+    };
+    this.workers.push(worker);
+    return worker;
+  }
+
+  async start(worker, job) {
+    worker.job = job;
+    this.lastWorker.set(job.id, worker);
+    let bytes;
+    try {
+      bytes = await job.file.arrayBuffer();
+    } catch (e) {
+      worker.job = null;
+      job.reject({ tag: 'unreadable', message: `The file could not be read: ${e.message ?? e}` });
+      this.dispatch();
+      return;
+    }
+    if (worker.job !== job) return; // cancelled while reading
+    worker.postMessage({ id: job.id, bytes, options: job.options }, [bytes]);
+  }
+
+  receive(worker, message) {
+    const job = worker.job;
+    if (!job || message.id !== job.id) return;
+    if (message.kind === 'progress') {
+      job.onProgress(message.stage, message.info ?? null);
+      return;
+    }
+    if (message.kind === 'crashed') {
+      this.crash(worker, message.message);
+      return;
+    }
+    worker.job = null;
+    if (message.kind === 'done') job.resolve({ info: message.info, output: message.output, blob: message.blob });
+    else job.reject(message.error);
+    this.dispatch();
+  }
+
+  crash(worker, message) {
+    const job = worker.job;
+    this.replace(worker);
+    job?.reject({ tag: 'crashed', message: `The image engine failed on this file and was restarted (${message}).` });
+    this.dispatch();
+  }
+
+  replace(worker) {
+    worker.terminate();
+    this.workers = this.workers.filter((w) => w !== worker);
+    for (const [id, w] of this.lastWorker) if (w === worker) this.lastWorker.delete(id);
+  }
+}

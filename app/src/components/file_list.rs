@@ -1,0 +1,107 @@
+//! One row per file: what it was, what it became, what private data it carried, where it is.
+
+use leptos::prelude::*;
+
+use super::{Comparing, privacy::PrivacyNote};
+use crate::{
+    batch::{Batch, Row, RowState},
+    bridge::Stage,
+    units,
+};
+
+#[component]
+pub fn FileList() -> impl IntoView {
+    let batch = expect_context::<Batch>();
+    view! {
+        <Show when=move || batch.rows.with(|rows| !rows.is_empty())>
+            <section class="files" aria-labelledby="files-heading">
+                <h2 id="files-heading">"Images"</h2>
+                <table class="file-table">
+                    <thead>
+                        <tr>
+                            <th scope="col"><span class="visually-hidden">"Preview"</span></th>
+                            <th scope="col">"File"</th>
+                            <th scope="col">"Original"</th>
+                            <th scope="col">"Result"</th>
+                            <th scope="col">"Private data"</th>
+                            <th scope="col">"State"</th>
+                            <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        <For each=move || batch.rows.get() key=|row| row.id let:row>
+                            <FileRow row/>
+                        </For>
+                    </tbody>
+                </table>
+            </section>
+        </Show>
+    }
+}
+
+#[component]
+fn FileRow(row: Row) -> impl IntoView {
+    let comparing = expect_context::<Comparing>();
+    let facts = row.file.get_value();
+    let name = facts.name.clone();
+    let original_bytes = facts.bytes;
+    // The result once there is one (always displayable), else the original when the browser can
+    // show it.
+    let thumbnail = move || row.output.with(|o| o.as_ref().map(|o| o.url.clone())).or_else(|| facts.preview.clone());
+    let original_size = move || row.info.with(|i| i.as_ref().map(|i| format!("{}×{}", i.width, i.height)));
+    let state = move || row.state.get();
+    let step = move || match state() {
+        RowState::Queued => 0,
+        RowState::Working(stage) => stage.step(),
+        _ => Stage::STEPS,
+    };
+
+    view! {
+        <tr class="file-row" data-state=move || state().label()>
+            <td class="thumb">
+                {move || match thumbnail() {
+                    Some(url) => view! { <img src=url alt="" loading="lazy" decoding="async"/> }.into_any(),
+                    None => view! { <span class="no-thumb" aria-hidden="true"></span> }.into_any(),
+                }}
+            </td>
+            <td class="name" data-label="File">
+                <span class="file-name">{name.clone()}</span>
+            </td>
+            <td class="original" data-label="Original">
+                <span class="dims">{original_size}</span>
+                <span class="bytes">{units::bytes(original_bytes)}</span>
+            </td>
+            <td class="result" data-label="Result">
+                {move || row.output.get().map(|o| {
+                    let grew = o.bytes > original_bytes;
+                    view! {
+                    <span class="dims">{format!("{}×{}", o.width, o.height)}</span>
+                    <span class="bytes">{units::bytes(o.bytes)}</span>
+                    <span class="saving" class:grew=grew>{units::saving(original_bytes, o.bytes)}</span>
+                    {o.quality.map(|q| view! { <span class="quality">{format!("q{q}")}</span> })}
+                }})}
+            </td>
+            <td class="privacy" data-label="Private data">
+                <PrivacyNote row/>
+            </td>
+            <td class="state" data-label="State">
+                <span class="state-label">{move || state().label()}</span>
+                <Show when=move || !matches!(state(), RowState::Failed(_) | RowState::Cancelled)>
+                    <progress max=Stage::STEPS value=step aria-label=format!("Progress of {}", row.name())></progress>
+                </Show>
+                {move || match state() {
+                    RowState::Failed(message) => Some(view! { <p class="error" role="alert">{message}</p> }),
+                    _ => None,
+                }}
+            </td>
+            <td class="row-actions">
+                {move || row.output.get().map(|o| view! {
+                    <a class="button small" href=o.url.clone() download=o.name.clone()>"Save"<span class="visually-hidden">{format!(" {}", o.name)}</span></a>
+                    <button type="button" class="button small quiet" on:click=move |_| comparing.0.set(Some(row.id))>
+                        "Compare"
+                    </button>
+                })}
+            </td>
+        </tr>
+    }
+}
