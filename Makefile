@@ -102,16 +102,29 @@ serve: dist
 
 # --- Tests --------------------------------------------------------------------------------------
 .PHONY: test
-test: setup test-native test-component
+test: setup test-native test-component test-browser test-e2e
 
+# Unit tests next to the code: the engine on real photos, the app's plain logic.
 .PHONY: test-native
 test-native: setup
 	cargo test -p localpix-core
+	cargo test -p localpix-app --lib
 
+# The jco-transpiled component in Node, against the native build (examples/reference.rs).
 .PHONY: test-component
 test-component: component
 	cargo build -p localpix-core --example reference
 	node --test tests/component/
+
+# The app's Rust logic that needs a browser, in Debian's Chromium through Debian's chromedriver.
+.PHONY: test-browser
+test-browser: setup
+	CHROMEDRIVER=/usr/bin/chromedriver wasm-pack test --headless --chrome tests/browser
+
+# The release build in headless Chromium (playwright-core); screenshots land in target/e2e/.
+.PHONY: test-e2e
+test-e2e: dist
+	node --test --test-concurrency=1 tests/e2e/
 
 # --- Benchmark ----------------------------------------------------------------------------------
 .PHONY: bench

@@ -13,6 +13,11 @@ export class WorkerPool {
     this.workers = [];
     this.queue = [];
     this.lastWorker = new Map(); // file id -> worker that holds its decode
+    // Every worker starts and loads the engine now, while the user picks files: the first image
+    // starts at once, and nothing is fetched once images are being processed.
+    const started = Array.from({ length: this.size }, () => this.spawn().loaded);
+    /** Resolves when every worker has loaded the engine; rejects with a message if one cannot. */
+    this.ready = Promise.all(started).then(() => undefined);
   }
 
   /** Processes `file` with engine `options`; `onProgress(stage, info)` reports each stage.
@@ -56,6 +61,11 @@ export class WorkerPool {
   spawn() {
     const worker = new Worker(this.url, { type: 'module', name: 'localpix engine' });
     worker.job = null;
+    worker.loaded = new Promise((resolve, reject) => {
+      worker.loadedResolve = resolve;
+      worker.loadedReject = reject;
+    });
+    worker.postMessage({ load: true });
     worker.onmessage = ({ data }) => this.receive(worker, data);
     // A worker that dies without a word (out of memory, a failed module load).
     worker.onerror = (event) => {
@@ -83,6 +93,11 @@ export class WorkerPool {
   }
 
   receive(worker, message) {
+    if (message.kind === 'loaded') {
+      if (message.error) worker.loadedReject(message.error);
+      else worker.loadedResolve();
+      return;
+    }
     const job = worker.job;
     if (!job || message.id !== job.id) return;
     if (message.kind === 'progress') {
@@ -106,9 +121,12 @@ export class WorkerPool {
     this.dispatch();
   }
 
+  /** Ends `worker` and starts a fresh one in its place, so the pool stays ready. */
   replace(worker) {
     worker.terminate();
+    worker.loadedReject?.('The image worker stopped.');
     this.workers = this.workers.filter((w) => w !== worker);
     for (const [id, w] of this.lastWorker) if (w === worker) this.lastWorker.delete(id);
+    this.spawn().loaded.catch(() => {});
   }
 }

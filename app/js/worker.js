@@ -1,6 +1,8 @@
 // The image worker: runs the jco-transpiled engine off the main thread. One job at a time, sent by
 // bridge.js (the only code that talks to this file):
-//   in:  { id, bytes: ArrayBuffer (transferred), options: engine options (WIT `options`) }
+//   in:  { load: true }  → { kind: 'loaded', error? } once the engine is loaded
+//        { forgetIds: [id…] }  drop what is kept of these files
+//        { id, bytes: ArrayBuffer (transferred), options: engine options (WIT `options`) }
 //   out: { id, kind: 'progress', stage: 'decoding' | 'resizing' | 'encoding', info? }
 //        { id, kind: 'done', info, output: { format, dimensions, quality, keptFields, keptSensitive },
 //          blob: Blob of the result }   (kept*: the metadata fields found in the result itself)
@@ -29,7 +31,14 @@ function messageOf(payload) {
   return payload?.message ?? String(payload);
 }
 
-self.onmessage = async ({ data: { id, bytes, options, forgetIds } }) => {
+self.onmessage = async ({ data: { id, bytes, options, forgetIds, load } }) => {
+  if (load) {
+    engine.then(
+      () => self.postMessage({ kind: 'loaded' }),
+      (e) => self.postMessage({ kind: 'loaded', error: `The image engine could not be loaded: ${e.message ?? e}` }),
+    );
+    return;
+  }
   if (forgetIds) {
     forgetIds.forEach(forget);
     return;

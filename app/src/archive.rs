@@ -50,7 +50,7 @@ mod tests {
         assert_eq!(archive.len(), 2);
         for (i, (name, bytes)) in entries.iter().enumerate() {
             let mut file = archive.by_index(i).unwrap();
-            assert_eq!(file.name(), name);
+            assert_eq!(file.name().unwrap(), name.as_str());
             assert_eq!(file.compression(), CompressionMethod::Stored);
             let mut read = Vec::new();
             std::io::Read::read_to_end(&mut file, &mut read).unwrap();

@@ -42,6 +42,25 @@ impl RowState {
     }
 }
 
+/// Whether the image engine can run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EngineState {
+    Loading,
+    Ready,
+    Failed(String),
+}
+
+impl EngineState {
+    /// A word for `data-engine` on the page, which tests wait on.
+    pub fn key(&self) -> &'static str {
+        match self {
+            EngineState::Loading => "loading",
+            EngineState::Ready => "ready",
+            EngineState::Failed(_) => "failed",
+        }
+    }
+}
+
 /// A finished result, ready to save.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Output {
@@ -104,6 +123,8 @@ pub struct Batch {
     pub settings: RwSignal<Settings>,
     /// A sentence for screen readers about the batch's progress (an aria-live region shows it).
     pub announcement: RwSignal<String>,
+    /// Whether the workers have loaded the engine.
+    pub engine: RwSignal<EngineState>,
     /// Bumped on every restart or cancel: results of older runs are dropped.
     run: StoredValue<u32>,
     next_id: StoredValue<u32>,
@@ -115,9 +136,22 @@ impl Batch {
             rows: RwSignal::new(Vec::new()),
             settings: RwSignal::new(settings),
             announcement: RwSignal::new(String::new()),
+            engine: RwSignal::new(EngineState::Loading),
             run: StoredValue::new(0),
             next_id: StoredValue::new(1),
         }
+    }
+
+    /// Starts the workers loading the engine, and tracks when they are ready.
+    pub fn load_engine(&self) {
+        let engine = self.engine;
+        let pool = POOL.with(WorkerPool::clone);
+        spawn_local(async move {
+            engine.set(match pool.ready().await {
+                Ok(()) => EngineState::Ready,
+                Err(message) => EngineState::Failed(message),
+            });
+        });
     }
 
     /// Adds files and starts processing them.

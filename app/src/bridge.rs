@@ -19,6 +19,9 @@ extern "C" {
     #[wasm_bindgen(method)]
     fn run(this: &JsWorkerPool, id: u32, file: &File, options: &JsValue, on_progress: &Closure<dyn FnMut(String, JsValue)>) -> Promise;
 
+    #[wasm_bindgen(method, getter)]
+    fn ready(this: &JsWorkerPool) -> Promise;
+
     #[wasm_bindgen(method, js_name = cancelAll)]
     fn cancel_all(this: &JsWorkerPool);
 
@@ -191,6 +194,11 @@ impl WorkerPool {
     pub fn new() -> Self {
         let cores = web_sys::window().map_or(2.0, |w| w.navigator().hardware_concurrency());
         Self(JsWorkerPool::new((cores as u32).clamp(1, 4)))
+    }
+
+    /// Waits until every worker has loaded the engine; the error says why one could not.
+    pub async fn ready(&self) -> Result<(), String> {
+        JsFuture::from(self.0.ready()).await.map(drop).map_err(|e| e.as_string().unwrap_or_else(|| format!("{e:?}")))
     }
 
     /// Processes `file` with `options` (WIT `options`, see `Settings::engine_options`), reporting

@@ -63,7 +63,8 @@ mod tests {
         assert_eq!(output_name("kleiber.jpeg", "jpeg", 1920), "kleiber-1920w.jpg");
         assert_eq!(output_name("scan.tiff", "png", 800), "scan-800w.png");
         assert_eq!(output_name("archive.tar.bmp", "webp", 10), "archive.tar-10w.webp");
-        assert_eq!(output_name(".hidden", "png", 1), ".hidden-1w.png");
+        // A result is never a hidden file, even from one.
+        assert_eq!(output_name(".hidden", "png", 1), "hidden-1w.png");
         assert_eq!(output_name("folder/sub\\x:y?.png", "png", 5), "x_y_-5w.png");
         assert_eq!(output_name("", "jpeg", 5), "image-5w.jpg");
     }

@@ -9,7 +9,10 @@ mod toolbar;
 
 use leptos::prelude::*;
 
-use crate::{batch::Batch, persist};
+use crate::{
+    batch::{Batch, EngineState},
+    persist,
+};
 
 /// The row whose before/after comparison is open, if any.
 #[derive(Clone, Copy)]
@@ -18,6 +21,7 @@ pub struct Comparing(pub RwSignal<Option<u32>>);
 #[component]
 pub fn App() -> impl IntoView {
     let batch = Batch::new(persist::load());
+    batch.load_engine();
     provide_context(batch);
     let comparing = Comparing(RwSignal::new(None));
     provide_context(comparing);
@@ -31,6 +35,14 @@ pub fn App() -> impl IntoView {
         }
     });
 
+    // Tests (and people) can see when the engine is ready.
+    Effect::new(move |_| {
+        let state = batch.engine.get();
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-engine", state.key());
+        }
+    });
+
     view! {
         <header class="masthead">
             <h1>"localpix"</h1>
@@ -39,6 +51,7 @@ pub fn App() -> impl IntoView {
                 <strong>"on your device"</strong>
                 ". Nothing is uploaded."
             </p>
+            <EngineStatus/>
         </header>
         <main>
             <drop_zone::DropZone/>
@@ -48,5 +61,16 @@ pub fn App() -> impl IntoView {
             <compare::Compare/>
         </main>
         <p class="visually-hidden" role="status" aria-live="polite">{move || batch.announcement.get()}</p>
+    }
+}
+
+/// Whether the engine is loaded: processing waits for it, and a failure to load is said plainly.
+#[component]
+fn EngineStatus() -> impl IntoView {
+    let batch = expect_context::<Batch>();
+    move || match batch.engine.get() {
+        EngineState::Loading => view! { <p class="engine-status">"Loading the image engine…"</p> }.into_any(),
+        EngineState::Ready => view! { <p class="engine-status ready">"Image engine ready, running in this tab"</p> }.into_any(),
+        EngineState::Failed(message) => view! { <p class="engine-status failed" role="alert">{message}</p> }.into_any(),
     }
 }

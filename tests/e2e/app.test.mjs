@@ -1,0 +1,201 @@
+// The built app (dist/, a release build) in headless Chromium, used as a person would: files in
+// through the picker, paste and drop; results read back and checked with the engine in Node;
+// the ZIP opened; every request recorded. `make test` builds dist/ first.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { imaging } from '../../target/component/node/localpix_core.js';
+import { bytesOf, launch, openApp, recordRequests, rows, serveDist, waitForBatch } from '../support/browser.mjs';
+import { ROOT, contains, corpusPath, fixture, fixturePath } from '../support/files.mjs';
+import { decodePng, meanDifference } from '../support/png.mjs';
+import { readZip } from '../support/zip.mjs';
+
+const SHOTS = join(ROOT, 'target/e2e');
+let server;
+let context;
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  server = await serveDist();
+  context = await launch();
+});
+
+after(async () => {
+  await context?.close();
+  await server?.close();
+});
+
+/** A JPEG cut in half, as an interrupted download leaves it. */
+function corruptFile() {
+  const path = join(mkdtempSync(join(tmpdir(), 'localpix-')), 'broken-download.jpg');
+  const photo = fixture('photo-640x400.jpg');
+  writeFileSync(path, photo.subarray(0, photo.length / 2));
+  return path;
+}
+
+/** An image as the engine sees it once upright, for comparing pixels. */
+function uprightPng(bytes) {
+  const options = imaging.defaultOptions();
+  options.resize.mode = { tag: 'none' };
+  options.encode.encoding.format = 'png';
+  return decodePng(imaging.process(bytes, options).bytes);
+}
+
+test('a batch through the file picker: right sizes, upright, no private data, a bad file fails alone, one ZIP, no network', async () => {
+  const page = await openApp(context, server.url);
+  const requests = recordRequests(context);
+  const inputs = ['phone-orient6-gps.jpg', 'alpha-640x360.png', 'small.tiff', 'animated.gif', 'palette.png', 'gray16.png'].map(fixturePath);
+  const kleiber = corpusPath('kleiber-6028x3391.jpg');
+  if (kleiber) inputs.push(kleiber);
+  else console.log('SKIPPED in this test: kleiber-6028x3391.jpg (the big-photo corpus is not beside this clone)');
+  inputs.push(corruptFile());
+  await page.setInputFiles('#file-input', inputs);
+  await waitForBatch(page, inputs.length);
+  const list = await rows(page);
+
+  // The damaged file fails, with its name and the reason; every other file is done.
+  const broken = list.find((r) => r.name === 'broken-download.jpg');
+  assert.equal(broken.state, 'failed');
+  assert.match(broken.error, /incomplete|damaged|ends early/i);
+  const done = list.filter((r) => r !== broken);
+  assert.deepEqual(done.map((r) => r.state), done.map(() => 'done'), JSON.stringify(list, null, 1));
+
+  // Each result read back from the page: the size the settings ask for (fit within 1920×1920,
+  // never enlarged), as displayed.
+  const results = new Map();
+  for (const row of done) {
+    const bytes = await bytesOf(page, row.href);
+    results.set(row.download, bytes);
+    const info = imaging.probe(bytes);
+    const original = imaging.probe(row.name === 'kleiber-6028x3391.jpg' ? readFileSync(kleiber) : fixture(row.name)).dimensions;
+    const scale = Math.min(1, 1920 / original.width, 1920 / original.height);
+    const expected = { width: Math.round(original.width * scale), height: Math.round(original.height * scale) };
+    assert.deepEqual(info.dimensions, expected, row.name);
+    assert.deepEqual(info.metadata, [], `${row.name} kept metadata`);
+    assert.match(row.download, new RegExp(`-${expected.width}w\\.(jpg|png|webp)$`));
+  }
+
+  // The phone photo: stored sideways with GPS, serial and artist; it comes out upright, without them.
+  const phone = done.find((r) => r.name === 'phone-orient6-gps.jpg');
+  const phoneResult = results.get(phone.download);
+  assert.equal(phone.download, 'phone-orient6-gps-640w.jpg');
+  for (const secret of ['GPS', 'SN-0042-PRIVATE', 'Jane Example', 'Exif']) assert.ok(!contains(phoneResult, secret), `${secret} in the result`);
+  const diff = meanDifference(uprightPng(phoneResult), uprightPng(fixture('photo-640x400.jpg')));
+  assert.ok(diff < 6, `the phone photo is not upright: differs by ${diff.toFixed(1)} per sample`);
+  assert.match(phone.privacy, /location \(GPS\)/);
+  assert.match(phone.privacy, /removed/);
+
+  // Download all: one ZIP with every result, byte for byte.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download all (ZIP)' }).click()]);
+  assert.match(download.suggestedFilename(), /^localpix-\d{4}-\d\d-\d\d\.zip$/);
+  const entries = readZip(readFileSync(await download.path()));
+  assert.deepEqual(entries.map((e) => e.name), done.map((r) => r.download));
+  for (const entry of entries) {
+    assert.equal(entry.method, 0, 'stored, not compressed again');
+    assert.deepEqual(entry.data, results.get(entry.name), entry.name);
+  }
+
+  await page.screenshot({ path: join(SHOTS, 'batch.png'), fullPage: true });
+  assert.deepEqual(page.errors, []);
+  // Processing, reading back and zipping made no request at all: the images stayed in the tab.
+  const network = requests.filter((r) => /^(https?|wss?):/.test(r.url));
+  assert.deepEqual(network, [], `requests after load: ${network.map((r) => r.url).join(', ')}`);
+  await page.close();
+});
+
+/** A page-side File from a fixture, for paste and drop (which cannot be typed in by Playwright). */
+async function dispatchFiles(page, kind, name, bytes, type) {
+  await page.evaluate(
+    ({ kind, name, bytes, type }) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(bytes)], name, { type }));
+      if (kind === 'paste') {
+        document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }));
+      } else {
+        document.body.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+        document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      }
+    },
+    { kind, name, bytes: [...bytes], type },
+  );
+}
+
+test('pasting and dropping images add them to the batch', async () => {
+  const page = await openApp(context, server.url);
+  await dispatchFiles(page, 'paste', 'pasted.png', fixture('alpha-640x360.png'), 'image/png');
+  await dispatchFiles(page, 'drop', 'dropped.jpg', fixture('photo-640x400.jpg'), 'image/jpeg');
+  await waitForBatch(page, 2);
+  const list = await rows(page);
+  assert.deepEqual(list.map((r) => [r.name, r.state, r.download]), [
+    ['pasted.png', 'done', 'pasted-640w.png'],
+    ['dropped.jpg', 'done', 'dropped-640w.jpg'],
+  ]);
+  await page.close();
+});
+
+test('changing a setting re-processes the batch, and settings persist and travel in the URL', async () => {
+  const page = await openApp(context, server.url);
+  await page.setInputFiles('#file-input', [fixturePath('photo-640x400.jpg')]);
+  await waitForBatch(page, 1);
+  await page.getByLabel('Resize').selectOption('width');
+  await page.getByLabel('Width (px)').fill('320');
+  await page.getByLabel('Width (px)').press('Enter');
+  await page.getByLabel('Format').selectOption('webp-lossless');
+  await page.waitForFunction(() => document.querySelector('.file-row a[download]')?.getAttribute('download') === 'photo-640x400-320w.webp');
+  const [row] = await rows(page);
+  const info = imaging.probe(await bytesOf(page, row.href));
+  assert.deepEqual([info.format, info.dimensions], ['webp', { width: 320, height: 200 }]);
+  assert.match(page.url(), /resize=width&w=320.*format=webp-lossless/);
+
+  // A new visit without a link gets the stored settings back; a link's own settings win.
+  const again = await openApp(context, server.url);
+  assert.equal(await again.getByLabel('Format').inputValue(), 'webp-lossless');
+  assert.equal(await again.getByLabel('Width (px)').inputValue(), '320');
+  const linked = await openApp(context, `${server.url}?resize=fit&w=100&h=100&format=png`);
+  assert.equal(await linked.getByLabel('Format').inputValue(), 'png');
+  assert.equal(await linked.getByLabel('Width (px)').inputValue(), '100');
+  await linked.getByRole('button', { name: 'Reset to defaults' }).click();
+  for (const p of [page, again, linked]) await p.close();
+});
+
+test('cancel stops what is not done, and nothing is left hanging', async () => {
+  const page = await openApp(context, server.url);
+  const photo = Buffer.from(fixture('phone-orient6-gps.jpg'));
+  const many = Array.from({ length: 40 }, (_, i) => ({ name: `copy-${i}.jpg`, mimeType: 'image/jpeg', buffer: photo }));
+  await page.setInputFiles('#file-input', many);
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await waitForBatch(page, many.length);
+  const states = (await rows(page)).map((r) => r.state);
+  assert.ok(states.includes('cancelled'), `nothing was cancelled: ${states}`);
+  assert.ok(states.every((s) => s === 'done' || s === 'cancelled'), `${states}`);
+  // The pool still works after a cancel.
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await page.setInputFiles('#file-input', [fixturePath('photo-640x400.jpg')]);
+  await waitForBatch(page, 1);
+  assert.equal((await rows(page))[0].state, 'done');
+  await page.close();
+});
+
+test('a result can be compared with its original, at fit and at 100%', async () => {
+  const page = await openApp(context, server.url);
+  await page.setInputFiles('#file-input', [fixturePath('photo-640x400.jpg')]);
+  await waitForBatch(page, 1);
+  await page.getByRole('button', { name: 'Compare' }).click();
+  const region = page.getByRole('region', { name: /Before and after: photo-640x400.jpg/ });
+  await region.waitFor();
+  const slider = region.getByRole('slider', { name: /Split between original/ });
+  await slider.focus();
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await slider.inputValue(), '51');
+  await region.getByRole('button', { name: '100%' }).click();
+  assert.equal(await region.getByRole('button', { name: '100%' }).getAttribute('aria-pressed'), 'true');
+  const box = await region.locator('.compare-stage').boundingBox();
+  assert.equal(Math.round(box.width), 640, 'at 100% the result shows pixel for pixel');
+  await page.screenshot({ path: join(SHOTS, 'compare.png') });
+  await page.keyboard.press('Escape');
+  await region.waitFor({ state: 'detached' });
+  await page.close();
+});

@@ -1,0 +1,96 @@
+// Debian's Chromium, headless, driven by playwright-core, against a built localpix served here.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { chromium } from 'playwright-core';
+
+import { serve } from '../../tools/serve.mjs';
+import { ROOT } from './files.mjs';
+
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+// As root Chromium needs --no-sandbox; the rest keep it from calling home on this closed network.
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+/** A fresh profile directory; pass it again to `launch` for a cold restart of the same browser. */
+export function freshProfile() {
+  return mkdtempSync(join(tmpdir(), 'localpix-chromium-'));
+}
+
+/** Chromium with its own profile (service workers and caches persist in it across launches). */
+export function launch(profile = freshProfile(), options = {}) {
+  return chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    acceptDownloads: true,
+    viewport: { width: 1280, height: 900 },
+    ...options,
+  });
+}
+
+/** Serves dist/ on a free port; resolves with `{ url, close }`. */
+export async function serveDist({ dir = join(ROOT, 'dist'), headers } = {}) {
+  const server = await serve({ dir, port: 0, headers });
+  const { port } = server.address();
+  return { url: `http://127.0.0.1:${port}/`, port, close: () => new Promise((done) => server.close(done)) };
+}
+
+/** Records every request a browser context makes, from now on. */
+export function recordRequests(context) {
+  const requests = [];
+  context.on('request', (request) => requests.push({ url: request.url(), method: request.method(), body: request.postDataBuffer() }));
+  return requests;
+}
+
+/** Opens localpix and waits until its workers have loaded the engine. */
+export async function openApp(context, url) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url);
+  await page.waitForSelector('html[data-engine="ready"]', { timeout: 30000 });
+  page.errors = errors;
+  return page;
+}
+
+/** Waits until the batch has `count` rows, all finished (done, failed or cancelled). */
+export async function waitForBatch(page, count, timeout = 120000) {
+  await page.waitForFunction(
+    (n) => {
+      const rows = [...document.querySelectorAll('.file-row')];
+      return rows.length === n && rows.every((r) => ['done', 'failed', 'cancelled'].includes(r.dataset.state));
+    },
+    count,
+    { timeout },
+  );
+}
+
+/** Every row as `{ name, state, error, href, download }`, in order. */
+export function rows(page) {
+  return page.$$eval('.file-row', (trs) =>
+    trs.map((tr) => ({
+      name: tr.querySelector('.file-name')?.textContent,
+      state: tr.dataset.state,
+      error: tr.querySelector('.error')?.textContent ?? null,
+      href: tr.querySelector('a[download]')?.href ?? null,
+      download: tr.querySelector('a[download]')?.getAttribute('download') ?? null,
+      privacy: tr.querySelector('.privacy')?.textContent ?? '',
+    })),
+  );
+}
+
+/** The bytes behind a blob: URL in the page. */
+export async function bytesOf(page, href) {
+  const data = await page.evaluate(async (url) => [...new Uint8Array(await (await fetch(url)).arrayBuffer())], href);
+  return new Uint8Array(data);
+}
