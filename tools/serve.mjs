@@ -1,9 +1,10 @@
 // Serves a built localpix (dist/) the way it should be deployed: the right MIME types (browsers
-// compile .wasm only as application/wasm) and no caching of the page itself. `make serve` and the
-// end-to-end tests use it; docs/deploy.md says what a production server must send.
+// compile .wasm only as application/wasm), no caching of the page itself, and the headers of
+// `_headers` (the Content-Security-Policy among them), the same file Netlify or Cloudflare Pages
+// would read. `make serve` and the end-to-end tests use it; docs/deploy.md covers other servers.
 //
 //   node tools/serve.mjs [--dir dist] [--host 127.0.0.1] [--port 8080]
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,9 +24,32 @@ const TYPES = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** Starts a server for `dir`; resolves with it once listening. `headers(path)` adds headers. */
+/**
+ * Reads a `_headers` file: blocks of a path (exact, or ending in `*` for a prefix) followed by
+ * indented `Name: value` lines. Returns `path => headers`, later blocks overriding earlier ones.
+ */
+export function readHeaders(file) {
+  const rules = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.trim() || line.trimStart().startsWith('#')) continue;
+    if (!/^\s/.test(line)) {
+      rules.push({ path: line.trim(), headers: {} });
+    } else if (rules.length) {
+      const at = line.indexOf(':');
+      rules.at(-1).headers[line.slice(0, at).trim().toLowerCase()] = line.slice(at + 1).trim();
+    }
+  }
+  const matches = (pattern, path) => (pattern.endsWith('*') ? path.startsWith(pattern.slice(0, -1)) : pattern === path);
+  return (path) => Object.assign({}, ...rules.filter((rule) => matches(rule.path, path)).map((rule) => rule.headers));
+}
+
+/**
+ * Starts a server for `dir`; resolves with it once listening. Headers come from `dir/_headers`
+ * when it exists, plus what `headers(path)` adds.
+ */
 export function serve({ dir, host = '127.0.0.1', port = 8080, headers = () => ({}) }) {
   const root = resolve(dir);
+  const fromFile = existsSync(join(root, '_headers')) ? readHeaders(join(root, '_headers')) : () => ({});
   const server = createServer((request, response) => {
     const url = new URL(request.url, 'http://localhost');
     let path = normalize(join(root, decodeURIComponent(url.pathname)));
@@ -38,18 +62,19 @@ export function serve({ dir, host = '127.0.0.1', port = 8080, headers = () => ({
       path = join(path, 'index.html');
       stats = statOrNull(path);
     }
-    if (!stats?.isFile()) {
+    if (!stats?.isFile() || url.pathname === '/_headers') {
       response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found');
       return;
     }
     const relative = path.slice(root.length).replaceAll(sep, '/');
+    const requested = url.pathname;
     response.writeHead(200, {
       'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
       'content-length': stats.size,
       // Trunk names built files by their content; everything else is checked on each load.
       'cache-control': /-[0-9a-f]{16}[._]/.test(relative) ? 'public, max-age=31536000, immutable' : 'no-cache',
-      'x-content-type-options': 'nosniff',
-      ...headers(relative),
+      ...fromFile(requested),
+      ...headers(requested),
     });
     if (request.method === 'HEAD') response.end();
     else createReadStream(path).pipe(response);

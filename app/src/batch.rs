@@ -4,7 +4,7 @@
 //! Signals hold plain Rust data; the browser objects behind a row (its `File`, its result `Blob`)
 //! stay in [`Handles`], so nothing reactive holds a JavaScript value.
 
-use std::{cell::RefCell, collections::HashMap};
+use std::{cell::RefCell, collections::HashMap, rc::Rc};
 
 use leptos::{prelude::*, task::spawn_local};
 use web_sys::{Blob, File, Url};
@@ -128,6 +128,8 @@ pub struct Batch {
     /// Bumped on every restart or cancel: results of older runs are dropped.
     run: StoredValue<u32>,
     next_id: StoredValue<u32>,
+    /// Called when a row is done, failed or cancelled (the widget reports each to its host).
+    on_settled: StoredValue<Option<Rc<dyn Fn(Row)>>, LocalStorage>,
 }
 
 impl Batch {
@@ -139,7 +141,18 @@ impl Batch {
             engine: RwSignal::new(EngineState::Loading),
             run: StoredValue::new(0),
             next_id: StoredValue::new(1),
+            on_settled: StoredValue::new_local(None),
         }
+    }
+
+    /// Calls `hook` each time a row settles (done, failed or cancelled).
+    pub fn on_settled(&self, hook: impl Fn(Row) + 'static) {
+        self.on_settled.set_value(Some(Rc::new(hook)));
+    }
+
+    /// The result Blob of a finished row.
+    pub fn result_blob(&self, id: u32) -> Option<Blob> {
+        HANDLES.with_borrow(|h| h.results.get(&id).cloned())
     }
 
     /// Starts the workers loading the engine, and tracks when they are ready.
@@ -266,6 +279,9 @@ impl Batch {
                 }
             }
             batch.announce();
+            if let Some(hook) = batch.on_settled.try_get_value().flatten() {
+                hook(row);
+            }
         });
     }
 

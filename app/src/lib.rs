@@ -9,14 +9,26 @@ pub mod archive;
 pub mod batch;
 pub mod bridge;
 mod components;
+mod embed;
+mod launch;
 pub mod naming;
+pub mod offline;
 pub mod persist;
 pub mod save;
 pub mod settings;
 pub mod units;
 
-/// Mounts the app on the page's body.
+/// Mounts the app on the page's body: the full app, or the widget on `embed.html`
+/// (`<html data-mode="embed">`).
 pub fn start() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(components::App);
+    let widget = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .is_some_and(|root| root.get_attribute("data-mode").as_deref() == Some("embed"));
+    if widget {
+        leptos::mount::mount_to_body(components::Widget);
+    } else {
+        leptos::mount::mount_to_body(components::App);
+    }
 }

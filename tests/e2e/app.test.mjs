@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { imaging } from '../../target/component/node/localpix_core.js';
-import { bytesOf, launch, openApp, recordRequests, rows, serveDist, waitForBatch } from '../support/browser.mjs';
+import { bytesOf, launch, openApp, recordRequests, rows, serveDist, violations, waitForBatch } from '../support/browser.mjs';
 import { ROOT, contains, corpusPath, fixture, fixturePath } from '../support/files.mjs';
 import { decodePng, meanDifference } from '../support/png.mjs';
 import { readZip } from '../support/zip.mjs';
@@ -67,7 +67,7 @@ test('a batch through the file picker: right sizes, upright, no private data, a 
   // never enlarged), as displayed.
   const results = new Map();
   for (const row of done) {
-    const bytes = await bytesOf(page, row.href);
+    const bytes = await bytesOf(page, row);
     results.set(row.download, bytes);
     const info = imaging.probe(bytes);
     const original = imaging.probe(row.name === 'kleiber-6028x3391.jpg' ? readFileSync(kleiber) : fixture(row.name)).dimensions;
@@ -100,6 +100,7 @@ test('a batch through the file picker: right sizes, upright, no private data, a 
 
   await page.screenshot({ path: join(SHOTS, 'batch.png'), fullPage: true });
   assert.deepEqual(page.errors, []);
+  assert.deepEqual(await violations(page), [], 'the app breaks its own Content-Security-Policy');
   // Processing, reading back and zipping made no request at all: the images stayed in the tab.
   const network = requests.filter((r) => /^(https?|wss?):/.test(r.url));
   assert.deepEqual(network, [], `requests after load: ${network.map((r) => r.url).join(', ')}`);
@@ -146,7 +147,7 @@ test('changing a setting re-processes the batch, and settings persist and travel
   await page.getByLabel('Format').selectOption('webp-lossless');
   await page.waitForFunction(() => document.querySelector('.file-row a[download]')?.getAttribute('download') === 'photo-640x400-320w.webp');
   const [row] = await rows(page);
-  const info = imaging.probe(await bytesOf(page, row.href));
+  const info = imaging.probe(await bytesOf(page, row));
   assert.deepEqual([info.format, info.dimensions], ['webp', { width: 320, height: 200 }]);
   assert.match(page.url(), /resize=width&w=320.*format=webp-lossless/);
 

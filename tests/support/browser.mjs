@@ -1,5 +1,6 @@
 // Debian's Chromium, headless, driven by playwright-core, against a built localpix served here.
-import { mkdtempSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -52,15 +53,27 @@ export function recordRequests(context) {
   return requests;
 }
 
-/** Opens localpix and waits until its workers have loaded the engine. */
-export async function openApp(context, url) {
+/** Opens localpix and waits until its workers have loaded the engine and, unless told not to,
+ *  until it is stored for offline use (so that no install traffic overlaps what a test records).
+ *  Content-Security-Policy violations are collected in the page's `__violations`. */
+export async function openApp(context, url, { offline = true } = {}) {
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  await page.addInitScript(() => {
+    window.__violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
   await page.goto(url);
   await page.waitForSelector('html[data-engine="ready"]', { timeout: 30000 });
+  if (offline) await page.waitForSelector('[data-offline="ready"]', { timeout: 60000 });
   page.errors = errors;
   return page;
+}
+
+/** The Content-Security-Policy violations the page has seen. */
+export function violations(page) {
+  return page.evaluate(() => window.__violations);
 }
 
 /** Waits until the batch has `count` rows, all finished (done, failed or cancelled). */
@@ -89,8 +102,11 @@ export function rows(page) {
   );
 }
 
-/** The bytes behind a blob: URL in the page. */
-export async function bytesOf(page, href) {
-  const data = await page.evaluate(async (url) => [...new Uint8Array(await (await fetch(url)).arrayBuffer())], href);
-  return new Uint8Array(data);
+/** A row's result, saved through its own download link as a person would (the page's
+ *  Content-Security-Policy rightly stops scripts from fetching even blob: URLs). */
+export async function bytesOf(page, row) {
+  const link = page.locator(`.file-row a[download="${row.download}"]`).first();
+  const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  assert.equal(download.suggestedFilename(), row.download);
+  return new Uint8Array(readFileSync(await download.path()));
 }

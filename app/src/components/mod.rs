@@ -3,14 +3,20 @@
 mod compare;
 mod drop_zone;
 mod file_list;
+mod offline_status;
 mod privacy;
 mod settings_panel;
 mod toolbar;
+mod widget;
+
+pub use widget::Widget;
 
 use leptos::prelude::*;
 
 use crate::{
     batch::{Batch, EngineState},
+    launch,
+    offline::Offline,
     persist,
 };
 
@@ -23,6 +29,8 @@ pub fn App() -> impl IntoView {
     let batch = Batch::new(persist::load());
     batch.load_engine();
     provide_context(batch);
+    provide_context(Offline::start());
+    launch::receive_files(batch);
     let comparing = Comparing(RwSignal::new(None));
     provide_context(comparing);
 
@@ -35,13 +43,7 @@ pub fn App() -> impl IntoView {
         }
     });
 
-    // Tests (and people) can see when the engine is ready.
-    Effect::new(move |_| {
-        let state = batch.engine.get();
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("data-engine", state.key());
-        }
-    });
+    expose_engine_state(batch);
 
     view! {
         <header class="masthead">
@@ -52,7 +54,9 @@ pub fn App() -> impl IntoView {
                 ". Nothing is uploaded."
             </p>
             <EngineStatus/>
+            <offline_status::OfflineStatus/>
         </header>
+        <offline_status::UpdateBanner/>
         <main>
             <drop_zone::DropZone/>
             <settings_panel::SettingsPanel/>
@@ -73,4 +77,14 @@ fn EngineStatus() -> impl IntoView {
         EngineState::Ready => view! { <p class="engine-status ready">"Image engine ready, running in this tab"</p> }.into_any(),
         EngineState::Failed(message) => view! { <p class="engine-status failed" role="alert">{message}</p> }.into_any(),
     }
+}
+
+/// Puts the engine's state on `<html data-engine>`, where tests and styles can see it.
+fn expose_engine_state(batch: Batch) {
+    Effect::new(move |_| {
+        let state = batch.engine.get();
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-engine", state.key());
+        }
+    });
 }

@@ -1,0 +1,55 @@
+//! The embeddable widget (`embed.html`, framed by `<localpix-resizer>`): a drop zone and a compact
+//! list. Results go to the host page as events rather than download links; settings come from
+//! the host's attributes and apply to the next files.
+
+use leptos::prelude::*;
+
+use super::drop_zone::DropZone;
+use crate::{
+    batch::{Batch, Row, RowState},
+    embed, units,
+};
+
+#[component]
+pub fn Widget() -> impl IntoView {
+    let batch = Batch::new(embed::initial_settings());
+    batch.load_engine();
+    provide_context(batch);
+    super::expose_engine_state(batch);
+    let host = embed::host_origin();
+    let framed = host.is_some();
+    if let Some(host) = host {
+        embed::connect(batch, host);
+    }
+    view! {
+        <main class="widget">
+            {(!framed).then(|| view! {
+                <p class="fine-print">"This is the localpix widget. Sites embed it with embed.js (see docs/embed.md); on its own, use the full app."</p>
+            })}
+            <DropZone/>
+            <ul class="widget-files" aria-label="Images">
+                <For each=move || batch.rows.get() key=|row| row.id let:row>
+                    <WidgetRow row/>
+                </For>
+            </ul>
+            <p class="visually-hidden" role="status" aria-live="polite">{move || batch.announcement.get()}</p>
+        </main>
+    }
+}
+
+#[component]
+fn WidgetRow(row: Row) -> impl IntoView {
+    let name = row.name();
+    view! {
+        <li class="widget-row file-row" data-state=move || row.state.with(|s| s.label())>
+            <span class="file-name">{name}</span>
+            <span class="widget-detail">
+                {move || match row.state.get() {
+                    RowState::Done => row.output.get().map(|o| format!("{}×{}, {}", o.width, o.height, units::bytes(o.bytes))).unwrap_or_default(),
+                    RowState::Failed(message) => message,
+                    other => other.label(),
+                }}
+            </span>
+        </li>
+    }
+}

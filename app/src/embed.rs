@@ -1,0 +1,120 @@
+//! The widget's side of the embed protocol (docs/embed.md): the page `embed.html`, framed by
+//! `<localpix-resizer>` (static/embed.js) on another site, talks to that one host origin only.
+//!
+//! The host origin comes from the frame's URL (`?host=`): messages are taken only from the parent
+//! window with exactly that origin, and sent only to it. Results travel as transferred buffers.
+
+use js_sys::{Array, Object, Reflect};
+use leptos::{ev, prelude::*, task::spawn_local};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{File, MessageEvent, Window};
+
+use crate::{
+    batch::{Batch, Row, RowState},
+    settings::Settings,
+};
+
+/// The host page's origin, from `embed.html?host=…`; `None` when the page is not framed for a host.
+pub fn host_origin() -> Option<String> {
+    let search = window().location().search().ok()?;
+    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
+    params.get("host").filter(|origin| origin.starts_with("http://") || origin.starts_with("https://"))
+}
+
+/// The settings the host asked for in the frame's URL.
+pub fn initial_settings() -> Settings {
+    Settings::from_query(&window().location().search().unwrap_or_default())
+}
+
+/// Listens to the host, and reports every settled file to it.
+pub fn connect(batch: Batch, host: String) {
+    let parent = parent();
+    let expected = host.clone();
+    let _ = window_event_listener(ev::message, move |event: MessageEvent| {
+        // Exactly the parent window, with exactly the host's origin: nobody else may steer us.
+        let from_parent = parent.as_ref().is_some_and(|p| event.source().is_some_and(|s| JsValue::from(s) == JsValue::from(p.clone())));
+        if !from_parent || event.origin() != expected {
+            return;
+        }
+        let data = event.data();
+        match string(&data, "type").as_deref() {
+            Some("localpix:settings") => {
+                // Applies to the next files; those already done stay as they are.
+                batch.settings.set(Settings::from_query(&string(&data, "query").unwrap_or_default()));
+            }
+            Some("localpix:process") => {
+                let files: Vec<File> = Reflect::get(&data, &"files".into())
+                    .ok()
+                    .and_then(|f| f.dyn_into::<Array>().ok())
+                    .map(|a| a.iter().filter_map(|f| f.dyn_into().ok()).collect())
+                    .unwrap_or_default();
+                batch.add(files);
+            }
+            _ => {}
+        }
+    });
+    let target = host.clone();
+    batch.on_settled(move |row| report(batch, row, &target));
+    post(&host, &message("localpix:ready", &[]), None);
+}
+
+/// Sends one settled file to the host: its bytes (transferred) and sizes, or why it failed.
+fn report(batch: Batch, row: Row, host: &str) {
+    let original = row.name();
+    match row.state.get_untracked() {
+        RowState::Done => {
+            let (Some(output), Some(blob)) = (row.output.get_untracked(), batch.result_blob(row.id)) else { return };
+            let host = host.to_string();
+            spawn_local(async move {
+                let Ok(buffer) = JsFuture::from(blob.array_buffer()).await else { return };
+                let fields: [(&str, JsValue); 7] = [
+                    ("id", row.id.into()),
+                    ("originalName", original.into()),
+                    ("name", output.name.into()),
+                    ("mimeType", format!("image/{}", output.format).into()),
+                    ("width", output.width.into()),
+                    ("height", output.height.into()),
+                    ("buffer", buffer.clone()),
+                ];
+                post(&host, &message("localpix:result", &fields), Some(&buffer));
+            });
+        }
+        RowState::Failed(reason) => {
+            let fields: [(&str, JsValue); 3] = [("id", row.id.into()), ("originalName", original.into()), ("message", reason.into())];
+            post(host, &message("localpix:error", &fields), None);
+        }
+        RowState::Cancelled => {
+            let fields: [(&str, JsValue); 3] = [("id", row.id.into()), ("originalName", original.into()), ("message", "Cancelled.".into())];
+            post(host, &message("localpix:error", &fields), None);
+        }
+        RowState::Queued | RowState::Working(_) => {}
+    }
+}
+
+fn message(kind: &str, fields: &[(&str, JsValue)]) -> JsValue {
+    let message = Object::new();
+    let _ = Reflect::set(&message, &"type".into(), &kind.into());
+    for (key, value) in fields {
+        let _ = Reflect::set(&message, &(*key).into(), value);
+    }
+    message.into()
+}
+
+/// Posts to the parent, to the host origin only, transferring `buffer` when given.
+fn post(host: &str, message: &JsValue, buffer: Option<&JsValue>) {
+    let Some(parent) = parent() else { return };
+    let transfer = buffer.map(Array::of1).unwrap_or_default();
+    let _ = parent.post_message_with_transfer(message, host, &transfer);
+}
+
+/// The framing window, when there is one.
+fn parent() -> Option<Window> {
+    let window = window();
+    let parent = window.parent().ok().flatten()?;
+    (JsValue::from(parent.clone()) != JsValue::from(window)).then_some(parent)
+}
+
+fn string(object: &JsValue, key: &str) -> Option<String> {
+    Reflect::get(object, &key.into()).ok()?.as_string()
+}

@@ -1,0 +1,105 @@
+// <localpix-resizer>: localpix inside any page, with one line:
+//   <script type="module" src="https://HOST/embed.js"></script>
+//   <localpix-resizer max-width="1280" max-height="1280" format="jpeg" quality="80"></localpix-resizer>
+//
+// The element shows localpix's widget (embed.html) in a sandboxed frame from localpix's own origin,
+// inside a closed shadow root: the host page cannot reach into it, it cannot reach into the host
+// page, and no style crosses either way. Files dropped or picked in it are processed on the
+// device; each result is dispatched on the element as a `localpix-result` event (detail: `file`,
+// `width`, `height`, `originalName`), each failure as `localpix-error` (detail: `originalName`,
+// `message`). Both bubble and are composed, so a listener on `document` hears them.
+// The message protocol between this element and the frame is in docs/embed.md.
+
+const LOCALPIX = new URL('./', import.meta.url);
+const ORIGIN = LOCALPIX.origin;
+
+// Attribute → the widget's settings query key (the app's own URL format, app/src/settings.rs).
+const FORMATS = { jpeg: 'jpeg', jpg: 'jpeg', png: 'png', webp: 'webp-lossless', same: 'same-as-input' };
+
+/** The settings query for the element's attributes. */
+function settingsQuery(element) {
+  const width = element.getAttribute('max-width');
+  const height = element.getAttribute('max-height');
+  const query = new URLSearchParams();
+  if (width && height) query.set('resize', 'fit');
+  else if (width) query.set('resize', 'width');
+  else if (height) query.set('resize', 'height');
+  else query.set('resize', 'fit');
+  if (width) query.set('w', width);
+  if (height) query.set('h', height);
+  const format = FORMATS[(element.getAttribute('format') ?? 'same').toLowerCase()];
+  query.set('format', format ?? 'same-as-input');
+  for (const [attribute, key] of [['quality', 'q'], ['metadata', 'meta'], ['max-kb', 'maxkb']]) {
+    const value = element.getAttribute(attribute);
+    if (value) query.set(key, value);
+  }
+  return query.toString();
+}
+
+class LocalpixResizer extends HTMLElement {
+  static observedAttributes = ['max-width', 'max-height', 'format', 'quality', 'metadata', 'max-kb'];
+
+  #frame = null;
+  #ready = false;
+  #listener = (event) => this.#receive(event);
+
+  constructor() {
+    super();
+    const shadow = this.attachShadow({ mode: 'closed' });
+    // `all: initial` keeps the host page's inherited styles out; the frame keeps ours in.
+    const style = document.createElement('style');
+    style.textContent = ':host{all:initial;display:block;min-height:18rem;contain:content}' +
+      'iframe{display:block;width:100%;height:100%;min-height:inherit;border:0;color-scheme:normal}';
+    this.#frame = document.createElement('iframe');
+    this.#frame.title = 'localpix: resize images on this device';
+    // Scripts run, in localpix's own origin (its workers need it); no top navigation, popups or forms.
+    this.#frame.setAttribute('sandbox', 'allow-scripts allow-same-origin');
+    this.#frame.setAttribute('allow', '');
+    shadow.append(style, this.#frame);
+  }
+
+  connectedCallback() {
+    window.addEventListener('message', this.#listener);
+    const src = new URL('embed.html', LOCALPIX);
+    src.search = `host=${encodeURIComponent(location.origin)}&${settingsQuery(this)}`;
+    this.#ready = false;
+    this.#frame.src = src.href;
+  }
+
+  disconnectedCallback() {
+    window.removeEventListener('message', this.#listener);
+  }
+
+  attributeChangedCallback() {
+    // The next files use the new settings.
+    this.#send({ type: 'localpix:settings', query: settingsQuery(this) });
+  }
+
+  /** Processes `files` (File objects) as if they had been dropped on the element. */
+  process(files) {
+    this.#send({ type: 'localpix:process', files: [...files] });
+  }
+
+  #send(message) {
+    if (this.#ready) this.#frame.contentWindow.postMessage(message, ORIGIN);
+  }
+
+  #receive(event) {
+    // Only localpix's own frame, from localpix's own origin.
+    if (event.origin !== ORIGIN || event.source !== this.#frame.contentWindow) return;
+    const data = event.data ?? {};
+    if (data.type === 'localpix:ready') {
+      this.#ready = true;
+      this.dispatchEvent(new CustomEvent('localpix-ready', { bubbles: true, composed: true }));
+    } else if (data.type === 'localpix:result') {
+      const file = new File([data.buffer], data.name, { type: data.mimeType });
+      const detail = { file, width: data.width, height: data.height, originalName: data.originalName };
+      this.dispatchEvent(new CustomEvent('localpix-result', { bubbles: true, composed: true, detail }));
+    } else if (data.type === 'localpix:error') {
+      const detail = { originalName: data.originalName, message: data.message };
+      this.dispatchEvent(new CustomEvent('localpix-error', { bubbles: true, composed: true, detail }));
+    }
+  }
+}
+
+if (!customElements.get('localpix-resizer')) customElements.define('localpix-resizer', LocalpixResizer);
