@@ -9,8 +9,9 @@ use crate::batch::Batch;
 /// What the picker offers; the engine decides for itself from the bytes.
 const ACCEPT: &str = "image/*,.jpg,.jpeg,.png,.webp,.gif,.bmp,.tif,.tiff";
 
+/// `in_widget`: the zone is the whole (framed) page, so it says "here" rather than "this page".
 #[component]
-pub fn DropZone() -> impl IntoView {
+pub fn DropZone(#[prop(optional)] in_widget: bool) -> impl IntoView {
     let batch = expect_context::<Batch>();
     let dragging = RwSignal::new(false);
 
@@ -56,7 +57,7 @@ pub fn DropZone() -> impl IntoView {
     view! {
         <section class="drop-zone" class:dragging=move || dragging.get() aria-labelledby="add-heading">
             <h2 id="add-heading" class="visually-hidden">"Add images"</h2>
-            <p class="drop-hint">"Drop photos anywhere on this page, paste them, or"</p>
+            <p class="drop-hint">{if in_widget { "Drop photos here, paste them, or" } else { "Drop photos anywhere on this page, paste them, or" }}</p>
             <label class="button primary" for="file-input">"Choose images…"</label>
             <input id="file-input" class="visually-hidden" type="file" multiple accept=ACCEPT on:change=picked/>
             <p class="fine-print">"JPEG, PNG, WebP, GIF, BMP and TIFF. They are processed in this tab and never leave your device."</p>

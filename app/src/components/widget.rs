@@ -26,7 +26,7 @@ pub fn Widget() -> impl IntoView {
             {(!framed).then(|| view! {
                 <p class="fine-print">"This is the localpix widget. Sites embed it with embed.js (see docs/embed.md); on its own, use the full app."</p>
             })}
-            <DropZone/>
+            <DropZone in_widget=true/>
             <ul class="widget-files" aria-label="Images">
                 <For each=move || batch.rows.get() key=|row| row.id let:row>
                     <WidgetRow row/>

@@ -1,0 +1,94 @@
+// The privacy promise, enforced by the browser and checked here: every request of a whole session
+// stays on localpix's origin and carries nothing; the Content-Security-Policy blocks a deliberate
+// request elsewhere; only the widget page may be framed; no cross-origin isolation is required.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { serve } from '../../tools/serve.mjs';
+import { launch, openApp, recordRequests, serveDist, violations, waitForBatch } from '../support/browser.mjs';
+import { fixturePath } from '../support/files.mjs';
+
+let localpix;
+let elsewhere;
+let context;
+
+before(async () => {
+  localpix = await serveDist();
+  // Another site, for requests that must not happen and frames that must not load.
+  const dir = mkdtempSync(join(tmpdir(), 'localpix-elsewhere-'));
+  writeFileSync(join(dir, 'index.html'), `<!doctype html><iframe id="app" src="${localpix.url}"></iframe><iframe id="widget" src="${localpix.url}embed.html"></iframe>`);
+  writeFileSync(join(dir, 'pixel.png'), '');
+  const server = await serve({ dir, port: 0 });
+  elsewhere = { server, url: `http://127.0.0.1:${server.address().port}/` };
+  context = await launch();
+});
+
+after(async () => {
+  await context?.close();
+  await localpix?.close();
+  await new Promise((done) => elsewhere?.server.close(done));
+});
+
+test('a whole session (load, a batch with the GPS photo, the ZIP) makes only bodiless requests to its own origin', async () => {
+  const requests = recordRequests(context);
+  const page = await openApp(context, localpix.url);
+  const loading = requests.length;
+  await page.setInputFiles('#file-input', [fixturePath('phone-orient6-gps.jpg'), fixturePath('alpha-640x360.png'), fixturePath('small.tiff')]);
+  await waitForBatch(page, 3);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download all (ZIP)' }).click()]);
+  await download.path();
+  const origin = new URL(localpix.url).origin;
+  const network = requests.filter((r) => /^(https?|wss?):/.test(r.url));
+  assert.ok(network.length > 5, 'the recording caught the page load');
+  assert.deepEqual(network.filter((r) => new URL(r.url).origin !== origin), [], 'a request left the origin');
+  assert.deepEqual(network.filter((r) => r.method !== 'GET' || r.body), [], 'a request carried data');
+  assert.deepEqual(network.slice(loading), [], 'processing or saving made a request');
+  assert.deepEqual(await violations(page), []);
+  await page.close();
+});
+
+test('the Content-Security-Policy blocks a deliberate request to another origin', async () => {
+  const page = await openApp(context, localpix.url);
+  const response = await page.goto(localpix.url);
+  const policy = response.headers()['content-security-policy'];
+  for (const directive of ["connect-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "frame-ancestors 'none'", "default-src 'self'"]) {
+    assert.ok(policy.includes(directive), `the policy lacks ${directive}: ${policy}`);
+  }
+  await page.waitForSelector('html[data-engine="ready"]');
+  const outcome = await page.evaluate(async (url) => {
+    const fetched = await fetch(url, { method: 'POST', body: 'pretend this is a photo' }).then(() => 'sent', () => 'blocked');
+    const image = await new Promise((resolve) => {
+      const img = new Image();
+      img.onload = () => resolve('loaded');
+      img.onerror = () => resolve('blocked');
+      img.src = url;
+    });
+    return { fetched, image };
+  }, `${elsewhere.url}pixel.png`);
+  assert.deepEqual(outcome, { fetched: 'blocked', image: 'blocked' });
+  const seen = await violations(page);
+  assert.ok(seen.some((v) => v.startsWith('connect-src') && v.includes(elsewhere.url.slice(0, -1))), `${seen}`);
+  assert.ok(seen.some((v) => v.startsWith('img-src')), `${seen}`);
+  await page.close();
+});
+
+test('only the widget page may be framed by other sites, and no cross-origin isolation is needed', async () => {
+  const page = await context.newPage();
+  await page.goto(elsewhere.url);
+  const widget = page.frameLocator('#widget');
+  await widget.locator('html[data-engine="ready"]').waitFor({ timeout: 30000 });
+  assert.equal(await widget.locator('#file-input').count(), 1);
+  // The full app refuses to be framed (frame-ancestors 'none'): its frame stays empty.
+  const app = page.frames().find((f) => f.url().startsWith(localpix.url) && !f.url().includes('embed.html'));
+  assert.ok(!app || (await app.locator('#file-input').count()) === 0, 'the app loaded inside another site');
+  const response = await fetch(localpix.url);
+  assert.equal(response.headers.get('cross-origin-embedder-policy'), null);
+  assert.equal(response.headers.get('cross-origin-opener-policy'), null);
+  const own = await openApp(context, localpix.url, { offline: false });
+  assert.equal(await own.evaluate(() => crossOriginIsolated), false);
+  await own.close();
+  await page.close();
+});
