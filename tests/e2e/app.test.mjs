@@ -180,6 +180,30 @@ test('cancel stops what is not done, and nothing is left hanging', async () => {
   await page.close();
 });
 
+test('a worker that crashes is replaced, its file marked failed, and the batch goes on', async () => {
+  const page = await openApp(context, server.url);
+  // Make every running worker fail on its next job the way a trap does: an uncaught error.
+  const workers = page.workers();
+  assert.ok(workers.length >= 1);
+  for (const worker of workers) {
+    await worker.evaluate(() => {
+      self.onmessage = () => {
+        throw new WebAssembly.RuntimeError('unreachable executed (simulated trap)');
+      };
+    });
+  }
+  const names = ['a.jpg', 'b.jpg', 'c.jpg', 'd.jpg', 'e.jpg'];
+  const photo = Buffer.from(fixture('photo-640x400.jpg'));
+  await page.setInputFiles('#file-input', names.map((name) => ({ name, mimeType: 'image/jpeg', buffer: photo })));
+  await waitForBatch(page, names.length);
+  const list = await rows(page);
+  const failed = list.filter((r) => r.state === 'failed');
+  assert.equal(failed.length, workers.length, 'one file per crashed worker fails');
+  for (const row of failed) assert.match(row.error, /failed on this file and was restarted/);
+  assert.ok(list.filter((r) => r.state === 'done').length === names.length - workers.length, 'the fresh workers do the rest');
+  await page.close();
+});
+
 test('a result can be compared with its original, at fit and at 100%', async () => {
   const page = await openApp(context, server.url);
   await page.setInputFiles('#file-input', [fixturePath('photo-640x400.jpg')]);

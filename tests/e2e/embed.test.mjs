@@ -82,6 +82,10 @@ test('files dropped in the widget come to the host page as events with resized f
   assert.deepEqual([bmp.name, bmp.type, bmp.width], ['small-320w.jpg', 'image/jpeg', 320]);
   assert.equal(imaging.probe(new Uint8Array(bmp.bytes)).format, 'jpeg');
   await page.screenshot({ path: join(ROOT, 'target/e2e/embed.png') });
+  // No style crosses: the host keeps its serif, the widget its own system font.
+  assert.match(await page.evaluate(() => getComputedStyle(document.body).fontFamily), /Georgia/);
+  assert.match(await frame.evaluate(() => getComputedStyle(document.body).fontFamily), /system-ui/);
+  assert.equal(await page.evaluate(() => document.querySelectorAll('style').length), 1, 'the element added styles to the page');
   assert.deepEqual(page.errors, []);
   await page.close();
 });
