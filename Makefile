@@ -102,7 +102,14 @@ serve: dist
 
 # --- Tests --------------------------------------------------------------------------------------
 .PHONY: test
-test: setup test-native test-component test-browser test-e2e
+test: setup lint test-native test-component test-browser test-e2e
+
+# Formatting and lints, warnings as errors: the engine natively, the app as it is built (wasm).
+.PHONY: lint
+lint: setup
+	cargo fmt --check
+	cargo clippy -p localpix-core --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown -p localpix-app -p localpix-browser-tests --all-targets -- -D warnings
 
 # Unit tests next to the code: the engine on real photos, the app's plain logic.
 .PHONY: test-native

@@ -116,6 +116,9 @@ thread_local! {
     static POOL: WorkerPool = WorkerPool::new();
 }
 
+/// What the widget runs when a row settles.
+type SettledHook = Rc<dyn Fn(Row)>;
+
 /// The batch and its settings.
 #[derive(Clone, Copy)]
 pub struct Batch {
@@ -129,7 +132,7 @@ pub struct Batch {
     run: StoredValue<u32>,
     next_id: StoredValue<u32>,
     /// Called when a row is done, failed or cancelled (the widget reports each to its host).
-    on_settled: StoredValue<Option<Rc<dyn Fn(Row)>>, LocalStorage>,
+    on_settled: StoredValue<Option<SettledHook>, LocalStorage>,
 }
 
 impl Batch {
@@ -195,10 +198,15 @@ impl Batch {
         self.announce();
     }
 
-    /// Processes every file again, with the current settings.
-    pub fn restart(&self) {
+    /// Stops every job and starts a new run: results of the old one are dropped when they come.
+    fn new_run(&self) {
         POOL.with(WorkerPool::cancel_all);
         self.run.update_value(|run| *run += 1);
+    }
+
+    /// Processes every file again, with the current settings.
+    pub fn restart(&self) {
+        self.new_run();
         for row in self.rows.get_untracked() {
             self.start(row);
         }
@@ -207,8 +215,7 @@ impl Batch {
 
     /// Stops the files not yet done.
     pub fn cancel(&self) {
-        POOL.with(WorkerPool::cancel_all);
-        self.run.update_value(|run| *run += 1);
+        self.new_run();
         for row in self.rows.get_untracked() {
             if !row.state.get_untracked().is_finished() {
                 row.state.set(RowState::Cancelled);
@@ -310,21 +317,19 @@ impl Batch {
 
     /// The results done so far, with unique names, in batch order.
     pub fn results(&self) -> Vec<(String, Blob)> {
-        let done: Vec<(String, u32)> = self
-            .rows
-            .get_untracked()
-            .iter()
-            .filter_map(|row| row.output.get_untracked().map(|o| (o.name, row.id)))
-            .collect();
+        let done: Vec<(String, u32)> =
+            self.rows.get_untracked().iter().filter_map(|row| row.output.get_untracked().map(|o| (o.name, row.id))).collect();
         let names = naming::unique(&done.iter().map(|(name, _)| name.clone()).collect::<Vec<_>>());
-        HANDLES.with_borrow(|h| names.into_iter().zip(&done).filter_map(|(name, (_, id))| Some((name, h.results.get(id)?.clone()))).collect())
+        HANDLES
+            .with_borrow(|h| names.into_iter().zip(&done).filter_map(|(name, (_, id))| Some((name, h.results.get(id)?.clone()))).collect())
     }
 
     /// Sets the aria-live summary: how many are done and failed.
     fn announce(&self) {
         let rows = self.rows.get_untracked();
         let count = |f: fn(&RowState) -> bool| rows.iter().filter(|r| f(&r.state.get_untracked())).count();
-        let (done, failed, cancelled) = (count(|s| *s == RowState::Done), count(|s| matches!(s, RowState::Failed(_))), count(|s| *s == RowState::Cancelled));
+        let (done, failed, cancelled) =
+            (count(|s| *s == RowState::Done), count(|s| matches!(s, RowState::Failed(_))), count(|s| *s == RowState::Cancelled));
         let total = rows.len();
         let mut sentence = format!("{done} of {total} images done");
         if failed > 0 {
@@ -334,7 +339,11 @@ impl Batch {
             sentence.push_str(&format!(", {cancelled} cancelled"));
         }
         if done + failed + cancelled == total && total > 0 {
-            let saved: u64 = rows.iter().filter_map(|r| r.output.get_untracked().map(|o| (r.file.with_value(|f| f.bytes), o.bytes))).map(|(a, b)| a.saturating_sub(b)).sum();
+            let saved: u64 = rows
+                .iter()
+                .filter_map(|r| r.output.get_untracked().map(|o| (r.file.with_value(|f| f.bytes), o.bytes)))
+                .map(|(a, b)| a.saturating_sub(b))
+                .sum();
             sentence.push_str(&format!(". Finished; {} saved.", units::bytes(saved)));
         } else {
             sentence.push('.');

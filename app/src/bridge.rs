@@ -220,10 +220,8 @@ impl WorkerPool {
         // The closure must live until the job has settled; it is dropped here.
         drop(on_progress);
         match outcome {
-            Ok(message) => JobResult::from_js(&message).ok_or_else(|| JobError {
-                tag: "crashed".into(),
-                message: "The image worker sent a result localpix cannot read.".into(),
-            }),
+            Ok(message) => JobResult::from_js(&message)
+                .ok_or_else(|| JobError { tag: "crashed".into(), message: "The image worker sent a result localpix cannot read.".into() }),
             Err(error) => Err(JobError::from_js(&error)),
         }
     }

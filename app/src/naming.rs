@@ -24,10 +24,8 @@ fn stem(original: &str) -> String {
         Some(dot) if dot > 0 => &base[..dot],
         _ => base,
     };
-    let clean: String = stem
-        .chars()
-        .map(|c| if c.is_control() || matches!(c, ':' | '*' | '?' | '"' | '<' | '>' | '|') { '_' } else { c })
-        .collect();
+    let clean: String =
+        stem.chars().map(|c| if c.is_control() || matches!(c, ':' | '*' | '?' | '"' | '<' | '>' | '|') { '_' } else { c }).collect();
     let clean = clean.trim().trim_matches('.');
     if clean.is_empty() { "image".into() } else { clean.into() }
 }

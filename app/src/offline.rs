@@ -48,7 +48,8 @@ pub struct Offline {
 impl Offline {
     /// Registers the service worker and starts tracking its state.
     pub fn start() -> Self {
-        let offline = Self { state: RwSignal::new(OfflineState::Checking), update_ready: RwSignal::new(false), updating: StoredValue::new(false) };
+        let offline =
+            Self { state: RwSignal::new(OfflineState::Checking), update_ready: RwSignal::new(false), updating: StoredValue::new(false) };
         let Some(container) = container() else {
             offline.state.set(OfflineState::Unavailable("This browser cannot keep localpix for offline use.".into()));
             return offline;
@@ -116,7 +117,9 @@ impl Offline {
         let offline = *self;
         spawn_local(async move {
             let Some(container) = container() else { return };
-            let Ok(registration) = JsFuture::from(container.ready().unwrap_or_else(|_| Promise::resolve(&JsValue::UNDEFINED))).await else { return };
+            let Ok(registration) = JsFuture::from(container.ready().unwrap_or_else(|_| Promise::resolve(&JsValue::UNDEFINED))).await else {
+                return;
+            };
             let registration: ServiceWorkerRegistration = registration.unchecked_into();
             let Some(waiting) = registration.waiting() else {
                 // Nothing waiting any more (another tab applied it): a reload gets the new version.

@@ -5,28 +5,36 @@
 
 use serde_json::{Value, json};
 
-/// Defines a settings enum with its URL key and its label, in one table.
+/// A setting chosen from a fixed list: each choice has a key (in URLs and `<select>`s) and a label
+/// (what people read).
+pub trait Choice: Copy + PartialEq + 'static {
+    const ALL: &'static [Self];
+
+    fn key(self) -> &'static str;
+
+    fn label(self) -> &'static str;
+
+    fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|c| c.key() == key)
+    }
+}
+
+/// Defines a settings enum and its [`Choice`] table.
 macro_rules! choice {
     ($(#[$doc:meta])* $name:ident { $($case:ident => $key:literal, $label:literal;)+ }) => {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub enum $name { $($case),+ }
 
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$case),+];
+        impl Choice for $name {
+            const ALL: &'static [$name] = &[$($name::$case),+];
 
-            /// The value in URLs and `<select>`s.
-            pub fn key(self) -> &'static str {
+            fn key(self) -> &'static str {
                 match self { $($name::$case => $key),+ }
             }
 
-            /// What people read.
-            pub fn label(self) -> &'static str {
+            fn label(self) -> &'static str {
                 match self { $($name::$case => $label),+ }
-            }
-
-            pub fn from_key(key: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|c| c.key() == key)
             }
         }
     };

@@ -18,6 +18,11 @@ fn main() {
     let decode_options: DecodeOptions = workload.decode_options();
     let mut stages = [Vec::new(), Vec::new(), Vec::new()];
     let mut bytes = 0;
+    // Outside the timed runs: the same resized pixels through the image crate's encoder.
+    let image_crate_bytes = workload.is_jpeg().then(|| {
+        let resized = Image::decode(&workload.input, &decode_options).and_then(|i| i.resize(workload.resize())).expect("resize");
+        image_crate_jpeg(resized.into_pixels_upright(), workload.quality())
+    });
     for _ in 0..runs {
         let t0 = Instant::now();
         let image = Image::decode(&workload.input, &decode_options).expect("decode");
@@ -32,10 +37,21 @@ fn main() {
         }
     }
     let [decode, resize, encode] = stages.map(median);
+    let image_crate = image_crate_bytes.map_or("null".to_string(), |b| b.to_string());
     println!(
-        "{{\"decode\":{decode:.2},\"resize\":{resize:.2},\"encode\":{encode:.2},\"total\":{:.2},\"bytes\":{bytes}}}",
+        "{{\"decode\":{decode:.2},\"resize\":{resize:.2},\"encode\":{encode:.2},\"total\":{:.2},\"bytes\":{bytes},\"imageCrateBytes\":{image_crate}}}",
         decode + resize + encode
     );
+}
+
+/// The size the `image` crate's own JpegEncoder gives the same pixels (4:4:4, standard tables):
+/// what our encoder choice (jpeg-encoder, 4:2:0, optimised tables) is measured against.
+fn image_crate_jpeg(pixels: localpix_core::pixels::Pixels, quality: u8) -> usize {
+    let mut out = Vec::new();
+    let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality);
+    let color = image::ExtendedColorType::Rgb8;
+    image::ImageEncoder::write_image(encoder, &pixels.data, pixels.size.width, pixels.size.height, color).expect("encodes");
+    out.len()
 }
 
 fn median(mut samples: Vec<f64>) -> f64 {

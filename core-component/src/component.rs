@@ -6,9 +6,7 @@ wit_bindgen::generate!({ path: "../wit", world: "resizer" });
 
 use exports::localpix::image::imaging as wit;
 
-use crate::{
-    Dimensions, Error, container, encode, metadata, metadata::icc, orient::Orientation, pipeline, pixels::Rgb, resize,
-};
+use crate::{Dimensions, Error, container, encode, metadata, metadata::icc, orient::Orientation, pipeline, pixels::Rgb, resize};
 
 struct Component;
 

@@ -24,10 +24,7 @@ impl Error {
     /// The message for people.
     pub fn message(&self) -> &str {
         match self {
-            Error::UnsupportedFormat(m)
-            | Error::MalformedInput(m)
-            | Error::InvalidOptions(m)
-            | Error::EncodingFailed(m) => m,
+            Error::UnsupportedFormat(m) | Error::MalformedInput(m) | Error::InvalidOptions(m) | Error::EncodingFailed(m) => m,
             Error::TooLarge { message, .. } | Error::BudgetUnreachable { message, .. } => message,
         }
     }
@@ -46,9 +43,7 @@ impl Error {
 
     /// The error a truncated file gives, whichever layer notices.
     pub(crate) fn truncated(what: &str) -> Self {
-        Error::MalformedInput(format!(
-            "The {what} data ends early: the file is incomplete (an interrupted download or copy?)."
-        ))
+        Error::MalformedInput(format!("The {what} data ends early: the file is incomplete (an interrupted download or copy?)."))
     }
 
     /// Maps an error from the `image` crate's decoders.
@@ -58,9 +53,7 @@ impl Error {
             E::Limits(_) => Error::MalformedInput(format!(
                 "The {format} data needs more memory than its size explains; the file is damaged or hostile."
             )),
-            E::Unsupported(e) => Error::UnsupportedFormat(format!(
-                "This {format} file uses a feature localpix cannot read ({e})."
-            )),
+            E::Unsupported(e) => Error::UnsupportedFormat(format!("This {format} file uses a feature localpix cannot read ({e}).")),
             E::IoError(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Error::truncated(format),
             other => Error::MalformedInput(format!("The {format} data is damaged ({other}).")),
         }

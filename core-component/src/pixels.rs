@@ -89,9 +89,10 @@ impl Pixels {
         let blend = |c: u8, bg: u8, a: u8| ((u32::from(c) * u32::from(a) + u32::from(bg) * (255 - u32::from(a)) + 127) / 255) as u8;
         match self.layout {
             Layout::Rgba => {
-                let data = self.data.chunks_exact(4).flat_map(|p| {
-                    [blend(p[0], background.r, p[3]), blend(p[1], background.g, p[3]), blend(p[2], background.b, p[3])]
-                });
+                let data = self
+                    .data
+                    .chunks_exact(4)
+                    .flat_map(|p| [blend(p[0], background.r, p[3]), blend(p[1], background.g, p[3]), blend(p[2], background.b, p[3])]);
                 Pixels::new(Layout::Rgb, self.size, data.collect())
             }
             // A grey image stays grey on a grey background.

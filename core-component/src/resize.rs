@@ -56,8 +56,7 @@ pub struct Plan {
 impl Plan {
     /// True when the plan keeps every pixel as it is.
     pub fn is_identity(&self, source: Dimensions) -> bool {
-        self.output == source
-            && self.source == Rect { left: 0.0, top: 0.0, width: source.width.into(), height: source.height.into() }
+        self.output == source && self.source == Rect { left: 0.0, top: 0.0, width: source.width.into(), height: source.height.into() }
     }
 }
 
@@ -99,11 +98,8 @@ pub fn plan(width: f64, height: f64, options: &ResizeOptions) -> Result<Plan> {
         }
         ResizeMode::Exact(b) => {
             check_box(b)?;
-            let out = if options.never_upscale {
-                Dimensions::new(b.width.min(round_side(width)), b.height.min(round_side(height)))
-            } else {
-                b
-            };
+            let out =
+                if options.never_upscale { Dimensions::new(b.width.min(round_side(width)), b.height.min(round_side(height))) } else { b };
             (out, full)
         }
         ResizeMode::ScalePercent(p) => {
@@ -151,9 +147,7 @@ pub fn resample(pixels: &Pixels, source: Rect, output: Dimensions, filter: Filte
         Filter::Lanczos3 => ResizeAlg::Convolution(FilterType::Lanczos3),
     };
     let options = fir::ResizeOptions::new().resize_alg(algorithm).crop(source.left, source.top, source.width, source.height);
-    Resizer::new()
-        .resize(&src, &mut dst, &options)
-        .map_err(|e| Error::invalid(format!("The resize cannot be done: {e}.")))?;
+    Resizer::new().resize(&src, &mut dst, &options).map_err(|e| Error::invalid(format!("The resize cannot be done: {e}.")))?;
     Ok(Pixels::new(pixels.layout, output, dst.into_vec()))
 }
 
@@ -208,7 +202,12 @@ mod tests {
 
     #[test]
     fn rejects_senseless_sizes() {
-        for mode in [ResizeMode::FitWithin(Dimensions::new(0, 5)), ResizeMode::ScalePercent(-5.0), ResizeMode::ScalePercent(f32::NAN), ResizeMode::FitWidth(0)] {
+        for mode in [
+            ResizeMode::FitWithin(Dimensions::new(0, 5)),
+            ResizeMode::ScalePercent(-5.0),
+            ResizeMode::ScalePercent(f32::NAN),
+            ResizeMode::FitWidth(0),
+        ] {
             assert!(matches!(plan(10.0, 10.0, &opts(mode)), Err(Error::InvalidOptions(_))), "{mode:?}");
         }
     }

@@ -74,5 +74,10 @@ console.log(`Medians of ${RUNS} runs, milliseconds, one core (${process.version}
 console.log('| workload | build | decode | resize | encode | total | output bytes |');
 console.log('|---|---|---:|---:|---:|---:|---:|');
 console.log(rows.join('\n'));
+const sized = WORKLOADS.map((w) => [w, corpusPath(w.file)]).filter(([w, path]) => path && w.format === 'jpeg');
+for (const [w, path] of sized) {
+  const { bytes, imageCrateBytes } = JSON.parse(execFileSync(NATIVE, [path, w.resize, w.format, '1'], { encoding: 'utf8' }));
+  console.log(`\nJPEG size for ${w.file}: ${bytes} bytes (jpeg-encoder, 4:2:0, optimised Huffman tables); the image crate's JpegEncoder (4:4:4, standard tables) writes ${imageCrateBytes} bytes for the same pixels (+${Math.round((imageCrateBytes / bytes - 1) * 100)}%).`);
+}
 const kleiber = corpusPath('kleiber-6028x3391.jpg');
 if (kleiber) console.log(`\nprobe of kleiber (20 MP JPEG) in wasm: ${ms(probeTime(new Uint8Array(readFileSync(kleiber))))} ms`);

@@ -3,10 +3,7 @@
 use leptos::{ev, prelude::*};
 
 use super::Comparing;
-use crate::{
-    batch::Batch,
-    settings::ResizeKind,
-};
+use crate::{batch::Batch, settings::ResizeKind};
 
 #[component]
 pub fn Compare() -> impl IntoView {

@@ -37,11 +37,9 @@ pub fn DropZone(#[prop(optional)] in_widget: bool) -> impl IntoView {
         }
     });
     let _ = window_event_listener(ev::paste, move |e| {
-        if let Some(files) = e.clipboard_data().and_then(|d| d.files()) {
-            if files.length() > 0 {
-                e.prevent_default();
-                batch.add(to_vec(&files));
-            }
+        if let Some(files) = e.clipboard_data().and_then(|d| d.files()).filter(|f| f.length() > 0) {
+            e.prevent_default();
+            batch.add(to_vec(&files));
         }
     });
 

@@ -8,7 +8,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use crate::{
     batch::Batch,
     persist,
-    settings::{Filter, Format, MAX_PERCENT, MAX_SIDE, Metadata, ResizeKind, Settings},
+    settings::{Choice, Filter, Format, MAX_PERCENT, MAX_SIDE, Metadata, ResizeKind, Settings},
 };
 
 /// The value of the `<input>` or `<select>` an event came from.
@@ -25,21 +25,23 @@ fn number(value: &str, max: u32) -> Option<u32> {
     value.trim().parse::<u32>().ok().map(|n| n.clamp(1, max))
 }
 
+/// An event handler that applies `apply(settings, value)` to the batch's settings, only when it
+/// changes something (re-committing a field costs nothing).
+fn commit(settings: RwSignal<Settings>, apply: fn(&mut Settings, &str)) -> impl Fn(ev::Event) + Copy + 'static {
+    move |e: ev::Event| {
+        let mut next = settings.get_untracked();
+        apply(&mut next, &value_of(&e));
+        if next != settings.get_untracked() {
+            settings.set(next);
+        }
+    }
+}
+
 #[component]
 pub fn SettingsPanel() -> impl IntoView {
     let batch = expect_context::<Batch>();
     let settings = batch.settings;
-    // Applies a change only when it changes something, so re-committing a field costs nothing.
-    let change = move |apply: fn(&mut Settings, &str)| {
-        move |e: ev::Event| {
-            let value = value_of(&e);
-            let mut next = settings.get_untracked();
-            apply(&mut next, &value);
-            if next != settings.get_untracked() {
-                settings.set(next);
-            }
-        }
-    };
+    let shown = move |number: fn(&Settings) -> u32| Signal::derive(move || settings.with(number).to_string());
     let copied = RwSignal::new(false);
     let copy_link = move |_| {
         let link = persist::share_link(&settings.get_untracked());
@@ -53,82 +55,46 @@ pub fn SettingsPanel() -> impl IntoView {
         <section class="settings" aria-labelledby="settings-heading">
             <h2 id="settings-heading">"Settings for all images"</h2>
             <div class="fields">
-                <div class="field">
-                    <label for="resize">"Resize"</label>
-                    <select id="resize" on:change=change(|s, v| s.resize = ResizeKind::from_key(v).unwrap_or(s.resize))>
-                        {ResizeKind::ALL.iter().map(|&k| view! {
-                            <option value=k.key() selected=move || settings.with(|s| s.resize == k)>{k.label()}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
+                <ChoiceField id="resize" label="Resize" current=Signal::derive(move || settings.with(|s| s.resize))
+                    on_change=commit(settings, |s, v| s.resize = ResizeKind::from_key(v).unwrap_or(s.resize))/>
                 <Show when=move || settings.with(Settings::uses_width)>
-                    <div class="field size">
-                        <label for="width">"Width (px)"</label>
-                        <input id="width" type="number" min="1" max=MAX_SIDE inputmode="numeric"
-                            prop:value=move || settings.with(|s| s.width.to_string())
-                            on:change=change(|s, v| s.width = number(v, MAX_SIDE).unwrap_or(s.width))/>
-                    </div>
+                    <NumberField id="width" label="Width (px)" max=MAX_SIDE value=shown(|s| s.width)
+                        on_change=commit(settings, |s, v| s.width = number(v, MAX_SIDE).unwrap_or(s.width))/>
                 </Show>
                 <Show when=move || settings.with(Settings::uses_height)>
-                    <div class="field size">
-                        <label for="height">"Height (px)"</label>
-                        <input id="height" type="number" min="1" max=MAX_SIDE inputmode="numeric"
-                            prop:value=move || settings.with(|s| s.height.to_string())
-                            on:change=change(|s, v| s.height = number(v, MAX_SIDE).unwrap_or(s.height))/>
-                    </div>
+                    <NumberField id="height" label="Height (px)" max=MAX_SIDE value=shown(|s| s.height)
+                        on_change=commit(settings, |s, v| s.height = number(v, MAX_SIDE).unwrap_or(s.height))/>
                 </Show>
                 <Show when=move || settings.with(|s| s.resize == ResizeKind::Percent)>
-                    <div class="field size">
-                        <label for="percent">"Scale (%)"</label>
-                        <input id="percent" type="number" min="1" max=MAX_PERCENT inputmode="numeric"
-                            prop:value=move || settings.with(|s| s.percent.to_string())
-                            on:change=change(|s, v| s.percent = number(v, MAX_PERCENT).unwrap_or(s.percent))/>
-                    </div>
+                    <NumberField id="percent" label="Scale (%)" max=MAX_PERCENT value=shown(|s| s.percent)
+                        on_change=commit(settings, |s, v| s.percent = number(v, MAX_PERCENT).unwrap_or(s.percent))/>
                 </Show>
                 <div class="field check">
                     <input id="never-upscale" type="checkbox"
                         prop:checked=move || settings.with(|s| s.never_upscale)
-                        on:change=change(|s, v| s.never_upscale = v == "true")/>
+                        on:change=commit(settings, |s, v| s.never_upscale = v == "true")/>
                     <label for="never-upscale">"Never enlarge"</label>
                 </div>
-                <div class="field">
-                    <label for="filter">"Filter"</label>
-                    <select id="filter" on:change=change(|s, v| s.filter = Filter::from_key(v).unwrap_or(s.filter))>
-                        {Filter::ALL.iter().map(|&f| view! {
-                            <option value=f.key() selected=move || settings.with(|s| s.filter == f)>{f.label()}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="format">"Format"</label>
-                    <select id="format" on:change=change(|s, v| s.format = Format::from_key(v).unwrap_or(s.format))>
-                        {Format::ALL.iter().map(|&f| view! {
-                            <option value=f.key() selected=move || settings.with(|s| s.format == f)>{f.label()}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
+                <ChoiceField id="filter" label="Filter" current=Signal::derive(move || settings.with(|s| s.filter))
+                    on_change=commit(settings, |s, v| s.filter = Filter::from_key(v).unwrap_or(s.filter))/>
+                <ChoiceField id="format" label="Format" current=Signal::derive(move || settings.with(|s| s.format))
+                    on_change=commit(settings, |s, v| s.format = Format::from_key(v).unwrap_or(s.format))/>
                 <Show when=move || settings.with(|s| matches!(s.format, Format::Same | Format::Jpeg))>
                     <div class="field quality">
                         <label for="quality">"JPEG quality " <output for="quality">{move || settings.with(|s| s.quality)}</output></label>
                         <input id="quality" type="range" min="1" max="100"
                             prop:value=move || settings.with(|s| s.quality.to_string())
-                            on:change=change(|s, v| s.quality = v.parse::<u8>().map_or(s.quality, |q| q.clamp(1, 100)))/>
+                            on:change=commit(settings, |s, v| s.quality = v.parse::<u8>().map_or(s.quality, |q| q.clamp(1, 100)))/>
                     </div>
                 </Show>
                 <div class="field">
                     <label for="max-kb">"Largest file (KB)"</label>
                     <input id="max-kb" type="number" min="1" inputmode="numeric" placeholder="no limit"
                         prop:value=move || settings.with(|s| s.max_kb.map(|kb| kb.to_string()).unwrap_or_default())
-                        on:change=change(|s, v| s.max_kb = v.trim().parse::<u32>().ok().filter(|&kb| kb > 0))/>
+                        on:change=commit(settings, |s, v| s.max_kb = v.trim().parse::<u32>().ok().filter(|&kb| kb > 0))/>
                 </div>
-                <div class="field wide">
-                    <label for="metadata">"Metadata"</label>
-                    <select id="metadata" on:change=change(|s, v| s.metadata = Metadata::from_key(v).unwrap_or(s.metadata))>
-                        {Metadata::ALL.iter().map(|&m| view! {
-                            <option value=m.key() selected=move || settings.with(|s| s.metadata == m)>{m.label()}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
+                <ChoiceField id="metadata" label="Metadata" wide=true current=Signal::derive(move || settings.with(|s| s.metadata))
+                    on_change=commit(settings, |s, v| s.metadata = Metadata::from_key(v).unwrap_or(s.metadata))/>
             </div>
             <p class="settings-actions">
                 <button type="button" class="button" on:click=copy_link>"Copy link to these settings"</button>
@@ -136,5 +102,43 @@ pub fn SettingsPanel() -> impl IntoView {
                 <button type="button" class="button quiet" on:click=move |_| settings.set(Settings::default())>"Reset to defaults"</button>
             </p>
         </section>
+    }
+}
+
+/// A labelled `<select>` of every choice of a setting.
+#[component]
+fn ChoiceField<T: Choice + Send + Sync>(
+    id: &'static str,
+    label: &'static str,
+    current: Signal<T>,
+    on_change: impl Fn(ev::Event) + 'static,
+    #[prop(optional)] wide: bool,
+) -> impl IntoView {
+    view! {
+        <div class="field" class:wide=wide>
+            <label for=id>{label}</label>
+            <select id=id on:change=on_change>
+                {T::ALL.iter().map(|&choice| view! {
+                    <option value=choice.key() selected=move || current.get() == choice>{choice.label()}</option>
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// A labelled whole-number `<input>`.
+#[component]
+fn NumberField(
+    id: &'static str,
+    label: &'static str,
+    max: u32,
+    value: Signal<String>,
+    on_change: impl Fn(ev::Event) + 'static,
+) -> impl IntoView {
+    view! {
+        <div class="field size">
+            <label for=id>{label}</label>
+            <input id=id type="number" min="1" max=max inputmode="numeric" prop:value=value on:change=on_change/>
+        </div>
     }
 }

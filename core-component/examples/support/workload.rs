@@ -41,6 +41,14 @@ impl Workload {
         Ok(Self { input, options })
     }
 
+    pub fn is_jpeg(&self) -> bool {
+        self.options.encode.encoding.format == OutputFormat::Jpeg
+    }
+
+    pub fn quality(&self) -> u8 {
+        self.options.encode.encoding.jpeg.quality
+    }
+
     pub fn resize(&self) -> &ResizeOptions {
         &self.options.resize
     }

@@ -42,17 +42,12 @@ pub fn read_tiff(bytes: &[u8]) -> Result<Container> {
         ColorModel::Rgb => 3,
         ColorModel::Cmyk => 4,
     };
-    let mut blocks = MetadataBlocks {
-        exif: ExifData::parse_tiff_file(bytes),
-        icc: data(34675).map(<[u8]>::to_vec),
-        ..MetadataBlocks::default()
-    };
+    let mut blocks =
+        MetadataBlocks { exif: ExifData::parse_tiff_file(bytes), icc: data(34675).map(<[u8]>::to_vec), ..MetadataBlocks::default() };
     if let Some(xmp) = data(700) {
         blocks.xmp.push(text(xmp));
     }
-    blocks.iptc = data(33723)
-        .map(<[u8]>::to_vec)
-        .or_else(|| data(34377).and_then(iptc::from_photoshop_resources));
+    blocks.iptc = data(33723).map(<[u8]>::to_vec).or_else(|| data(34377).and_then(iptc::from_photoshop_resources));
     Ok(Container {
         format: ImageFormat::Tiff,
         stored,

@@ -56,9 +56,7 @@ pub fn read(bytes: &[u8]) -> Result<Container> {
         // Chunks are padded to an even length.
         pos += 8 + len + (len & 1);
     }
-    let stored = canvas
-        .or(bitstream)
-        .ok_or_else(|| Error::malformed("The WebP file has no image in it; it is damaged."))?;
+    let stored = canvas.or(bitstream).ok_or_else(|| Error::malformed("The WebP file has no image in it; it is damaged."))?;
     Ok(Container {
         format: ImageFormat::WebP,
         stored,

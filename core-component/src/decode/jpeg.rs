@@ -56,9 +56,9 @@ fn cmyk_to_rgb(cmyk: &[u8]) -> Vec<u8> {
 
 fn map_error(err: jpeg_decoder::Error) -> Error {
     match err {
-        jpeg_decoder::Error::Unsupported(feature) => Error::UnsupportedFormat(format!(
-            "This JPEG uses a feature localpix cannot read ({feature:?}); re-save it as a standard JPEG."
-        )),
+        jpeg_decoder::Error::Unsupported(feature) => {
+            Error::UnsupportedFormat(format!("This JPEG uses a feature localpix cannot read ({feature:?}); re-save it as a standard JPEG."))
+        }
         jpeg_decoder::Error::Io(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Error::truncated("JPEG"),
         other => Error::malformed(format!("The JPEG data is damaged ({other}).")),
     }

@@ -38,9 +38,7 @@ impl ExifData {
             Err(exif::Error::PartialResult(partial)) => (partial.into_inner().0, true),
             Err(_) => return None,
         };
-        let thumbnail_bytes = exif
-            .get_field(Tag::JPEGInterchangeFormatLength, In::THUMBNAIL)
-            .and_then(|f| f.value.get_uint(0));
+        let thumbnail_bytes = exif.get_field(Tag::JPEGInterchangeFormatLength, In::THUMBNAIL).and_then(|f| f.value.get_uint(0));
         let fields = exif.fields().filter(|f| keep(f)).cloned().collect();
         Some(Self { fields, little_endian: exif.little_endian(), thumbnail_bytes, damaged })
     }

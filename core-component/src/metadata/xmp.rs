@@ -85,16 +85,42 @@ fn field(name: &str, value: String) -> MetadataField {
 pub fn sensitivity(name: &str) -> Option<SensitiveKind> {
     let local = name.rsplit(':').next().unwrap_or(name).to_ascii_lowercase();
     let location = [
-        "city", "state", "country", "countrycode", "countryname", "location", "sublocation", "provincestate",
-        "worldregion", "locationcreated", "locationshown",
+        "city",
+        "state",
+        "country",
+        "countrycode",
+        "countryname",
+        "location",
+        "sublocation",
+        "provincestate",
+        "worldregion",
+        "locationcreated",
+        "locationshown",
     ];
     let device = [
-        "serialnumber", "bodyserialnumber", "lensserialnumber", "cameraserialnumber", "imageuniqueid", "documentid",
-        "instanceid", "originaldocumentid",
+        "serialnumber",
+        "bodyserialnumber",
+        "lensserialnumber",
+        "cameraserialnumber",
+        "imageuniqueid",
+        "documentid",
+        "instanceid",
+        "originaldocumentid",
     ];
     let person = [
-        "creator", "artist", "author", "rights", "owner", "ownername", "cameraownername", "credit", "authorsposition",
-        "captionwriter", "creatorcontactinfo", "copyrightowner", "marked",
+        "creator",
+        "artist",
+        "author",
+        "rights",
+        "owner",
+        "ownername",
+        "cameraownername",
+        "credit",
+        "authorsposition",
+        "captionwriter",
+        "creatorcontactinfo",
+        "copyrightowner",
+        "marked",
     ];
     if local.starts_with("gps") || location.contains(&local.as_str()) {
         Some(SensitiveKind::Location)

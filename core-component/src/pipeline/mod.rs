@@ -15,10 +15,7 @@ use crate::{
     error::{Error, Result},
     format::ImageFormat,
     limits::Limits,
-    metadata::{
-        MetadataBlocks, MetadataField, MetadataPolicy, OutputMetadata,
-        icc::ColorProfileInfo,
-    },
+    metadata::{MetadataBlocks, MetadataField, MetadataPolicy, OutputMetadata, icc::ColorProfileInfo},
     orient::{Orientation, Rect},
     pixels::{Pixels, Rgb},
     resize::{self, Filter, ResizeMode, ResizeOptions},
@@ -96,11 +93,7 @@ pub struct Options {
 pub fn default_options() -> Options {
     Options {
         limits: Limits::default(),
-        resize: ResizeOptions {
-            mode: ResizeMode::FitWithin(Dimensions::new(1920, 1920)),
-            filter: Filter::Lanczos3,
-            never_upscale: true,
-        },
+        resize: ResizeOptions { mode: ResizeMode::FitWithin(Dimensions::new(1920, 1920)), filter: Filter::Lanczos3, never_upscale: true },
         encode: EncodeOptions::default(),
     }
 }

@@ -87,7 +87,11 @@ fn probe_lists_the_private_fields_it_finds() {
 
 #[test]
 fn alpha_is_kept_in_png_and_webp() {
-    for (name, format) in [("alpha-640x360.png", OutputFormat::Png), ("alpha-lossless.webp", OutputFormat::WebpLossless), ("alpha-lossy.webp", OutputFormat::Png)] {
+    for (name, format) in [
+        ("alpha-640x360.png", OutputFormat::Png),
+        ("alpha-lossless.webp", OutputFormat::WebpLossless),
+        ("alpha-lossy.webp", OutputFormat::Png),
+    ] {
         let out = process(&fixture(name), &options_with(format, ResizeMode::FitWidth(320))).unwrap();
         assert_eq!(out.dimensions, Dimensions::new(320, 180), "{name}");
         assert!(probe(&out.bytes).unwrap().has_alpha, "{name} lost its alpha channel");
@@ -249,16 +253,25 @@ fn every_error_kind_says_what_went_wrong() {
     wide_jpeg.resize.never_upscale = false;
     let mut tiny_budget = default_options();
     tiny_budget.encode.max_bytes = Some(200);
-    let cases: [(&str, Vec<u8>, Options, fn(&Error) -> bool); 7] = [
+    type Case = (&'static str, Vec<u8>, Options, fn(&Error) -> bool);
+    let cases: [Case; 7] = [
         ("unsupported", heic, default_options(), |e| matches!(e, Error::UnsupportedFormat(m) if m.contains("HEIC"))),
         ("truncated", photo[..photo.len() / 2].to_vec(), default_options(), |e| matches!(e, Error::MalformedInput(_))),
         ("empty", Vec::new(), default_options(), |e| matches!(e, Error::MalformedInput(m) if m.contains("empty"))),
-        ("over the limit", photo.clone(), over_limit, |e| {
-            matches!(e, Error::TooLarge { dimensions, limit: 100_000, .. } if *dimensions == Dimensions::new(640, 400))
-        }),
+        (
+            "over the limit",
+            photo.clone(),
+            over_limit,
+            |e| matches!(e, Error::TooLarge { dimensions, limit: 100_000, .. } if *dimensions == Dimensions::new(640, 400)),
+        ),
         ("quality 0", photo.clone(), bad_quality, |e| matches!(e, Error::InvalidOptions(m) if m.contains("quality"))),
         ("JPEG too wide", fixture("one-pixel.png"), wide_jpeg, |e| matches!(e, Error::EncodingFailed(m) if m.contains("65 535"))),
-        ("budget", photo.clone(), tiny_budget, |e| matches!(e, Error::BudgetUnreachable { max_bytes: 200, smallest_bytes, .. } if *smallest_bytes > 200)),
+        (
+            "budget",
+            photo.clone(),
+            tiny_budget,
+            |e| matches!(e, Error::BudgetUnreachable { max_bytes: 200, smallest_bytes, .. } if *smallest_bytes > 200),
+        ),
     ];
     for (what, input, options, expected) in cases {
         let err = process(&input, &options).expect_err(what);
@@ -348,9 +361,20 @@ fn patak_rgba_keeps_its_alpha_at_1280() {
 #[test]
 fn every_corpus_file_processes() {
     for name in [
-        "adobergb-icc.jpg", "adwaita-4096x4096.webp", "alpha-lossy.webp", "animated.gif", "cmyk.jpg", "gray16.png",
-        "one-pixel.png", "painting-6000x4000.jpg", "path-2560x1600.jpg", "phone-orient6-gps.jpg", "progressive.jpg",
-        "small.bmp", "small.tiff", "volna-5120x2880.jpg",
+        "adobergb-icc.jpg",
+        "adwaita-4096x4096.webp",
+        "alpha-lossy.webp",
+        "animated.gif",
+        "cmyk.jpg",
+        "gray16.png",
+        "one-pixel.png",
+        "painting-6000x4000.jpg",
+        "path-2560x1600.jpg",
+        "phone-orient6-gps.jpg",
+        "progressive.jpg",
+        "small.bmp",
+        "small.tiff",
+        "volna-5120x2880.jpg",
     ] {
         let Some(input) = corpus(name) else { return };
         let out = process(&input, &default_options()).unwrap_or_else(|e| panic!("{name}: {e}"));

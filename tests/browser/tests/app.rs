@@ -27,7 +27,14 @@ fn blob(bytes: &[u8], mime: &str) -> Blob {
 
 #[wasm_bindgen_test]
 fn settings_go_into_the_address_bar_and_storage_and_come_back() {
-    let settings = Settings { resize: ResizeKind::Width, width: 1280, quality: 70, metadata: Metadata::KeepSafe, max_kb: Some(300), ..Settings::default() };
+    let settings = Settings {
+        resize: ResizeKind::Width,
+        width: 1280,
+        quality: 70,
+        metadata: Metadata::KeepSafe,
+        max_kb: Some(300),
+        ..Settings::default()
+    };
     persist::save(&settings);
     let search = window().location().search().unwrap();
     assert!(search.contains("w=1280") && search.contains("q=70") && search.contains("maxkb=300"), "{search}");
