@@ -3,7 +3,8 @@
 #
 #   make serve      build everything and serve the app at http://127.0.0.1:8080
 #   make test       every test: native, component (Node), browser (wasm-pack), end to end
-#   make bench      native vs WebAssembly, per stage (needs ../shared/corpus)
+#   make bench      native vs WebAssembly per stage, and the browser vs Chromium's own path
+#                   (needs ../shared/corpus)
 #   make component  the image engine as a WebAssembly component and its jco ES modules
 #   make dist       a release build of the app in dist/
 
@@ -138,3 +139,4 @@ test-e2e: dist
 bench: component
 	cargo build --release -p localpix-core --example bench
 	node tests/bench/bench.mjs
+	node tests/bench/browser.mjs
