@@ -280,6 +280,34 @@ fn every_error_kind_says_what_went_wrong() {
     }
 }
 
+/// A copy of `jpeg` whose frame header claims another size.
+fn jpeg_claiming(jpeg: &[u8], width: u16, height: u16) -> Vec<u8> {
+    let mut bytes = jpeg.to_vec();
+    let sof = bytes.windows(2).position(|w| w == [0xFF, 0xC0]).expect("a baseline frame header");
+    bytes[sof + 5..sof + 7].copy_from_slice(&height.to_be_bytes());
+    bytes[sof + 7..sof + 9].copy_from_slice(&width.to_be_bytes());
+    bytes
+}
+
+#[test]
+fn a_file_that_lies_about_its_size_is_refused_or_fails_cleanly() {
+    let photo = fixture("photo-640x400.jpg");
+    // Far over the limit: refused from the header, before any allocation, with the size it claims.
+    let huge = jpeg_claiming(&photo, 60_000, 60_000);
+    let err = process(&huge, &default_options()).unwrap_err();
+    assert!(matches!(err, Error::TooLarge { dimensions, .. } if dimensions == Dimensions::new(60_000, 60_000)), "{err:?}");
+    assert!(matches!(Image::decode(&huge, &DecodeOptions::default()), Err(Error::TooLarge { .. })));
+    // Under the limit but bigger than its data: the data ends where the image has barely begun.
+    // Like libjpeg, the decoder then gives what it has (the rest grey) at the claimed size;
+    // what matters is an answer within the limits, never a panic or a trap.
+    let inflated = jpeg_claiming(&photo, 4_000, 3_000);
+    assert_eq!(probe(&inflated).unwrap().dimensions, Dimensions::new(4_000, 3_000));
+    match process(&inflated, &default_options()) {
+        Ok(out) => assert_eq!(out.dimensions, Dimensions::new(1920, 1440)),
+        Err(err) => assert!(matches!(err, Error::MalformedInput(_)), "{err:?}"),
+    }
+}
+
 #[test]
 fn random_and_corrupted_bytes_give_errors_never_panics() {
     // A fixed pseudo-random sequence: corrupt every fixture in many places.
