@@ -138,5 +138,7 @@ test-e2e: dist
 .PHONY: bench
 bench: component
 	cargo build --release -p localpix-core --example bench
-	node tests/bench/bench.mjs
+	@# One core for both builds: natively, jpeg-decoder would otherwise decode with helper
+	@# threads, which the component (one wasm thread) cannot.
+	taskset -c 0 node tests/bench/bench.mjs
 	node tests/bench/browser.mjs

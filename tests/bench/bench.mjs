@@ -1,5 +1,7 @@
 // `make bench`: each workload's stages (decode, resize, encode) timed in the native build of the
-// engine and in the WebAssembly component run by Node (jco), medians of RUNS runs, one core.
+// engine and in the WebAssembly component run by Node (jco), medians of RUNS runs. The Makefile
+// pins this process, and so the native one it starts, to one core (`taskset -c 0`): natively,
+// jpeg-decoder would otherwise spread its work over helper threads, which wasm cannot.
 // Prints a Markdown table for the README. The corpus photos must be present.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -70,7 +72,8 @@ for (const w of WORKLOADS) {
   }
   rows.push(`| | **wasm ÷ native** | ${(wasm.decode / native.decode).toFixed(2)} | ${(wasm.resize / native.resize).toFixed(2)} | ${(wasm.encode / native.encode).toFixed(2)} | **${(wasm.total / native.total).toFixed(2)}** | |`);
 }
-console.log(`Medians of ${RUNS} runs, milliseconds, one core (${process.version}).\n`);
+const cores = (await import('node:os')).availableParallelism();
+console.log(`Medians of ${RUNS} runs, milliseconds, ${cores === 1 ? 'pinned to one core' : `${cores} cores available`} (Node ${process.version}).\n`);
 console.log('| workload | build | decode | resize | encode | total | output bytes |');
 console.log('|---|---|---:|---:|---:|---:|---:|');
 console.log(rows.join('\n'));
