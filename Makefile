@@ -43,6 +43,9 @@ setup-rust:
 	  rustup toolchain install $(COMPONENT_TOOLCHAIN) --profile minimal --component clippy,rustfmt --target wasm32-unknown-unknown
 	@rustup target list --installed --toolchain $(COMPONENT_TOOLCHAIN) | grep -q wasm32-unknown-unknown || \
 	  rustup target add wasm32-unknown-unknown --toolchain $(COMPONENT_TOOLCHAIN)
+	@rustup component list --installed --toolchain $(COMPONENT_TOOLCHAIN) | grep -q '^clippy' && \
+	  rustup component list --installed --toolchain $(COMPONENT_TOOLCHAIN) | grep -q '^rustfmt' || \
+	  rustup component add clippy rustfmt --toolchain $(COMPONENT_TOOLCHAIN)
 	@rustup toolchain list | grep -q '^$(TOOLS_TOOLCHAIN)-' || rustup toolchain install $(TOOLS_TOOLCHAIN) --profile minimal
 
 # The tools are built without optimisation (`--debug`): they orchestrate and parse small files, and
