@@ -204,6 +204,41 @@ test('a worker that crashes is replaced, its file marked failed, and the batch g
   await page.close();
 });
 
+test('save all into a folder writes every result under its name', async () => {
+  // Headless Chromium cannot answer the directory picker: give the page a folder with the File
+  // System Access API's shape that keeps what is written, and check what the app wrote into it.
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    window.savedFiles = {};
+    const folder = {
+      getFileHandle: async (name, { create }) => ({
+        createWritable: async () => {
+          const parts = [];
+          return {
+            write: async (blob) => parts.push(blob),
+            close: async () => {
+              window.savedFiles[name] = { create, bytes: [...new Uint8Array(await new Blob(parts).arrayBuffer())] };
+            },
+          };
+        },
+      }),
+    };
+    window.showDirectoryPicker = async ({ mode }) => (mode === 'readwrite' ? folder : Promise.reject(new Error('read-only')));
+  });
+  await page.goto(server.url);
+  await page.waitForSelector('html[data-engine="ready"]');
+  await page.setInputFiles('#file-input', [fixturePath('phone-orient6-gps.jpg'), fixturePath('small.bmp')]);
+  await waitForBatch(page, 2);
+  await page.getByRole('button', { name: 'Save all to a folder…' }).click();
+  await page.getByText('2 images saved to the folder.').waitFor();
+  const saved = await page.evaluate(() => window.savedFiles);
+  assert.deepEqual(Object.keys(saved).sort(), ['phone-orient6-gps-640w.jpg', 'small-320w.png']);
+  const phone = new Uint8Array(saved['phone-orient6-gps-640w.jpg'].bytes);
+  assert.deepEqual(imaging.probe(phone).dimensions, { width: 640, height: 400 });
+  assert.ok(saved['small-320w.png'].create);
+  await page.close();
+});
+
 test('a result can be compared with its original, at fit and at 100%', async () => {
   const page = await openApp(context, server.url);
   await page.setInputFiles('#file-input', [fixturePath('photo-640x400.jpg')]);
