@@ -59,8 +59,7 @@ test('a new version is offered, waits while a batch runs, and is applied when th
     await waitForBatch(page, many.length);
     assert.ok((await rows(page)).every((r) => r.state === 'done'));
     assert.deepEqual(await cacheNames(page), [`localpix-${newVersion}`, `localpix-${oldVersion}`].sort());
-    await button.click();
-    await page.waitForEvent('load');
+    await Promise.all([page.waitForEvent('load'), button.click()]);
     await page.waitForSelector('[data-offline="ready"]');
     assert.deepEqual(await cacheNames(page), [`localpix-${newVersion}`], 'the old version is deleted once replaced');
   } finally {
