@@ -54,9 +54,9 @@ self.onmessage = async ({ data: { id, bytes, options, forgetIds, load } }) => {
     const input = new Uint8Array(bytes);
     const info = imaging.probe(input);
     const key = JSON.stringify([options.limits, options.resize]);
+    self.postMessage({ id, kind: 'progress', stage: 'decoding', info });
     let resized = decoded.get(id)?.key === key ? decoded.get(id).image : null;
     if (!resized) {
-      self.postMessage({ id, kind: 'progress', stage: 'decoding', info });
       const image = imaging.Image.decode(input, { limits: options.limits, intendedResize: options.resize });
       self.postMessage({ id, kind: 'progress', stage: 'resizing' });
       try {
@@ -65,8 +65,6 @@ self.onmessage = async ({ data: { id, bytes, options, forgetIds, load } }) => {
         image[Symbol.dispose]();
       }
       remember(id, key, resized);
-    } else {
-      self.postMessage({ id, kind: 'progress', stage: 'decoding', info });
     }
     self.postMessage({ id, kind: 'progress', stage: 'encoding' });
     const { bytes: out, format, dimensions, quality } = resized.encode(options.encode);

@@ -198,6 +198,11 @@ impl Batch {
         self.announce();
     }
 
+    /// True while any file is queued or being processed (reactive).
+    pub fn is_busy(&self) -> bool {
+        self.rows.with(|rows| rows.iter().any(|r| !r.state.with(RowState::is_finished)))
+    }
+
     /// Stops every job and starts a new run: results of the old one are dropped when they come.
     fn new_run(&self) {
         POOL.with(WorkerPool::cancel_all);
@@ -246,19 +251,14 @@ impl Batch {
         if let Some(url) = row.file.with_value(|f| f.preview.clone()) {
             let _ = Url::revoke_object_url(&url);
         }
-        if let Some(output) = row.output.get_untracked() {
-            let _ = Url::revoke_object_url(&output.url);
-        }
+        discard_output(row);
     }
 
     fn start(&self, row: Row) {
         let Some(file) = HANDLES.with_borrow(|h| h.files.get(&row.id).cloned()) else { return };
         let run = self.run.get_value();
         let options = self.settings.get_untracked().engine_options();
-        if let Some(old) = row.output.get_untracked() {
-            let _ = Url::revoke_object_url(&old.url);
-        }
-        row.output.set(None);
+        discard_output(row);
         row.state.set(RowState::Queued);
         let batch = *self;
         spawn_local(async move {
@@ -350,6 +350,14 @@ impl Batch {
         }
         self.announcement.set(sentence);
     }
+}
+
+/// Forgets a row's result and frees its object URL.
+fn discard_output(row: Row) {
+    if let Some(old) = row.output.get_untracked() {
+        let _ = Url::revoke_object_url(&old.url);
+    }
+    row.output.set(None);
 }
 
 /// An object URL for the original when browsers can show it (TIFF, for one, they cannot).

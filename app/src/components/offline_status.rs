@@ -28,7 +28,7 @@ pub fn OfflineStatus() -> impl IntoView {
 pub fn UpdateBanner() -> impl IntoView {
     let offline = expect_context::<Offline>();
     let batch = expect_context::<Batch>();
-    let busy = move || batch.rows.with(|rows| rows.iter().any(|r| !r.state.with(|s| s.is_finished())));
+    let busy = move || batch.is_busy();
     view! {
         <Show when=move || offline.update_ready.get()>
             <aside class="update-banner" role="status">

@@ -10,7 +10,6 @@ pub fn Toolbar() -> impl IntoView {
     let total = move || batch.rows.with(Vec::len);
     let finished = move || batch.rows.with(|rows| rows.iter().filter(|r| r.state.with(|s| s.is_finished())).count());
     let done = move || batch.rows.with(|rows| rows.iter().filter(|r| r.output.with(Option::is_some)).count());
-    let busy = move || finished() < total();
     let saving = RwSignal::new(false);
     let message = RwSignal::new(String::new());
 
@@ -48,7 +47,7 @@ pub fn Toolbar() -> impl IntoView {
                     <progress id="overall-progress" max=total value=finished></progress>
                 </div>
                 <div class="actions">
-                    <button type="button" class="button" on:click=move |_| batch.cancel() disabled=move || !busy()>"Cancel"</button>
+                    <button type="button" class="button" on:click=move |_| batch.cancel() disabled=move || !batch.is_busy()>"Cancel"</button>
                     <button type="button" class="button primary" on:click=download_zip disabled=move || done() == 0 || saving.get()>
                         "Download all (ZIP)"
                     </button>
