@@ -70,6 +70,13 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
+# exiftool reads the outputs in the privacy tests: an independent reader, not our own parser.
+.PHONY: setup-exiftool
+setup-exiftool:
+	@command -v exiftool >/dev/null || { \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libimage-exiftool-perl; }
+
 .PHONY: setup-chromium
 setup-chromium:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
@@ -123,7 +130,7 @@ test-native: setup
 
 # The jco-transpiled component in Node, against the native build (examples/reference.rs).
 .PHONY: test-component
-test-component: component
+test-component: component setup-exiftool
 	cargo build -p localpix-core --example reference
 	node --test tests/component/
 

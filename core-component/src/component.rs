@@ -150,12 +150,14 @@ impl From<metadata::MetadataField> for wit::MetadataField {
             G::Iptc => wit::MetadataGroup::Iptc,
             G::Comment => wit::MetadataGroup::Comment,
             G::Thumbnail => wit::MetadataGroup::Thumbnail,
+            G::ExtraData => wit::MetadataGroup::ExtraData,
         };
         let sensitive = f.sensitive.map(|s| match s {
             S::Location => wit::SensitiveKind::Location,
             S::Device => wit::SensitiveKind::Device,
             S::Person => wit::SensitiveKind::Person,
             S::HiddenContent => wit::SensitiveKind::HiddenContent,
+            S::FreeText => wit::SensitiveKind::FreeText,
         });
         wit::MetadataField { group, name: f.name, value: f.value, sensitive }
     }

@@ -52,6 +52,8 @@ pub fn read(bytes: &[u8]) -> Result<Container> {
     }
 }
 
+pub use webp::with_alpha_flag as webp_with_alpha_flag;
+
 fn be16(bytes: &[u8], at: usize) -> Option<u16> {
     Some(u16::from_be_bytes(bytes.get(at..at + 2)?.try_into().ok()?))
 }

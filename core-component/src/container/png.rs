@@ -5,7 +5,7 @@ use crate::{
     Dimensions,
     error::{Error, Result},
     format::ImageFormat,
-    metadata::{Comment, MetadataBlocks, exif::ExifData},
+    metadata::{Comment, MetadataBlocks, exif::ExifData, extra},
 };
 
 /// Compressed text and profiles are inflated only up to this size: a "zip bomb" in a text chunk
@@ -45,7 +45,13 @@ pub fn read(bytes: &[u8]) -> Result<Container> {
             b"iCCP" => blocks.icc = keyword_and_rest(data).and_then(|(_, rest)| inflate(rest.get(1..)?)),
             b"eXIf" => blocks.exif = ExifData::parse(data),
             b"tEXt" | b"zTXt" | b"iTXt" => read_text(kind, data, &mut blocks),
-            b"IEND" => break,
+            // C2PA's chunk for PNG: a JUMBF manifest store.
+            b"caBX" => blocks.extra.push(extra::c2pa_manifest(data.len())),
+            b"IEND" => {
+                let end = pos + 12;
+                blocks.extra.extend(extra::trailing_data(bytes, &[(end, bytes.len().max(end))]));
+                break;
+            }
             _ => {}
         }
         pos += 12 + data.len();

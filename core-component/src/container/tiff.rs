@@ -12,7 +12,7 @@ use crate::{
     Dimensions,
     error::{Error, Result},
     format::ImageFormat,
-    metadata::{MetadataBlocks, exif::ExifData, iptc},
+    metadata::{MetadataBlocks, exif::ExifData, extra, iptc},
 };
 
 pub fn read_tiff(bytes: &[u8]) -> Result<Container> {
@@ -47,7 +47,9 @@ pub fn read_tiff(bytes: &[u8]) -> Result<Container> {
     if let Some(xmp) = data(700) {
         blocks.xmp.push(text(xmp));
     }
-    blocks.iptc = data(33723).map(<[u8]>::to_vec).or_else(|| data(34377).and_then(iptc::from_photoshop_resources));
+    let photoshop = data(34377).map(iptc::photoshop_resources).unwrap_or_default();
+    blocks.iptc = data(33723).map(<[u8]>::to_vec).or(photoshop.iptc);
+    blocks.extra.extend(photoshop.thumbnail.map(extra::photoshop_thumbnail));
     Ok(Container {
         format: ImageFormat::Tiff,
         stored,

@@ -5,7 +5,7 @@ use crate::{
     Dimensions,
     error::{Error, Result},
     format::ImageFormat,
-    metadata::{MetadataBlocks, exif::ExifData},
+    metadata::{MetadataBlocks, exif::ExifData, extra},
 };
 
 pub fn read(bytes: &[u8]) -> Result<Container> {
@@ -51,6 +51,7 @@ pub fn read(bytes: &[u8]) -> Result<Container> {
             b"ICCP" => blocks.icc = Some(data.to_vec()),
             b"EXIF" => blocks.exif = ExifData::parse(data.strip_prefix(b"Exif\0\0").unwrap_or(data)),
             b"XMP " => blocks.xmp.push(text(data)),
+            b"C2PA" => blocks.extra.push(extra::c2pa_manifest(data.len())),
             _ => {}
         }
         // Chunks are padded to an even length.
@@ -67,4 +68,18 @@ pub fn read(bytes: &[u8]) -> Result<Container> {
         progressive: false,
         blocks,
     })
+}
+
+/// A copy of an extended WebP with the VP8X alpha flag set, or `None` when it is set already. For
+/// files whose bitstream has transparency (an ALPH chunk, or the alpha bit of a lossless one),
+/// which [`read`] reports as `has_alpha`.
+pub fn with_alpha_flag(bytes: &[u8]) -> Option<Vec<u8>> {
+    const ALPHA: u8 = 0x10;
+    let flags_at = 12 + 8;
+    if bytes.get(12..16) != Some(b"VP8X") || bytes.get(flags_at)? & ALPHA != 0 {
+        return None;
+    }
+    let mut copy = bytes.to_vec();
+    copy[flags_at] |= ALPHA;
+    Some(copy)
 }

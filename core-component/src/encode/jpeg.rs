@@ -40,21 +40,5 @@ pub fn encode(pixels: &Pixels, options: &JpegOptions, metadata: &OutputMetadata)
         encoder.add_exif_metadata(exif).map_err(|e| Error::encoding(format!("The EXIF fields cannot be embedded: {e}.")))?;
     }
     encoder.encode(&pixels.data, width, height, color).map_err(|e| Error::encoding(format!("JPEG encoding failed: {e}.")))?;
-    insert_comments(&mut out, &metadata.comments);
     Ok(out)
-}
-
-/// COM segments right after SOI; jpeg-encoder only writes APPn segments itself.
-fn insert_comments(jpeg: &mut Vec<u8>, comments: &[crate::metadata::Comment]) {
-    let segments: Vec<u8> = comments
-        .iter()
-        .flat_map(|c| {
-            let text = &c.text.as_bytes()[..c.text.len().min(65_533)];
-            let mut segment = vec![0xFF, 0xFE];
-            segment.extend(((text.len() + 2) as u16).to_be_bytes());
-            segment.extend_from_slice(text);
-            segment
-        })
-        .collect();
-    jpeg.splice(2..2, segments);
 }

@@ -29,10 +29,6 @@ pub fn encode(pixels: &Pixels, options: &PngOptions, metadata: &OutputMetadata) 
         PngEffort::Smallest => png::Compression::High,
     });
     encoder.set_filter(png::Filter::Adaptive);
-    for comment in &metadata.comments {
-        let keyword = comment.keyword.clone().unwrap_or_else(|| "Comment".into());
-        encoder.add_itxt_chunk(keyword, comment.text.clone()).map_err(failed)?;
-    }
     let mut writer = encoder.write_header().map_err(failed)?;
     writer.write_image_data(&pixels.data).map_err(failed)?;
     writer.finish().map_err(failed)?;

@@ -53,10 +53,10 @@ impl ExifData {
         let mut out: Vec<MetadataField> = self
             .fields
             .iter()
-            .filter(|f| f.ifd_num == In::PRIMARY && !is_pointer(f.tag))
+            .filter(|f| f.ifd_num == In::PRIMARY && !is_pointer(f.tag) && !is_reference(f.tag))
             .map(|f| {
                 let group = if f.tag.context() == Context::Gps { MetadataGroup::Gps } else { MetadataGroup::Exif };
-                MetadataField::new(group, tag_name(f.tag), display(f), sensitivity(f.tag))
+                MetadataField::new(group, tag_name(f.tag), self.display(f), sensitivity(f))
             })
             .collect();
         if let Some(bytes) = self.thumbnail_bytes {
@@ -78,21 +78,11 @@ impl ExifData {
         out
     }
 
-    /// A new TIFF structure with only the fields that are safe to keep: no GPS, serial numbers,
-    /// names, maker notes or thumbnail; no orientation (the output pixels are upright) and the
-    /// pixel size set to `size`. `None` when nothing is left.
+    /// A new TIFF structure with only the camera details ([`is_camera_detail`]): no GPS, serial
+    /// numbers, names, free text, maker notes or thumbnail; no orientation (the output pixels are
+    /// upright) and the pixel size set to `size`. `None` when nothing is left.
     pub fn safe_subset(&self, size: Dimensions) -> Option<Vec<u8>> {
-        let kept: Vec<&Field> = self
-            .fields
-            .iter()
-            .filter(|f| {
-                f.ifd_num == In::PRIMARY
-                    && sensitivity(f.tag).is_none()
-                    && f.tag.context() != Context::Interop
-                    && !is_image_structure(f.tag)
-                    && !matches!(f.tag, Tag::Orientation | Tag::PixelXDimension | Tag::PixelYDimension)
-            })
-            .collect();
+        let kept: Vec<&Field> = self.fields.iter().filter(|f| f.ifd_num == In::PRIMARY && is_camera_detail(f.tag)).collect();
         if kept.is_empty() {
             return None;
         }
@@ -113,29 +103,176 @@ impl ExifData {
         writer.write(&mut out, self.little_endian).ok()?;
         Some(out.into_inner())
     }
+
+    /// A field's value as a person reads it: coordinates with their hemisphere, Windows' UTF-16
+    /// text as text, binary blobs by their size.
+    fn display(&self, field: &Field) -> String {
+        let reference =
+            |tag: Tag| self.fields.iter().find(|f| f.tag == tag && f.ifd_num == field.ifd_num).map(|f| f.display_value().to_string());
+        match (&field.value, field.tag) {
+            (Value::Rational(dms), Tag::GPSLatitude | Tag::GPSLongitude | Tag::GPSDestLatitude | Tag::GPSDestLongitude)
+                if dms.len() == 3 =>
+            {
+                let hemisphere = match field.tag {
+                    Tag::GPSLatitude => reference(Tag::GPSLatitudeRef),
+                    Tag::GPSLongitude => reference(Tag::GPSLongitudeRef),
+                    Tag::GPSDestLatitude => reference(Tag::GPSDestLatitudeRef),
+                    _ => reference(Tag::GPSDestLongitudeRef),
+                };
+                let seconds = dms[2].to_f64();
+                let mut text = format!("{}° {}′ {}″", dms[0].to_f64(), dms[1].to_f64(), (seconds * 100.0).round() / 100.0);
+                if let Some(hemisphere) = hemisphere {
+                    text.push(' ');
+                    text.push_str(&hemisphere);
+                }
+                text
+            }
+            (Value::Rational(metres), Tag::GPSAltitude) if !metres.is_empty() => {
+                let below = self.fields.iter().any(|f| f.tag == Tag::GPSAltitudeRef && f.value.get_uint(0) == Some(1));
+                format!("{} m {} sea level", (metres[0].to_f64() * 10.0).round() / 10.0, if below { "below" } else { "above" })
+            }
+            // GPS units need their reference fields, which `with_unit(field)` cannot see.
+            _ if field.tag.context() == Context::Gps => field.display_value().to_string(),
+            (Value::Byte(bytes) | Value::Undefined(bytes, _), tag) if is_windows_text(tag) => utf16le(bytes),
+            (Value::Undefined(bytes, _), Tag::UserComment) => user_comment(bytes, self.little_endian),
+            (Value::Undefined(bytes, _), Tag::MakerNote) => format!("{} bytes of manufacturer data", bytes.len()),
+            (Value::Undefined(bytes, _), _) if bytes.len() > 64 => format!("{} bytes", bytes.len()),
+            _ => field.display_value().with_unit(field).to_string(),
+        }
+    }
 }
 
-/// Why a tag is private, or `None` for harmless ones.
-pub fn sensitivity(tag: Tag) -> Option<SensitiveKind> {
-    const HOST_COMPUTER: Tag = Tag(Context::Tiff, 0x013C);
-    const CAMERA_SERIAL_NUMBER: Tag = Tag(Context::Tiff, 0xC62F); // DNG
-    const XP_AUTHOR: Tag = Tag(Context::Tiff, 0x9C9D); // Windows Explorer's "Authors"
+// Tags kamadak-exif does not name: Windows Explorer's (UTF-16 text), TIFF's and DNG's.
+const DOCUMENT_NAME: Tag = Tag(Context::Tiff, 0x010D);
+const PAGE_NAME: Tag = Tag(Context::Tiff, 0x011D);
+const HOST_COMPUTER: Tag = Tag(Context::Tiff, 0x013C);
+const IMAGE_HISTORY: Tag = Tag(Context::Tiff, 0x9213);
+const XP_TITLE: Tag = Tag(Context::Tiff, 0x9C9B);
+const XP_COMMENT: Tag = Tag(Context::Tiff, 0x9C9C);
+const XP_AUTHOR: Tag = Tag(Context::Tiff, 0x9C9D);
+const XP_KEYWORDS: Tag = Tag(Context::Tiff, 0x9C9E);
+const XP_SUBJECT: Tag = Tag(Context::Tiff, 0x9C9F);
+const CAMERA_SERIAL_NUMBER: Tag = Tag(Context::Tiff, 0xC62F); // DNG
+const DNG_PRIVATE_DATA: Tag = Tag(Context::Tiff, 0xC634);
+const OWNER_NAME: Tag = Tag(Context::Exif, 0xFDE8); // the pre-2.3 tag some cameras still write
+const SERIAL_NUMBER: Tag = Tag(Context::Exif, 0xFDE9);
+
+/// Why a field is private, or `None` for harmless ones. Every free-text field is private, as is
+/// any unknown field that holds text: people type names, addresses and phone numbers into them.
+pub fn sensitivity(field: &Field) -> Option<SensitiveKind> {
+    let tag = field.tag;
     if tag.context() == Context::Gps {
         return Some(SensitiveKind::Location);
     }
     match tag {
-        Tag::BodySerialNumber | Tag::LensSerialNumber | Tag::ImageUniqueID | HOST_COMPUTER | CAMERA_SERIAL_NUMBER => {
+        Tag::BodySerialNumber | Tag::LensSerialNumber | Tag::ImageUniqueID | HOST_COMPUTER | CAMERA_SERIAL_NUMBER | SERIAL_NUMBER => {
             Some(SensitiveKind::Device)
         }
-        Tag::Artist | Tag::Copyright | Tag::CameraOwnerName | XP_AUTHOR => Some(SensitiveKind::Person),
-        Tag::MakerNote => Some(SensitiveKind::HiddenContent),
+        Tag::Artist | Tag::Copyright | Tag::CameraOwnerName | XP_AUTHOR | OWNER_NAME => Some(SensitiveKind::Person),
+        Tag::ImageDescription
+        | Tag::UserComment
+        | Tag::RelatedSoundFile
+        | DOCUMENT_NAME
+        | PAGE_NAME
+        | IMAGE_HISTORY
+        | XP_TITLE
+        | XP_COMMENT
+        | XP_KEYWORDS
+        | XP_SUBJECT => Some(SensitiveKind::FreeText),
+        Tag::MakerNote | DNG_PRIVATE_DATA => Some(SensitiveKind::HiddenContent),
+        _ if tag.description().is_none() && matches!(field.value, Value::Ascii(_)) => Some(SensitiveKind::FreeText),
         _ => None,
     }
+}
+
+/// The fields `keep-safe` writes back, and only these: the camera and lens, the exposure, and
+/// when the photo was taken. An allow-list, so that a field nobody thought of is removed.
+pub fn is_camera_detail(tag: Tag) -> bool {
+    matches!(
+        tag,
+        Tag::Make
+            | Tag::Model
+            | Tag::LensMake
+            | Tag::LensModel
+            | Tag::LensSpecification
+            | Tag::DateTime
+            | Tag::DateTimeOriginal
+            | Tag::DateTimeDigitized
+            | Tag::OffsetTime
+            | Tag::OffsetTimeOriginal
+            | Tag::OffsetTimeDigitized
+            | Tag::SubSecTime
+            | Tag::SubSecTimeOriginal
+            | Tag::SubSecTimeDigitized
+            | Tag::ExposureTime
+            | Tag::FNumber
+            | Tag::ExposureProgram
+            | Tag::PhotographicSensitivity
+            | Tag::SensitivityType
+            | Tag::StandardOutputSensitivity
+            | Tag::RecommendedExposureIndex
+            | Tag::ISOSpeed
+            | Tag::ExposureIndex
+            | Tag::ShutterSpeedValue
+            | Tag::ApertureValue
+            | Tag::BrightnessValue
+            | Tag::ExposureBiasValue
+            | Tag::MaxApertureValue
+            | Tag::SubjectDistance
+            | Tag::SubjectDistanceRange
+            | Tag::MeteringMode
+            | Tag::LightSource
+            | Tag::Flash
+            | Tag::FocalLength
+            | Tag::FocalLengthIn35mmFilm
+            | Tag::ExposureMode
+            | Tag::WhiteBalance
+            | Tag::DigitalZoomRatio
+            | Tag::SceneCaptureType
+            | Tag::GainControl
+            | Tag::Contrast
+            | Tag::Saturation
+            | Tag::Sharpness
+            | Tag::SensingMethod
+            | Tag::SceneType
+            | Tag::CustomRendered
+            | Tag::ExifVersion
+    )
 }
 
 /// Offsets to other IFDs: structure, never shown.
 fn is_pointer(tag: Tag) -> bool {
     matches!(tag, Tag::ExifIFDPointer | Tag::GPSInfoIFDPointer | Tag::InteropIFDPointer)
+}
+
+/// Hemisphere and altitude references: shown as part of the value they qualify.
+fn is_reference(tag: Tag) -> bool {
+    matches!(tag, Tag::GPSLatitudeRef | Tag::GPSLongitudeRef | Tag::GPSAltitudeRef | Tag::GPSDestLatitudeRef | Tag::GPSDestLongitudeRef)
+}
+
+fn is_windows_text(tag: Tag) -> bool {
+    matches!(tag, XP_TITLE | XP_COMMENT | XP_AUTHOR | XP_KEYWORDS | XP_SUBJECT)
+}
+
+/// Windows Explorer's tags: UTF-16LE, ending with a NUL.
+fn utf16le(bytes: &[u8]) -> String {
+    let units: Vec<u16> = bytes.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
+    String::from_utf16_lossy(&units).trim_end_matches('\0').to_string()
+}
+
+/// EXIF UserComment: an 8-byte character code, then the text.
+fn user_comment(bytes: &[u8], little_endian: bool) -> String {
+    let (code, text) = bytes.split_at(bytes.len().min(8));
+    let text = if code == b"UNICODE\0" {
+        let units: Vec<u16> = text
+            .chunks_exact(2)
+            .map(|c| if little_endian { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) })
+            .collect();
+        String::from_utf16_lossy(&units)
+    } else {
+        String::from_utf8_lossy(text).into_owned()
+    };
+    text.trim_end_matches(['\0', ' ']).to_string()
 }
 
 /// Tags that describe how a TIFF's pixel data is laid out (or a thumbnail's), not the photo.
@@ -159,19 +296,25 @@ fn is_image_structure(tag: Tag) -> bool {
 }
 
 fn tag_name(tag: Tag) -> String {
-    match tag.description() {
-        // Known tags print their name ("GPSLatitude"); unknown ones as "Tag(Exif, 1234)".
-        Some(_) => tag.to_string(),
-        None => format!("Tag 0x{:04X}", tag.number()),
-    }
-}
-
-fn display(field: &Field) -> String {
-    match (&field.value, field.tag) {
-        (Value::Undefined(bytes, _), Tag::MakerNote) => format!("{} bytes of manufacturer data", bytes.len()),
-        (Value::Undefined(bytes, _), _) if bytes.len() > 64 => format!("{} bytes", bytes.len()),
-        _ => field.display_value().with_unit(field).to_string(),
-    }
+    let name = match tag {
+        DOCUMENT_NAME => "DocumentName",
+        PAGE_NAME => "PageName",
+        HOST_COMPUTER => "HostComputer",
+        IMAGE_HISTORY => "ImageHistory",
+        XP_TITLE => "XPTitle",
+        XP_COMMENT => "XPComment",
+        XP_AUTHOR => "XPAuthor",
+        XP_KEYWORDS => "XPKeywords",
+        XP_SUBJECT => "XPSubject",
+        CAMERA_SERIAL_NUMBER => "CameraSerialNumber",
+        DNG_PRIVATE_DATA => "DNGPrivateData",
+        OWNER_NAME => "OwnerName",
+        SERIAL_NUMBER => "SerialNumber",
+        // Known tags print their name ("GPSLatitude"); unknown ones by number.
+        _ if tag.description().is_some() => return tag.to_string(),
+        _ => return format!("Tag 0x{:04X}", tag.number()),
+    };
+    name.to_string()
 }
 
 #[cfg(test)]

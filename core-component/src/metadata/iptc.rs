@@ -2,24 +2,37 @@
 
 use super::{MetadataField, MetadataGroup, SensitiveKind};
 
-/// Extracts the IPTC-IIM data from a Photoshop image-resource block (JPEG APP13 after its
-/// `Photoshop 3.0\0` signature): the resource with ID 0x0404.
-pub fn from_photoshop_resources(mut block: &[u8]) -> Option<Vec<u8>> {
+/// What a Photoshop image-resource block (JPEG APP13 after its `Photoshop 3.0\0` signature,
+/// TIFF tag 34377) holds that matters here.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PhotoshopResources {
+    /// The IPTC-IIM data (resource 0x0404).
+    pub iptc: Option<Vec<u8>>,
+    /// The size of Photoshop's preview (resources 0x0409 and 0x040C).
+    pub thumbnail: Option<usize>,
+}
+
+/// Walks the resources of a Photoshop image-resource block.
+pub fn photoshop_resources(mut block: &[u8]) -> PhotoshopResources {
+    let mut found = PhotoshopResources::default();
     while block.len() >= 12 && block.starts_with(b"8BIM") {
         let id = u16::from_be_bytes([block[4], block[5]]);
         // A Pascal string padded to an even length (including its length byte).
         let name_len = usize::from(block[6]);
         let name_total = (name_len + 1).next_multiple_of(2);
         let size_at = 6 + name_total;
-        let size = u32::from_be_bytes(block.get(size_at..size_at + 4)?.try_into().ok()?) as usize;
+        let Some(size) = block.get(size_at..size_at + 4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize) else { break };
         let data_at = size_at + 4;
-        let data = block.get(data_at..data_at.checked_add(size)?)?;
-        if id == 0x0404 {
-            return Some(data.to_vec());
+        let Some(data) = data_at.checked_add(size).and_then(|end| block.get(data_at..end)) else { break };
+        match id {
+            0x0404 => found.iptc = Some(data.to_vec()),
+            0x0409 | 0x040C => found.thumbnail = Some(size),
+            _ => {}
         }
-        block = block.get(data_at + size.next_multiple_of(2)..)?;
+        let Some(rest) = block.get(data_at + size.next_multiple_of(2)..) else { break };
+        block = rest;
     }
-    None
+    found
 }
 
 /// The datasets of record 2 (the application record), as fields.
@@ -43,14 +56,22 @@ pub fn fields(mut iim: &[u8]) -> Vec<MetadataField> {
     fields
 }
 
+/// The dataset's name and privacy. The application record is editorial text written by people,
+/// so every dataset is private but for dates and the software's own name.
 fn describe(dataset: u8) -> (String, Option<SensitiveKind>) {
     use SensitiveKind::*;
     let (name, sensitive) = match dataset {
-        5 => ("ObjectName", None),
-        25 => ("Keywords", None),
-        40 => ("SpecialInstructions", None),
+        5 => ("ObjectName", Some(FreeText)),
+        15 => ("Category", Some(FreeText)),
+        20 => ("SupplementalCategories", Some(FreeText)),
+        25 => ("Keywords", Some(FreeText)),
+        40 => ("SpecialInstructions", Some(FreeText)),
         55 => ("DateCreated", None),
         60 => ("TimeCreated", None),
+        62 => ("DigitalCreationDate", None),
+        63 => ("DigitalCreationTime", None),
+        65 => ("OriginatingProgram", None),
+        70 => ("ProgramVersion", None),
         80 => ("By-line", Some(Person)),
         85 => ("By-lineTitle", Some(Person)),
         90 => ("City", Some(Location)),
@@ -58,14 +79,15 @@ fn describe(dataset: u8) -> (String, Option<SensitiveKind>) {
         95 => ("Province-State", Some(Location)),
         100 => ("Country-PrimaryLocationCode", Some(Location)),
         101 => ("Country-PrimaryLocationName", Some(Location)),
-        105 => ("Headline", None),
+        103 => ("OriginalTransmissionReference", Some(FreeText)),
+        105 => ("Headline", Some(FreeText)),
         110 => ("Credit", Some(Person)),
-        115 => ("Source", None),
+        115 => ("Source", Some(Person)),
         116 => ("CopyrightNotice", Some(Person)),
         118 => ("Contact", Some(Person)),
-        120 => ("Caption-Abstract", None),
+        120 => ("Caption-Abstract", Some(FreeText)),
         122 => ("Writer-Editor", Some(Person)),
-        other => return (format!("IPTC 2:{other}"), None),
+        other => return (format!("IPTC 2:{other}"), Some(FreeText)),
     };
     (name.into(), sensitive)
 }
@@ -87,7 +109,7 @@ mod tests {
         let mut block = b"8BIM\x04\x04\0\0".to_vec();
         block.extend((iim.len() as u32).to_be_bytes());
         block.extend(&iim);
-        let fields = fields(&from_photoshop_resources(&block).unwrap());
+        let fields = fields(&photoshop_resources(&block).iptc.unwrap());
         let summary: Vec<(&str, &str, Option<SensitiveKind>)> =
             fields.iter().map(|f| (f.name.as_str(), f.value.as_str(), f.sensitive)).collect();
         assert_eq!(
@@ -95,7 +117,7 @@ mod tests {
             [
                 ("By-line", "Jane Example", Some(SensitiveKind::Person)),
                 ("City", "Lyon", Some(SensitiveKind::Location)),
-                ("Caption-Abstract", "A cat", None)
+                ("Caption-Abstract", "A cat", Some(SensitiveKind::FreeText))
             ]
         );
     }
@@ -105,7 +127,7 @@ mod tests {
         let iim = dataset(80, "Jane Example");
         for cut in 0..iim.len() {
             let _ = fields(&iim[..cut]);
-            let _ = from_photoshop_resources(&iim[..cut]);
+            let _ = photoshop_resources(&iim[..cut]);
         }
     }
 }

@@ -5,6 +5,7 @@
 //! read ([`MetadataField`]) and decide, per [`MetadataPolicy`], what is written back.
 
 pub mod exif;
+pub mod extra;
 pub mod icc;
 pub mod iptc;
 pub mod xmp;
@@ -18,6 +19,9 @@ pub enum MetadataGroup {
     Iptc,
     Comment,
     Thumbnail,
+    /// Data besides the picture and its metadata blocks: MPF images, a video after the image,
+    /// a C2PA manifest, other application segments.
+    ExtraData,
 }
 
 /// Why a field is private.
@@ -29,8 +33,11 @@ pub enum SensitiveKind {
     Device,
     /// Who took or owns it.
     Person,
-    /// Data a person cannot easily check: maker notes, thumbnails, edit history.
+    /// Data a person cannot easily check: maker notes, thumbnails, extra images, edit history.
     HiddenContent,
+    /// Text a person wrote (captions, comments, keywords, titles): it can say anything, names
+    /// and addresses included.
+    FreeText,
 }
 
 /// One field, as a person reads it.
@@ -67,10 +74,18 @@ pub struct Comment {
 }
 
 impl Comment {
-    /// PNG keywords that name a person; every other comment is harmless text.
+    /// Every comment is text a person wrote, and private, but for the few PNG keywords that
+    /// software fills in (its name, the time of writing).
     pub fn sensitive(&self) -> Option<SensitiveKind> {
-        let keyword = self.keyword.as_deref()?.to_ascii_lowercase();
-        matches!(keyword.as_str(), "author" | "artist" | "copyright" | "owner" | "creator").then_some(SensitiveKind::Person)
+        let Some(keyword) = self.keyword.as_deref().map(str::to_ascii_lowercase) else {
+            return Some(SensitiveKind::FreeText);
+        };
+        match keyword.as_str() {
+            "author" | "artist" | "copyright" | "owner" | "creator" => Some(SensitiveKind::Person),
+            "software" | "creation time" | "make" | "model" => None,
+            _ if keyword.starts_with("date:") => None, // ImageMagick's file times
+            _ => Some(SensitiveKind::FreeText),
+        }
     }
 
     fn field(&self) -> MetadataField {
@@ -90,6 +105,9 @@ pub struct MetadataBlocks {
     /// IPTC-IIM data.
     pub iptc: Option<Vec<u8>>,
     pub comments: Vec<Comment>,
+    /// What the container reader found besides these blocks (see [`MetadataGroup::ExtraData`]),
+    /// already described.
+    pub extra: Vec<MetadataField>,
 }
 
 impl MetadataBlocks {
@@ -106,6 +124,7 @@ impl MetadataBlocks {
             fields.extend(iptc::fields(iptc));
         }
         fields.extend(self.comments.iter().map(Comment::field));
+        fields.extend(self.extra.iter().cloned());
         fields
     }
 
@@ -123,7 +142,7 @@ pub enum MetadataPolicy {
     StripAll,
     /// The colour profile only.
     KeepColorProfile,
-    /// The colour profile, non-sensitive EXIF fields and comments.
+    /// The colour profile and the camera details of EXIF ([`exif::is_camera_detail`]).
     KeepSafe,
 }
 
@@ -131,9 +150,8 @@ pub enum MetadataPolicy {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OutputMetadata {
     pub icc: Option<Vec<u8>>,
-    /// A TIFF structure (no `Exif\0\0` prefix) holding only fields safe to keep.
+    /// A TIFF structure (no `Exif\0\0` prefix) holding only the camera details.
     pub exif: Option<Vec<u8>>,
-    pub comments: Vec<Comment>,
 }
 
 impl OutputMetadata {
@@ -142,11 +160,7 @@ impl OutputMetadata {
         let icc = icc.map(<[u8]>::to_vec);
         match policy {
             MetadataPolicy::StripAll | MetadataPolicy::KeepColorProfile => Self { icc, ..Self::default() },
-            MetadataPolicy::KeepSafe => Self {
-                icc,
-                exif: blocks.exif.as_ref().and_then(|exif| exif.safe_subset(size)),
-                comments: blocks.comments.iter().filter(|c| c.sensitive().is_none()).cloned().collect(),
-            },
+            MetadataPolicy::KeepSafe => Self { icc, exif: blocks.exif.as_ref().and_then(|exif| exif.safe_subset(size)) },
         }
     }
 }
@@ -163,10 +177,13 @@ mod tests {
     }
 
     #[test]
-    fn author_keywords_are_private() {
-        let author = Comment { keyword: Some("Author".into()), text: "Jane".into() };
-        let title = Comment { keyword: Some("Title".into()), text: "Sunset".into() };
-        assert_eq!(author.sensitive(), Some(SensitiveKind::Person));
-        assert_eq!(title.sensitive(), None);
+    fn comments_are_private_text_but_for_what_software_writes() {
+        let comment = |keyword: Option<&str>| Comment { keyword: keyword.map(Into::into), text: "x".into() };
+        assert_eq!(comment(Some("Author")).sensitive(), Some(SensitiveKind::Person));
+        assert_eq!(comment(Some("Title")).sensitive(), Some(SensitiveKind::FreeText));
+        assert_eq!(comment(Some("Description")).sensitive(), Some(SensitiveKind::FreeText));
+        assert_eq!(comment(None).sensitive(), Some(SensitiveKind::FreeText), "a JPEG or GIF comment");
+        assert_eq!(comment(Some("Software")).sensitive(), None);
+        assert_eq!(comment(Some("date:create")).sensitive(), None);
     }
 }

@@ -83,7 +83,9 @@ fn field(name: &str, value: String) -> MetadataField {
 /// Classifies an XMP property by its local name, across the namespaces that use it
 /// (`exif:GPSLatitude`, `photoshop:City`, `dc:creator`, `aux:SerialNumber`...).
 pub fn sensitivity(name: &str) -> Option<SensitiveKind> {
-    let local = name.rsplit(':').next().unwrap_or(name).to_ascii_lowercase();
+    let (namespace, local) = name.rsplit_once(':').unwrap_or(("", name));
+    let local = local.to_ascii_lowercase();
+    let is = |names: &[&str]| names.contains(&local.as_str());
     let location = [
         "city",
         "state",
@@ -93,9 +95,11 @@ pub fn sensitivity(name: &str) -> Option<SensitiveKind> {
         "location",
         "sublocation",
         "provincestate",
+        "provincename",
         "worldregion",
         "locationcreated",
         "locationshown",
+        "locationname",
     ];
     let device = [
         "serialnumber",
@@ -106,12 +110,15 @@ pub fn sensitivity(name: &str) -> Option<SensitiveKind> {
         "documentid",
         "instanceid",
         "originaldocumentid",
+        "hostcomputer",
     ];
     let person = [
         "creator",
         "artist",
         "author",
         "rights",
+        "copyright",
+        "copyrightnotice",
         "owner",
         "ownername",
         "cameraownername",
@@ -120,16 +127,48 @@ pub fn sensitivity(name: &str) -> Option<SensitiveKind> {
         "captionwriter",
         "creatorcontactinfo",
         "copyrightowner",
+        "personinimage",
+        "persondisplayname",
+        "name",
+        "nickname",
+        "contact",
+        "webstatement",
         "marked",
     ];
-    if local.starts_with("gps") || location.contains(&local.as_str()) {
+    let free_text = [
+        "description",
+        "title",
+        "subject",
+        "keywords",
+        "lastkeywordxmp",
+        "headline",
+        "instructions",
+        "caption",
+        "comment",
+        "usercomment",
+        "imagedescription",
+        "documentname",
+        "label",
+        "event",
+        "source",
+        "transmissionreference",
+        "usageterms",
+        "textlayertext",
+    ];
+    if local.starts_with("gps") || is(&location) {
         Some(SensitiveKind::Location)
-    } else if device.contains(&local.as_str()) {
+    } else if is(&device) {
         Some(SensitiveKind::Device)
-    } else if person.contains(&local.as_str()) || local.starts_with("ci") && name.starts_with("Iptc4xmpCore:") {
+    } else if is(&person) || local.starts_with("ci") && namespace == "Iptc4xmpCore" {
         // Iptc4xmpCore:Ci* are the creator's contact details (address, e-mail, phone).
         Some(SensitiveKind::Person)
-    } else if local == "history" || local == "thumbnails" || local == "image" && name.starts_with("xmpGImg:") {
+    } else if is(&free_text) || local.starts_with("xp") {
+        Some(SensitiveKind::FreeText)
+    } else if is(&["history", "thumbnails", "documentancestors", "derivedfrom"])
+        || local == "image" && namespace == "xmpGImg"
+        || local == "data" && matches!(namespace, "GDepth" | "GImage")
+    {
+        // Edit history, previews, and Google's depth maps and original images (portrait mode).
         Some(SensitiveKind::HiddenContent)
     } else {
         None
@@ -160,6 +199,7 @@ mod tests {
         assert_eq!(get("dc:creator").sensitive, Some(SensitiveKind::Person));
         assert_eq!(get("aux:SerialNumber").sensitive, Some(SensitiveKind::Device));
         assert_eq!(get("dc:format").value, "image/jpeg");
+        assert_eq!(get("dc:format").sensitive, None);
         assert!(fields.iter().all(|f| !f.name.starts_with("xmlns") && !f.name.starts_with("rdf:")));
     }
 
