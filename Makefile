@@ -77,6 +77,13 @@ setup-exiftool:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libimage-exiftool-perl; }
 
+# nginx runs docs/deploy.md's configuration in the end-to-end tests.
+.PHONY: setup-nginx
+setup-nginx:
+	@command -v nginx >/dev/null || command -v /usr/sbin/nginx >/dev/null || { \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends nginx-light; }
+
 .PHONY: setup-chromium
 setup-chromium:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
@@ -141,7 +148,7 @@ test-browser: setup
 
 # The release build in headless Chromium (playwright-core); screenshots land in target/e2e/.
 .PHONY: test-e2e
-test-e2e: dist
+test-e2e: dist setup-exiftool setup-nginx
 	node --test --test-concurrency=1 tests/e2e/
 
 # --- Benchmark ----------------------------------------------------------------------------------

@@ -46,16 +46,19 @@ class LocalpixResizer extends HTMLElement {
   constructor() {
     super();
     const shadow = this.attachShadow({ mode: 'closed' });
-    // `all: initial` keeps the host page's inherited styles out; the frame keeps ours in.
-    const style = document.createElement('style');
-    style.textContent = ':host{all:initial;display:block;min-height:18rem;contain:content}' +
-      'iframe{display:block;width:100%;height:100%;min-height:inherit;border:0;color-scheme:normal}';
+    // `all: initial` keeps the host page's inherited styles out; the frame keeps ours in. A
+    // constructed style sheet, unlike a <style> element, needs nothing from the host page's
+    // Content-Security-Policy (no 'unsafe-inline').
+    const style = new CSSStyleSheet();
+    style.replaceSync(':host{all:initial;display:block;min-height:18rem;contain:content}' +
+      'iframe{display:block;width:100%;height:100%;min-height:inherit;border:0;color-scheme:normal}');
+    shadow.adoptedStyleSheets = [style];
     this.#frame = document.createElement('iframe');
     this.#frame.title = 'localpix: resize images on this device';
     // Scripts run, in localpix's own origin (its workers need it); no top navigation, popups or forms.
     this.#frame.setAttribute('sandbox', 'allow-scripts allow-same-origin');
     this.#frame.setAttribute('allow', '');
-    shadow.append(style, this.#frame);
+    shadow.append(this.#frame);
   }
 
   connectedCallback() {

@@ -84,6 +84,23 @@ choice! {
     }
 }
 
+impl Metadata {
+    /// What the policy keeps and removes, exactly (the WIT `metadata-policy` says the same).
+    pub fn description(self) -> &'static str {
+        match self {
+            Metadata::StripAll => {
+                "Removes all metadata. Colours in another colour space (e.g. Adobe RGB) are converted to sRGB so they stay right."
+            }
+            Metadata::KeepColorProfile => "Keeps only the colour profile; removes everything else.",
+            Metadata::KeepSafe => {
+                "Keeps the colour profile and only these camera details: make and model, lens, exposure settings \
+                 (shutter, aperture, ISO, focal length, flash…) and the date taken. Removes GPS and places, names, \
+                 serial numbers, captions, comments and keywords, thumbnails, maker notes and everything else."
+            }
+        }
+    }
+}
+
 /// Everything the user sets for the batch.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Settings {

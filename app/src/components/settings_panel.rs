@@ -94,7 +94,8 @@ pub fn SettingsPanel() -> impl IntoView {
                         on:change=commit(settings, |s, v| s.max_kb = v.trim().parse::<u32>().ok().filter(|&kb| kb > 0))/>
                 </div>
                 <ChoiceField id="metadata" label="Metadata" wide=true current=Signal::derive(move || settings.with(|s| s.metadata))
-                    on_change=commit(settings, |s, v| s.metadata = Metadata::from_key(v).unwrap_or(s.metadata))/>
+                    on_change=commit(settings, |s, v| s.metadata = Metadata::from_key(v).unwrap_or(s.metadata))
+                    description=Signal::derive(move || settings.with(|s| s.metadata.description()))/>
             </div>
             <p class="settings-actions">
                 <button type="button" class="button" on:click=copy_link>"Copy link to these settings"</button>
@@ -113,15 +114,20 @@ fn ChoiceField<T: Choice + Send + Sync>(
     current: Signal<T>,
     on_change: impl Fn(ev::Event) + 'static,
     #[prop(optional)] wide: bool,
+    /// A sentence under the field about the current choice.
+    #[prop(optional, into)]
+    description: Option<Signal<&'static str>>,
 ) -> impl IntoView {
+    let described_by = description.map(|_| format!("{id}-description"));
     view! {
         <div class="field" class:wide=wide>
             <label for=id>{label}</label>
-            <select id=id on:change=on_change>
+            <select id=id on:change=on_change aria-describedby=described_by.clone()>
                 {T::ALL.iter().map(|&choice| view! {
                     <option value=choice.key() selected=move || current.get() == choice>{choice.label()}</option>
                 }).collect_view()}
             </select>
+            {description.map(|text| view! { <p class="fine-print" id=described_by>{text}</p> })}
         </div>
     }
 }
