@@ -73,7 +73,7 @@ after(async () => {
 
 test('the documented nginx configuration sends the same security headers as _headers, on every kind of path', async () => {
   const hashed = readdirSync(DIST).find((name) => /-[0-9a-f]{16}[._]/.test(name));
-  const paths = ['/', '/index.html', '/embed.html', '/embed.js', '/sw.js', '/worker.js', '/manifest.webmanifest', `/${hashed}`, '/component/localpix_core.core.wasm'];
+  const paths = ['/', '/index.html', '/embed.html', '/embed.js', '/protocol.js', '/sw.js', '/worker.js', '/manifest.webmanifest', `/${hashed}`, '/component/localpix_core.core.wasm'];
   for (const path of paths) {
     const [ours, theirs] = await Promise.all([fetch(reference.url.slice(0, -1) + path), fetch(nginxUrl + path)]);
     assert.equal(theirs.status, 200, path);

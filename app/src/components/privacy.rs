@@ -5,31 +5,29 @@
 
 use leptos::prelude::*;
 
-use crate::{
-    batch::{Output, Row, RowState},
-    bridge::{Field, ImageInfo},
-};
+use localpix_contract::{ImageInfo, MetadataField, SensitiveKind};
+
+use crate::batch::{Output, Row, RowState};
 
 /// A kind of private field as people name it.
-fn kind_label(kind: &str) -> &'static str {
+fn kind_label(kind: SensitiveKind) -> &'static str {
     match kind {
-        "location" => "location (GPS, places)",
-        "device" => "device serial / ID",
-        "person" => "names",
-        "free-text" => "text (captions, comments)",
-        _ => "hidden data (maker notes, thumbnails, extra images)",
+        SensitiveKind::Location => "location (GPS, places)",
+        SensitiveKind::Device => "device serial / ID",
+        SensitiveKind::Person => "names",
+        SensitiveKind::FreeText => "text (captions, comments)",
+        SensitiveKind::HiddenContent => "hidden data (maker notes, thumbnails, extra images)",
     }
 }
 
 /// The kinds of private data found, in a fixed order, each once.
 fn kinds(info: &ImageInfo) -> Vec<&'static str> {
-    let mut found: Vec<&'static str> = Vec::new();
-    for kind in ["location", "device", "person", "free-text", "hidden-content"] {
-        if info.sensitive().any(|f| f.sensitive.as_deref() == Some(kind)) {
-            found.push(kind_label(kind));
-        }
-    }
-    found
+    use SensitiveKind::*;
+    [Location, Device, Person, FreeText, HiddenContent]
+        .into_iter()
+        .filter(|kind| info.sensitive().any(|f| f.sensitive == Some(*kind)))
+        .map(kind_label)
+        .collect()
 }
 
 /// "1 field", "3 fields"; with an adjective, "1 harmless field".
@@ -67,8 +65,8 @@ pub fn PrivacyNote(row: Row) -> impl IntoView {
         let info = row.info.get()?;
         let output = row.output.get();
         let state = row.state.get();
-        let private: Vec<Field> = info.sensitive().cloned().collect();
-        let others = other_note(info.fields.len() - private.len(), output.as_ref());
+        let private: Vec<MetadataField> = info.sensitive().cloned().collect();
+        let others = other_note(info.metadata.len() - private.len(), output.as_ref());
         Some(if private.is_empty() {
             view! {
                 <p class="privacy-none">"None found"</p>
@@ -107,7 +105,7 @@ mod tests {
         Output {
             name: "a.jpg".into(),
             url: String::new(),
-            format: "jpeg".into(),
+            format: localpix_contract::ImageFormat::Jpeg,
             width: 1,
             height: 1,
             bytes: 1,
@@ -120,7 +118,8 @@ mod tests {
     #[test]
     fn says_removed_only_when_the_result_shows_it() {
         assert_eq!(verdict(None, &RowState::Queued), "will be removed");
-        assert_eq!(verdict(None, &RowState::Failed("damaged".into())), "no result was made");
+        let damaged = crate::bridge::JobError::Engine(localpix_contract::Error::malformed("damaged"));
+        assert_eq!(verdict(None, &RowState::Failed(damaged)), "no result was made");
         assert_eq!(verdict(None, &RowState::Cancelled), "no result was made");
         assert_eq!(verdict(Some(&output(0, 0)), &RowState::Done), "removed");
         assert_eq!(verdict(Some(&output(3, 1)), &RowState::Done), "1 private field still in the result");
