@@ -288,7 +288,8 @@ function claimedPng(width, height) {
 
 test('a failure says what to do about it: the limit a huge image is over', async () => {
   const page = await openApp(context, server.url);
-  await page.setInputFiles('#file-input', [{ name: 'huge.png', mimeType: 'image/png', buffer: claimedPng(20000, 20000) }, fixturePath('photo-640x400.jpg')]);
+  const everyday = { name: 'photo-640x400.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(fixture('photo-640x400.jpg')) };
+  await page.setInputFiles('#file-input', [{ name: 'huge.png', mimeType: 'image/png', buffer: claimedPng(20000, 20000) }, everyday]);
   await waitForBatch(page, 2);
   const [huge, photo] = await rows(page);
   assert.deepEqual([huge.state, photo.state], ['failed', 'done']);
