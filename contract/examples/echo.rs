@@ -12,7 +12,8 @@
 use std::io::Read;
 
 use localpix_contract::{
-    ChromaSubsampling, Dimensions, Error, Filter, ImageInfo, Limits, MetadataPolicy, Options, OutputFormat, PngEffort, ResizeMode, Rgb,
+    ChromaSubsampling, Dimensions, Effort, Error, Filter, ImageInfo, Limits, MetadataPolicy, Options, OutputFormat, Quality, QualityTarget,
+    ResizeMode, Rgb,
 };
 use serde::{Serialize, de::DeserializeOwned};
 
@@ -95,15 +96,27 @@ fn samples() -> Vec<Options> {
         let mut o = base;
         o.encode.encoding.jpeg.chroma_subsampling = chroma;
         o.encode.encoding.jpeg.progressive = chroma == ChromaSubsampling::Yuv444;
-        o.encode.encoding.jpeg.quality = 55;
         samples.push(o);
     }
-    for effort in [PngEffort::Fast, PngEffort::Balanced, PngEffort::Smallest] {
+    for effort in [Effort::Fast, Effort::Balanced, Effort::Smallest] {
         match effort {
-            PngEffort::Fast | PngEffort::Balanced | PngEffort::Smallest => {}
+            Effort::Fast | Effort::Balanced | Effort::Smallest => {}
         }
         let mut o = base;
-        o.encode.encoding.png.effort = effort;
+        o.encode.encoding.effort = effort;
+        samples.push(o);
+    }
+    for quality in [
+        Quality::Fixed(55),
+        Quality::Auto(QualityTarget::VisuallyLossless),
+        Quality::Auto(QualityTarget::High),
+        Quality::Auto(QualityTarget::Good),
+    ] {
+        match quality {
+            Quality::Fixed(_) | Quality::Auto(QualityTarget::VisuallyLossless | QualityTarget::High | QualityTarget::Good) => {}
+        }
+        let mut o = base;
+        o.encode.encoding.quality = quality;
         samples.push(o);
     }
     for policy in [MetadataPolicy::StripAll, MetadataPolicy::KeepColorProfile, MetadataPolicy::KeepSafe] {
@@ -117,6 +130,8 @@ fn samples() -> Vec<Options> {
     let mut o = base;
     o.encode.background = Rgb { r: 12, g: 34, b: 56 };
     o.encode.max_bytes = Some(250_000);
+    o.encode.score = true;
+    o.encode.encoding.png.palette_colors = Some(64);
     o.limits = Limits { max_pixels: 12_345_678, max_memory: 87_654_321 };
     samples.push(o);
     samples

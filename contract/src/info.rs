@@ -199,7 +199,7 @@ impl ImageInfo {
 }
 
 /// An encoded image (WIT `output`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Output {
     /// The file's bytes. Left out of the serde form: JavaScript keeps them (as a Blob) rather
@@ -208,9 +208,22 @@ pub struct Output {
     pub bytes: Vec<u8>,
     pub format: ImageFormat,
     pub dimensions: Dimensions,
-    /// The JPEG quality used; `None` for lossless formats.
+    /// The quality used (lower than asked when a byte budget needed it, found by the search with
+    /// automatic quality); `None` for lossless formats.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quality: Option<u8>,
+    /// How close it looks to the resized image, when measured (automatic quality, or `score`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<QualityScore>,
+}
+
+/// How close an output looks to the image it was made from (WIT `quality-score`).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QualityScore {
+    /// SSIMULACRA2: 100 is identical, 90 visually lossless, 80 very high, 70 high, 50 medium.
+    pub ssimulacra2: f32,
+    /// SSIM on luma: 1 is identical.
+    pub ssim: f32,
 }
 
 #[cfg(test)]

@@ -17,9 +17,9 @@ mod options;
 pub use error::{Error, Result};
 pub use info::{
     ColorModel, ColorProfile, Dimensions, ImageFormat, ImageInfo, MetadataField, MetadataGroup, Orientation, Output, ProfileColorSpace,
-    SensitiveKind,
+    QualityScore, SensitiveKind,
 };
 pub use options::{
-    ChromaSubsampling, DecodeOptions, EncodeOptions, Encoding, Filter, JpegOptions, Limits, MetadataPolicy, Options, OutputFormat,
-    PngEffort, PngOptions, ResizeMode, ResizeOptions, Rgb,
+    ChromaSubsampling, DecodeOptions, Effort, EncodeOptions, Encoding, Filter, JpegOptions, Limits, MetadataPolicy, Options, OutputFormat,
+    PngOptions, Quality, QualityTarget, ResizeMode, ResizeOptions, Rgb,
 };

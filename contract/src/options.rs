@@ -95,38 +95,73 @@ pub enum ChromaSubsampling {
     Yuv420,
 }
 
-/// JPEG settings (WIT `jpeg-options`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct JpegOptions {
-    /// 1 (smallest) to 100 (best).
-    pub quality: u8,
-    pub progressive: bool,
-    pub chroma_subsampling: ChromaSubsampling,
-}
-
-impl Default for JpegOptions {
-    /// Quality 80, baseline, 4:2:0: what cameras and browsers write.
-    fn default() -> Self {
-        Self { quality: 80, progressive: false, chroma_subsampling: ChromaSubsampling::Yuv420 }
-    }
-}
-
-/// How hard the PNG compressor works (WIT `png-effort`).
+/// How hard an encoder works (WIT `effort`): more effort gives smaller files, more slowly.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum PngEffort {
+pub enum Effort {
     Fast,
     #[default]
     Balanced,
     Smallest,
 }
 
+/// Named targets of automatic quality, on SSIMULACRA2's scale (WIT `quality-target`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum QualityTarget {
+    /// No difference a person can see, even flipping between the two at 1:1.
+    VisuallyLossless,
+    /// Differences only someone looking for them at 1:1 notices.
+    #[default]
+    High,
+    /// Small differences visible side by side, none that spoil the photo.
+    Good,
+}
+
+impl QualityTarget {
+    /// The SSIMULACRA2 score the output must reach.
+    pub fn score(self) -> f32 {
+        match self {
+            QualityTarget::VisuallyLossless => 90.0,
+            QualityTarget::High => 80.0,
+            QualityTarget::Good => 70.0,
+        }
+    }
+}
+
+/// The quality of lossy formats (WIT `quality`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "tag", content = "val", rename_all = "kebab-case")]
+pub enum Quality {
+    /// The encoder's own scale, 1 (smallest) to 100 (best).
+    Fixed(u8),
+    /// The smallest output whose SSIMULACRA2 score against the resized image reaches the target.
+    Auto(QualityTarget),
+}
+
+impl Default for Quality {
+    /// Quality 80: what people and browsers use for photos on the web.
+    fn default() -> Self {
+        Quality::Fixed(80)
+    }
+}
+
+/// JPEG settings (WIT `jpeg-options`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JpegOptions {
+    /// Progressive scans; the `smallest` effort writes progressive JPEG whatever this says.
+    pub progressive: bool,
+    pub chroma_subsampling: ChromaSubsampling,
+}
+
 /// PNG settings (WIT `png-options`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PngOptions {
-    pub effort: PngEffort,
+    /// Lossy PNG: at most this many colours (2–256), with dithering. `None` keeps every colour.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub palette_colors: Option<u16>,
 }
 
 /// The format asked for and the settings of each format (WIT `encoding`).
@@ -134,6 +169,10 @@ pub struct PngOptions {
 #[serde(rename_all = "camelCase")]
 pub struct Encoding {
     pub format: OutputFormat,
+    /// The quality of lossy formats (JPEG; PNG with `palette_colors`).
+    pub quality: Quality,
+    /// How hard the encoder works, for every format.
+    pub effort: Effort,
     pub jpeg: JpegOptions,
     pub png: PngOptions,
 }
@@ -174,13 +213,16 @@ pub struct EncodeOptions {
     /// The largest output wanted, in bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_bytes: Option<u32>,
+    /// Also measure the output against the resized image (SSIMULACRA2 and SSIM); automatic
+    /// quality always does.
+    pub score: bool,
 }
 
 impl Default for EncodeOptions {
     /// The input's format where localpix writes it, all metadata stripped, a white background, no
     /// byte budget.
     fn default() -> Self {
-        Self { encoding: Encoding::default(), metadata: MetadataPolicy::StripAll, background: Rgb::WHITE, max_bytes: None }
+        Self { encoding: Encoding::default(), metadata: MetadataPolicy::StripAll, background: Rgb::WHITE, max_bytes: None, score: false }
     }
 }
 
@@ -213,7 +255,9 @@ mod tests {
             json!({ "mode": { "tag": "scale-percent", "val": 50.0 }, "filter": "catmull-rom", "neverUpscale": true })
         );
         assert_eq!(value["encode"]["encoding"]["format"], "webp-lossless");
-        assert_eq!(value["encode"]["encoding"]["jpeg"], json!({ "quality": 80, "progressive": false, "chromaSubsampling": "yuv420" }));
+        assert_eq!(value["encode"]["encoding"]["jpeg"], json!({ "progressive": false, "chromaSubsampling": "yuv420" }));
+        assert_eq!(value["encode"]["encoding"]["quality"], json!({ "tag": "fixed", "val": 80 }));
+        assert_eq!(value["encode"]["encoding"]["effort"], "balanced");
         assert_eq!(value["encode"]["metadata"], "keep-color-profile");
         assert_eq!(value["limits"], json!({ "maxPixels": 100_000_000, "maxMemory": 1 << 30 }));
         // `option` fields are left out when `none`, as jco leaves them `undefined`.

@@ -3,7 +3,7 @@
 
 use crate::{
     Dimensions,
-    encode::{JpegOptions, Writer},
+    encode::Writer,
     error::{Error, Result},
     metadata::OutputMetadata,
     orient::Rect,
@@ -44,13 +44,13 @@ pub fn encode_within(
     }
     let mut smallest = first.len();
     let mut writer = writer;
-    if let Writer::Jpeg(options) = writer {
+    if let Some(asked) = writer.quality() {
         // The highest quality that fits, by bisection: about six encodes.
-        let (mut low, mut high) = (MIN_QUALITY, options.quality.saturating_sub(1));
+        let (mut low, mut high) = (MIN_QUALITY, asked.saturating_sub(1));
         let mut best = None;
         while low <= high {
             let quality = low + (high - low) / 2;
-            let candidate = Writer::Jpeg(JpegOptions { quality, ..options });
+            let candidate = writer.with_quality(quality);
             let bytes = encode(pixels, candidate)?;
             smallest = smallest.min(bytes.len());
             if bytes.len() <= max {
@@ -63,7 +63,7 @@ pub fn encode_within(
         if let Some((bytes, writer)) = best {
             return Ok(Fitted { bytes, dimensions: pixels.size, writer });
         }
-        writer = Writer::Jpeg(JpegOptions { quality: MIN_QUALITY.min(options.quality), ..options });
+        writer = writer.with_quality(MIN_QUALITY.min(asked));
     }
     // Then smaller sizes: bytes grow roughly with the area, so each step aims at the budget from
     // the last result, always resampling the full pixels.

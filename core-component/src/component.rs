@@ -251,7 +251,8 @@ macro_rules! same_cases {
 same_cases!(wit::Filter, api::Filter, Nearest, Box, Bilinear, CatmullRom, Mitchell, Lanczos3);
 same_cases!(wit::OutputFormat, api::OutputFormat, SameAsInput, Jpeg, Png, WebpLossless);
 same_cases!(wit::ChromaSubsampling, api::ChromaSubsampling, Yuv444, Yuv422, Yuv420);
-same_cases!(wit::PngEffort, api::PngEffort, Fast, Balanced, Smallest);
+same_cases!(wit::Effort, api::Effort, Fast, Balanced, Smallest);
+same_cases!(wit::QualityTarget, api::QualityTarget, VisuallyLossless, High, Good);
 same_cases!(wit::MetadataPolicy, api::MetadataPolicy, StripAll, KeepColorProfile, KeepSafe);
 
 impl From<wit::ResizeOptions> for api::ResizeOptions {
@@ -266,16 +267,32 @@ impl From<api::ResizeOptions> for wit::ResizeOptions {
     }
 }
 
+impl From<wit::Quality> for api::Quality {
+    fn from(q: wit::Quality) -> Self {
+        match q {
+            wit::Quality::Fixed(quality) => Self::Fixed(quality),
+            wit::Quality::Auto(target) => Self::Auto(target.into()),
+        }
+    }
+}
+
+impl From<api::Quality> for wit::Quality {
+    fn from(q: api::Quality) -> Self {
+        match q {
+            api::Quality::Fixed(quality) => Self::Fixed(quality),
+            api::Quality::Auto(target) => Self::Auto(target.into()),
+        }
+    }
+}
+
 impl From<wit::Encoding> for api::Encoding {
     fn from(e: wit::Encoding) -> Self {
         Self {
             format: e.format.into(),
-            jpeg: api::JpegOptions {
-                quality: e.jpeg.quality,
-                progressive: e.jpeg.progressive,
-                chroma_subsampling: e.jpeg.chroma_subsampling.into(),
-            },
-            png: api::PngOptions { effort: e.png.effort.into() },
+            quality: e.quality.into(),
+            effort: e.effort.into(),
+            jpeg: api::JpegOptions { progressive: e.jpeg.progressive, chroma_subsampling: e.jpeg.chroma_subsampling.into() },
+            png: api::PngOptions { palette_colors: e.png.palette_colors },
         }
     }
 }
@@ -284,12 +301,10 @@ impl From<api::Encoding> for wit::Encoding {
     fn from(e: api::Encoding) -> Self {
         Self {
             format: e.format.into(),
-            jpeg: wit::JpegOptions {
-                quality: e.jpeg.quality,
-                progressive: e.jpeg.progressive,
-                chroma_subsampling: e.jpeg.chroma_subsampling.into(),
-            },
-            png: wit::PngOptions { effort: e.png.effort.into() },
+            quality: e.quality.into(),
+            effort: e.effort.into(),
+            jpeg: wit::JpegOptions { progressive: e.jpeg.progressive, chroma_subsampling: e.jpeg.chroma_subsampling.into() },
+            png: wit::PngOptions { palette_colors: e.png.palette_colors },
         }
     }
 }
@@ -297,14 +312,14 @@ impl From<api::Encoding> for wit::Encoding {
 impl From<wit::EncodeOptions> for api::EncodeOptions {
     fn from(o: wit::EncodeOptions) -> Self {
         let background = api::Rgb { r: o.background.r, g: o.background.g, b: o.background.b };
-        Self { encoding: o.encoding.into(), metadata: o.metadata.into(), background, max_bytes: o.max_bytes }
+        Self { encoding: o.encoding.into(), metadata: o.metadata.into(), background, max_bytes: o.max_bytes, score: o.score }
     }
 }
 
 impl From<api::EncodeOptions> for wit::EncodeOptions {
     fn from(o: api::EncodeOptions) -> Self {
         let background = wit::Rgb { r: o.background.r, g: o.background.g, b: o.background.b };
-        Self { encoding: o.encoding.into(), metadata: o.metadata.into(), background, max_bytes: o.max_bytes }
+        Self { encoding: o.encoding.into(), metadata: o.metadata.into(), background, max_bytes: o.max_bytes, score: o.score }
     }
 }
 
@@ -322,6 +337,7 @@ impl From<api::Options> for wit::Options {
 
 impl From<api::Output> for wit::Output {
     fn from(o: api::Output) -> Self {
-        Self { bytes: o.bytes, format: o.format.into(), dimensions: o.dimensions.into(), quality: o.quality }
+        let score = o.score.map(|s| wit::QualityScore { ssimulacra2: s.ssimulacra2, ssim: s.ssim });
+        Self { bytes: o.bytes, format: o.format.into(), dimensions: o.dimensions.into(), quality: o.quality, score }
     }
 }

@@ -23,6 +23,8 @@ pub mod orient;
 pub mod pipeline;
 pub mod pixels;
 pub mod resize;
+pub mod score;
+pub mod tune;
 
 // Its export names (`localpix:image/imaging@0.1.0#...`) only link as a WebAssembly component;
 // the modules it maps are tested natively, the mapping itself through the component in Node.

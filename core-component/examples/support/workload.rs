@@ -45,8 +45,12 @@ impl Workload {
         self.options.encode.encoding.format == OutputFormat::Jpeg
     }
 
+    /// The fixed quality asked for (the workloads use the default, 80).
     pub fn quality(&self) -> u8 {
-        self.options.encode.encoding.jpeg.quality
+        match self.options.encode.encoding.quality {
+            localpix_core::encode::Quality::Fixed(quality) => quality,
+            localpix_core::encode::Quality::Auto(_) => 80,
+        }
     }
 
     pub fn resize(&self) -> &ResizeOptions {

@@ -1,5 +1,5 @@
-//! Writing the output: JPEG (jpeg-encoder: 4:2:0, optimised Huffman tables), PNG (png: adaptive
-//! filters) and lossless WebP (image-webp), each with the metadata the policy kept.
+//! Writing the output: JPEG (mozjpeg-rs), PNG (png: adaptive filters) and lossless WebP
+//! (image-webp), each with the metadata the policy kept.
 
 mod jpeg;
 mod png;
@@ -12,55 +12,74 @@ use crate::{
     pixels::Pixels,
 };
 
-pub use localpix_contract::{ChromaSubsampling, Encoding, JpegOptions, OutputFormat, PngEffort, PngOptions};
+pub use localpix_contract::{ChromaSubsampling, Effort, Encoding, JpegOptions, OutputFormat, PngOptions, Quality};
+
+/// The quality `auto` starts from, before its search; and the one a budget lowers from.
+const AUTO_START: u8 = 80;
 
 /// The format actually written, with its settings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Writer {
-    Jpeg(JpegOptions),
-    Png(PngOptions),
+    Jpeg { quality: u8, effort: Effort, options: JpegOptions },
+    Png { effort: Effort, options: PngOptions },
     WebpLossless,
 }
 
 impl Writer {
     /// The writer `encoding` asks for, `same-as-input` resolved against the input's format; checks
-    /// the settings.
+    /// the settings. With `auto` quality the quality is a starting point for the search.
     pub fn for_encoding(encoding: &Encoding, input: ImageFormat) -> Result<Writer> {
-        if !(1..=100).contains(&encoding.jpeg.quality) {
-            return Err(Error::invalid(format!("JPEG quality must be from 1 to 100, not {}.", encoding.jpeg.quality)));
+        let quality = match encoding.quality {
+            Quality::Fixed(quality @ 1..=100) => quality,
+            Quality::Fixed(other) => return Err(Error::invalid(format!("The quality must be from 1 to 100, not {other}."))),
+            Quality::Auto(_) => AUTO_START,
+        };
+        if let Some(colors) = encoding.png.palette_colors.filter(|c| !(2..=256).contains(c)) {
+            return Err(Error::invalid(format!("A palette has 2 to 256 colours, not {colors}.")));
         }
+        let effort = encoding.effort;
         Ok(match (encoding.format, input) {
-            (OutputFormat::Jpeg, _) | (OutputFormat::SameAsInput, ImageFormat::Jpeg) => Writer::Jpeg(encoding.jpeg),
+            (OutputFormat::Jpeg, _) | (OutputFormat::SameAsInput, ImageFormat::Jpeg) => {
+                Writer::Jpeg { quality, effort, options: encoding.jpeg }
+            }
             (OutputFormat::WebpLossless, _) | (OutputFormat::SameAsInput, ImageFormat::WebP) => Writer::WebpLossless,
-            _ => Writer::Png(encoding.png),
+            _ => Writer::Png { effort, options: encoding.png },
         })
     }
 
     pub fn format(self) -> ImageFormat {
         match self {
-            Writer::Jpeg(_) => ImageFormat::Jpeg,
-            Writer::Png(_) => ImageFormat::Png,
+            Writer::Jpeg { .. } => ImageFormat::Jpeg,
+            Writer::Png { .. } => ImageFormat::Png,
             Writer::WebpLossless => ImageFormat::WebP,
         }
     }
 
-    /// The JPEG quality, for lossy writers.
+    /// The quality of lossy writers.
     pub fn quality(self) -> Option<u8> {
         match self {
-            Writer::Jpeg(options) => Some(options.quality),
+            Writer::Jpeg { quality, .. } => Some(quality),
             _ => None,
         }
     }
 
+    /// The same writer at another quality (lossy writers; others are unchanged).
+    pub fn with_quality(self, quality: u8) -> Writer {
+        match self {
+            Writer::Jpeg { effort, options, .. } => Writer::Jpeg { quality, effort, options },
+            other => other,
+        }
+    }
+
     pub fn has_alpha(self) -> bool {
-        !matches!(self, Writer::Jpeg(_))
+        !matches!(self, Writer::Jpeg { .. })
     }
 
     /// Encodes `pixels`, which must be opaque for JPEG (see [`Pixels::flatten`]).
     pub fn encode(self, pixels: &Pixels, metadata: &OutputMetadata) -> Result<Vec<u8>> {
         match self {
-            Writer::Jpeg(options) => jpeg::encode(pixels, &options, metadata),
-            Writer::Png(options) => png::encode(pixels, &options, metadata),
+            Writer::Jpeg { quality, effort, options } => jpeg::encode(pixels, quality, effort, &options, metadata),
+            Writer::Png { effort, options } => png::encode(pixels, effort, &options, metadata),
             Writer::WebpLossless => webp::encode(pixels, metadata),
         }
     }

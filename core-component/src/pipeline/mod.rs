@@ -19,9 +19,10 @@ use crate::{
     orient::{Orientation, Rect, Turn},
     pixels::Pixels,
     resize::{self, Filter, ResizeMode, ResizeOptions},
+    tune,
 };
 
-pub use localpix_contract::{DecodeOptions, EncodeOptions, ImageInfo, Options, Output};
+pub use localpix_contract::{DecodeOptions, EncodeOptions, ImageInfo, Options, Output, Quality, QualityScore};
 
 /// What `probe` reports of a file's headers and metadata.
 fn info_of(container: &Container) -> ImageInfo {
@@ -170,15 +171,49 @@ impl Image {
         self.clone().into_output(options)
     }
 
-    /// Encodes, consuming the image so its pixels need no copy.
+    /// Encodes, consuming the image so its pixels need no copy. With `auto` quality the quality is
+    /// searched first ([`tune`]); a byte budget then lowers it further if it must.
     pub fn into_output(self, options: &EncodeOptions) -> Result<Output> {
         let writer = Writer::for_encoding(&options.encoding, self.source.info.format)?;
         let upright = self.orientation.apply(self.pixels);
         let (pixels, profile) = output_colors(upright, &self.source, options, writer);
         let metadata_for = |size: Dimensions| OutputMetadata::for_policy(options.metadata, &self.source.blocks, profile.as_deref(), size);
-        let fitted = budget::encode_within(&pixels, writer, metadata_for, options.max_bytes, self.filter)?;
-        Ok(Output { bytes: fitted.bytes, format: writer.format(), dimensions: fitted.dimensions, quality: fitted.writer.quality() })
+        let tuned = match options.encoding.quality {
+            Quality::Auto(target) if writer.quality().is_some() => Some(tune::tune(&pixels, writer, &metadata_for(pixels.size), target.score())?),
+            _ => None,
+        };
+        let within_budget = |bytes: &[u8]| options.max_bytes.is_none_or(|max| bytes.len() <= max as usize);
+        let (fitted, score) = match tuned {
+            Some(tuned) if within_budget(&tuned.bytes) => {
+                (budget::Fitted { bytes: tuned.bytes, dimensions: pixels.size, writer: tuned.writer }, Some(tuned.score))
+            }
+            tuned => {
+                let writer = tuned.map_or(writer, |t| t.writer);
+                let fitted = budget::encode_within(&pixels, writer, metadata_for, options.max_bytes, self.filter)?;
+                let measure = options.score || matches!(options.encoding.quality, Quality::Auto(_));
+                let score = if measure { measure_output(&pixels, &fitted, self.filter)? } else { None };
+                (fitted, score)
+            }
+        };
+        Ok(Output {
+            bytes: fitted.bytes,
+            format: fitted.writer.format(),
+            dimensions: fitted.dimensions,
+            quality: fitted.writer.quality(),
+            score,
+        })
     }
+}
+
+/// Scores an output against the pixels it was made from, resampled first when a byte budget made
+/// it smaller.
+fn measure_output(pixels: &Pixels, fitted: &budget::Fitted, filter: Filter) -> Result<Option<QualityScore>> {
+    if fitted.dimensions == pixels.size {
+        return Ok(tune::score_of(pixels, &fitted.bytes));
+    }
+    let whole = Rect { left: 0.0, top: 0.0, width: pixels.size.width.into(), height: pixels.size.height.into() };
+    let smaller = resize::resample(pixels, whole, fitted.dimensions, filter)?;
+    Ok(tune::score_of(&smaller, &fitted.bytes))
 }
 
 /// Makes the pixels right for the writer: converted to sRGB or keeping their profile per the

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::{
-    encode::{ChromaSubsampling, Encoding, JpegOptions, OutputFormat},
+    encode::{ChromaSubsampling, Effort, Encoding, JpegOptions, OutputFormat},
     format::ImageFormat,
     metadata::SensitiveKind,
     pixels::Layout,
@@ -110,7 +110,7 @@ fn alpha_is_kept_in_png_and_webp() {
 fn half_transparent_png() -> Vec<u8> {
     let data = (0..64 * 64).flat_map(|i| if i % 64 < 32 { [255, 0, 0, 255] } else { [0, 255, 0, 0] }).collect();
     let pixels = Pixels::new(Layout::Rgba, Dimensions::new(64, 64), data);
-    Writer::Png(Default::default()).encode(&pixels, &OutputMetadata::default()).unwrap()
+    Writer::Png { effort: Effort::Balanced, options: Default::default() }.encode(&pixels, &OutputMetadata::default()).unwrap()
 }
 
 #[test]
@@ -189,7 +189,7 @@ fn staged_work_decodes_once_and_makes_several_outputs() {
     assert_eq!(small.dimensions(), Dimensions::new(160, 100));
     assert_eq!(square.dimensions(), Dimensions::new(100, 100));
     let jpeg = |quality| EncodeOptions {
-        encoding: Encoding { format: OutputFormat::Jpeg, jpeg: JpegOptions { quality, ..JpegOptions::default() }, ..Encoding::default() },
+        encoding: Encoding { format: OutputFormat::Jpeg, quality: Quality::Fixed(quality), ..Encoding::default() },
         ..EncodeOptions::default()
     };
     let (high, low) = (small.encode(&jpeg(95)).unwrap(), small.encode(&jpeg(30)).unwrap());
@@ -250,7 +250,7 @@ fn every_error_kind_says_what_went_wrong() {
     let mut over_limit = default_options();
     over_limit.limits.max_pixels = 100_000;
     let mut bad_quality = default_options();
-    bad_quality.encode.encoding.jpeg.quality = 0;
+    bad_quality.encode.encoding.quality = Quality::Fixed(0);
     let mut wide_jpeg = options_with(OutputFormat::Jpeg, ResizeMode::Exact(Dimensions::new(70_000, 1)));
     wide_jpeg.resize.never_upscale = false;
     let mut tiny_budget = default_options();
@@ -351,7 +351,7 @@ fn resize_image_is_the_simple_form() {
 fn jpeg_options_are_honoured() {
     let input = fixture("photo-640x400.jpg");
     let mut options = options_with(OutputFormat::Jpeg, ResizeMode::None);
-    options.encode.encoding.jpeg = JpegOptions { quality: 80, progressive: true, chroma_subsampling: ChromaSubsampling::Yuv444 };
+    options.encode.encoding.jpeg = JpegOptions { progressive: true, chroma_subsampling: ChromaSubsampling::Yuv444 };
     let out = process(&input, &options).unwrap();
     assert!(probe(&out.bytes).unwrap().progressive);
     let baseline_420 = process(&input, &options_with(OutputFormat::Jpeg, ResizeMode::None)).unwrap();
