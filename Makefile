@@ -3,8 +3,8 @@
 #
 #   make serve      build everything and serve the app at http://127.0.0.1:8080
 #   make test       every test: native, component (Node), browser (wasm-pack), end to end
-#   make bench      native vs WebAssembly per stage, and the browser vs Chromium's own path
-#                   (needs ../shared/corpus)
+#   make bench      native vs WebAssembly per stage, the browser vs Chromium's own path, and
+#                   the codec table of docs/codecs.md (needs ../shared/corpus)
 #   make component  the image engine as a WebAssembly component and its jco ES modules
 #   make dist       a release build of the app in dist/
 
@@ -172,10 +172,26 @@ test-e2e: dist setup-exiftool setup-nginx
 	node --test --test-concurrency=1 tests/e2e/
 
 # --- Benchmark ----------------------------------------------------------------------------------
+# The codec table's scorer (tests/bench/score.py) runs in its own virtualenv, with the versions of
+# requirements-bench.txt; Debian's python3 needs python3-venv for it.
+BENCH_VENV := target/venv-bench
+
+.PHONY: setup-bench
+setup-bench: $(BENCH_VENV)/.installed
+$(BENCH_VENV)/.installed: requirements-bench.txt
+	@python3 -c 'import ensurepip, venv' 2>/dev/null || { \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-venv; }
+	@[ -x $(BENCH_VENV)/bin/pip ] || python3 -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+	@touch $@
+
 .PHONY: bench
-bench: component
+bench: component setup-chromium setup-bench
 	cargo build --release -p localpix-core --example bench
 	@# One core for both builds: natively, jpeg-decoder would otherwise decode with helper
 	@# threads, which the component (one wasm thread) cannot.
 	taskset -c 0 node tests/bench/bench.mjs
 	node tests/bench/browser.mjs
+	@# Every encoder on the same 1920-wide pixels: bytes, SSIMULACRA2, SSIM, time; writes docs/codecs.md.
+	node tests/bench/codecs.mjs
