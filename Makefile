@@ -155,8 +155,20 @@ test-native: setup-rust
 	cargo test -p localpix-app --lib
 
 # The jco-transpiled component in Node, against the native build (examples/reference.rs).
+# Pillow, an independent decoder for the interoperability tests, in its own virtualenv.
+TEST_VENV := target/venv-test
+.PHONY: setup-python-test
+setup-python-test: $(TEST_VENV)/.installed
+$(TEST_VENV)/.installed: requirements-test.txt
+	@python3 -c 'import ensurepip, venv' 2>/dev/null || { \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-venv; }
+	@[ -x $(TEST_VENV)/bin/pip ] || python3 -m venv $(TEST_VENV)
+	$(TEST_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	@touch $@
+
 .PHONY: test-component
-test-component: component setup-exiftool
+test-component: component setup-exiftool setup-python-test
 	cargo build -p localpix-core --example reference
 	cargo build -p localpix-contract --example echo
 	node --test tests/component/

@@ -29,7 +29,8 @@ function settingsQuery(element) {
   if (height) query.set(SETTINGS.height, height);
   const format = FORMATS[(element.getAttribute('format') ?? 'same').toLowerCase()];
   query.set(SETTINGS.format, format ?? 'same-as-input');
-  for (const [attribute, key] of [['quality', SETTINGS.quality], ['metadata', SETTINGS.metadata], ['max-kb', SETTINGS.maxKb]]) {
+  const settings = [['quality', SETTINGS.quality], ['effort', SETTINGS.effort], ['metadata', SETTINGS.metadata], ['max-kb', SETTINGS.maxKb]];
+  for (const [attribute, key] of settings) {
     const value = element.getAttribute(attribute);
     if (value) query.set(key, value);
   }
@@ -37,7 +38,7 @@ function settingsQuery(element) {
 }
 
 class LocalpixResizer extends HTMLElement {
-  static observedAttributes = ['max-width', 'max-height', 'format', 'quality', 'metadata', 'max-kb'];
+  static observedAttributes = ['max-width', 'max-height', 'format', 'quality', 'effort', 'metadata', 'max-kb'];
 
   #frame = null;
   #ready = false;

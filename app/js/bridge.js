@@ -35,6 +35,15 @@ export class WorkerPool {
     });
   }
 
+  /** A PNG Blob of where `result` (the Blob `run` gave for this file) differs from the file
+   *  resized with `options`: the worker keeps its decode of recent files, so this is quick. */
+  difference(id, file, result, options) {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ id, file, result, options, onProgress: () => {}, resolve: ({ blob }) => resolve(blob), reject, kind: WORKER.difference });
+      this.dispatch();
+    });
+  }
+
   /** Stops every queued and running job; each rejects as cancelled. */
   cancelAll() {
     for (const job of this.queue.splice(0)) job.reject(cancelled());
@@ -86,8 +95,10 @@ export class WorkerPool {
     worker.job = job;
     this.lastWorker.set(job.id, worker);
     let bytes;
+    let result;
     try {
       bytes = await job.file.arrayBuffer();
+      result = await job.result?.arrayBuffer();
     } catch (e) {
       worker.job = null;
       job.reject({ tag: POOL_ERRORS.unreadable, val: `The file could not be read: ${e.message ?? e}` });
@@ -95,7 +106,8 @@ export class WorkerPool {
       return;
     }
     if (worker.job !== job) return; // cancelled while reading
-    worker.postMessage({ kind: WORKER.job, id: job.id, bytes, options: job.options }, [bytes]);
+    const transfer = result ? [bytes, result] : [bytes];
+    worker.postMessage({ kind: job.kind ?? WORKER.job, id: job.id, bytes, result, options: job.options }, transfer);
   }
 
   receive(worker, message) {

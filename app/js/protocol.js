@@ -9,6 +9,7 @@ export const WORKER = Object.freeze({
   // page → worker
   load: 'load', // load the engine now; answered by `loaded`
   job: 'job', // process one file
+  difference: 'difference', // picture where a result differs from its resized original
   forget: 'forget', // drop what is kept of these files
   // worker → page
   loaded: 'loaded',
@@ -51,6 +52,8 @@ export const SETTINGS = Object.freeze({
   filter: 'filter',
   format: 'format',
   quality: 'q',
+  effort: 'effort',
+  colors: 'colors',
   metadata: 'meta',
   maxKb: 'maxkb',
 });

@@ -3,6 +3,8 @@
 //   in:  { kind: load }  → { kind: loaded, error? } once the engine is loaded
 //        { kind: forget, ids: [id…] }  drop what is kept of these files
 //        { kind: job, id, bytes: ArrayBuffer (transferred), options: WIT `options` }
+//        { kind: difference, id, bytes, result: ArrayBuffer of the result, options }  → done with a
+//          PNG Blob of where the result differs from the resized original (magnified)
 //   out: { id, kind: progress, stage: STAGES[i], info? (WIT `image-info`, with the first stage) }
 //        { id, kind: done, report: { info, output: WIT `output` without its bytes, keptFields,
 //          keptSensitive }, blob: Blob of the result }   (kept*: fields found in the result itself)
@@ -16,6 +18,8 @@ const engine = import(new URL('component/localpix_core.js', self.location.href).
 const [DECODING, RESIZING, ENCODING] = STAGES;
 
 const RECENT = 4;
+// How much the compare view's difference picture magnifies: JPEG's errors of a few levels show.
+const DIFFERENCE_MAGNIFIED = 8;
 const decoded = new Map(); // id -> { key, image } (the resized image, ready to encode)
 
 function remember(id, key, image) {
@@ -41,7 +45,7 @@ self.onmessage = async ({ data }) => {
     data.ids.forEach(forget);
     return;
   }
-  const { id, bytes, options } = data;
+  const { id, bytes, options, result } = data;
   let imaging;
   try {
     ({ imaging } = await engine);
@@ -64,6 +68,11 @@ self.onmessage = async ({ data }) => {
         image[Symbol.dispose]();
       }
       remember(id, key, resized);
+    }
+    if (data.kind === WORKER.difference) {
+      const map = resized.difference(new Uint8Array(result), options.encode, DIFFERENCE_MAGNIFIED);
+      self.postMessage({ id, kind: WORKER.done, report: null, blob: new Blob([map.bytes], { type: 'image/png' }) });
+      return;
     }
     self.postMessage({ id, kind: WORKER.progress, stage: ENCODING });
     const { bytes: out, ...output } = resized.encode(options.encode);

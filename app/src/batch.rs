@@ -10,7 +10,7 @@
 use std::{collections::HashMap, rc::Rc};
 
 use leptos::{prelude::*, task::spawn_local};
-use localpix_contract::{ImageFormat, ImageInfo};
+use localpix_contract::{ImageFormat, ImageInfo, QualityScore};
 use web_sys::{Blob, File, Url};
 
 use crate::{
@@ -66,7 +66,7 @@ impl EngineState {
 }
 
 /// A finished result, ready to save.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Output {
     /// The name to save it under, e.g. `kleiber-1920w.jpg`.
     pub name: String,
@@ -77,6 +77,8 @@ pub struct Output {
     pub height: u32,
     pub bytes: u64,
     pub quality: Option<u8>,
+    /// How close the result looks to the resized image (SSIMULACRA2, SSIM), when measured.
+    pub score: Option<QualityScore>,
     /// Metadata fields in the result, and how many are private (read back from it).
     pub kept_fields: u32,
     pub kept_sensitive: u32,
@@ -343,6 +345,7 @@ impl Batch {
             height: report.output.dimensions.height,
             bytes: blob.size() as u64,
             quality: report.output.quality,
+            score: report.output.score,
             kept_fields: report.kept_fields,
             kept_sensitive: report.kept_sensitive,
         };
@@ -352,6 +355,17 @@ impl Batch {
         row.info.set(Some(report.info));
         row.output.set(Some(output));
         row.state.set(RowState::Done);
+    }
+
+    /// A picture of where a finished row's result differs from its original resized, as an object
+    /// URL the caller must revoke.
+    pub async fn difference_url(&self, id: u32) -> Result<String, JobError> {
+        let crashed = |m: &str| JobError::Pool(PoolError::Crashed(m.into()));
+        let (file, result) = self.handles.with_value(|h| (h.files.get(&id).cloned(), h.results.get(&id).cloned()));
+        let (Some(file), Some(result)) = (file, result) else { return Err(crashed("This file has no result to compare.")) };
+        let options = self.settings.get_untracked().engine_options();
+        let blob = self.pool().difference(id, &file, &result, &options).await?;
+        Url::create_object_url_with_blob(&blob).map_err(|_| crashed("The browser could not show the difference."))
     }
 
     /// The results done so far, with unique names, in batch order.

@@ -25,6 +25,9 @@ extern "C" {
     #[wasm_bindgen(method, getter)]
     fn ready(this: &JsWorkerPool) -> Promise;
 
+    #[wasm_bindgen(method)]
+    fn difference(this: &JsWorkerPool, id: u32, file: &File, result: &Blob, options: &JsValue) -> Promise;
+
     #[wasm_bindgen(method, js_name = cancelAll)]
     fn cancel_all(this: &JsWorkerPool);
 
@@ -74,7 +77,7 @@ impl Stage {
 }
 
 /// What the worker reports of a finished job (worker.js `report`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Report {
     /// What `probe` read from the original.
@@ -176,6 +179,14 @@ impl WorkerPool {
         match outcome {
             Ok(done) => JobResult::read(done.unchecked_into())
                 .ok_or_else(|| JobError::Pool(PoolError::Crashed("The image worker sent a result localpix cannot read.".into()))),
+            Err(error) => Err(JobError::from_js(error)),
+        }
+    }
+
+    /// A PNG of where `result` differs from `file` resized with `options` (magnified).
+    pub async fn difference(&self, id: u32, file: &File, result: &Blob, options: &Options) -> Result<Blob, JobError> {
+        match JsFuture::from(self.0.difference(id, file, result, &to_js(options))).await {
+            Ok(blob) => blob.dyn_into().map_err(|_| JobError::Pool(PoolError::Crashed("The difference is not a picture.".into()))),
             Err(error) => Err(JobError::from_js(error)),
         }
     }

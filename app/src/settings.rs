@@ -108,6 +108,34 @@ engine_choice!(api::MetadataPolicy {
     KeepSafe => "Keep camera details, remove private ones",
 });
 
+engine_choice!(api::Effort {
+    Fast => "Fast",
+    Balanced => "Balanced",
+    Smallest => "Smallest files (slower)",
+});
+
+engine_choice!(api::QualityTarget {
+    VisuallyLossless => "Auto: looks identical",
+    High => "Auto: high",
+    Good => "Auto: good",
+});
+
+/// The quality in a link: its number (`q=80`) or `auto-` and the target (`q=auto-high`).
+pub fn quality_key(quality: api::Quality) -> String {
+    match quality {
+        api::Quality::Fixed(q) => q.to_string(),
+        api::Quality::Auto(target) => format!("auto-{}", target.key()),
+    }
+}
+
+/// Reads [`quality_key`]'s form; numbers are brought into 1–100.
+pub fn quality_from_key(key: &str) -> Option<api::Quality> {
+    match key.strip_prefix("auto-") {
+        Some(target) => api::QualityTarget::from_key(target).map(api::Quality::Auto),
+        None => key.parse::<u32>().ok().map(|q| api::Quality::Fixed(q.clamp(1, 100) as u8)),
+    }
+}
+
 /// What a metadata policy keeps and removes, exactly (the WIT `metadata-policy` says the same).
 pub fn metadata_description(policy: api::MetadataPolicy) -> &'static str {
     match policy {
@@ -136,8 +164,12 @@ pub struct Settings {
     pub never_upscale: bool,
     pub filter: api::Filter,
     pub format: api::OutputFormat,
-    /// JPEG quality, 1–100.
-    pub quality: u8,
+    /// The quality of lossy formats: a number, or automatic to a target.
+    pub quality: api::Quality,
+    /// How hard the encoder works.
+    pub effort: api::Effort,
+    /// Lossy PNG: at most this many colours.
+    pub palette_colors: Option<u16>,
     pub metadata: api::MetadataPolicy,
     /// The largest output wanted, in kilobytes (1000 bytes).
     pub max_kb: Option<u32>,
@@ -156,7 +188,9 @@ impl Default for Settings {
             never_upscale: engine.resize.never_upscale,
             filter: engine.resize.filter,
             format: engine.encode.encoding.format,
-            quality: engine.encode.encoding.jpeg.quality,
+            quality: engine.encode.encoding.quality,
+            effort: engine.encode.encoding.effort,
+            palette_colors: engine.encode.encoding.png.palette_colors,
             metadata: engine.encode.metadata,
             max_kb: engine.encode.max_bytes.map(|bytes| bytes / 1000),
         }
@@ -179,10 +213,12 @@ pub mod keys {
     pub const FILTER: &str = "filter";
     pub const FORMAT: &str = "format";
     pub const QUALITY: &str = "q";
+    pub const EFFORT: &str = "effort";
+    pub const COLORS: &str = "colors";
     pub const METADATA: &str = "meta";
     pub const MAX_KB: &str = "maxkb";
 
-    pub const ALL: [&str; 10] = [RESIZE, WIDTH, HEIGHT, PERCENT, UPSCALE, FILTER, FORMAT, QUALITY, METADATA, MAX_KB];
+    pub const ALL: [&str; 12] = [RESIZE, WIDTH, HEIGHT, PERCENT, UPSCALE, FILTER, FORMAT, QUALITY, EFFORT, COLORS, METADATA, MAX_KB];
 }
 
 impl Settings {
@@ -196,7 +232,9 @@ impl Settings {
             if self.never_upscale { "no" } else { "yes" }.to_string(),
             self.filter.key(),
             self.format.key(),
-            self.quality.to_string(),
+            quality_key(self.quality),
+            self.effort.key(),
+            self.palette_colors.map(|c| c.to_string()).unwrap_or_default(),
             self.metadata.key(),
             self.max_kb.map(|kb| kb.to_string()).unwrap_or_default(),
         ];
@@ -224,7 +262,9 @@ impl Settings {
                 keys::UPSCALE => settings.never_upscale = value != "yes",
                 keys::FILTER => settings.filter = api::Filter::from_key(value).unwrap_or(settings.filter),
                 keys::FORMAT => settings.format = api::OutputFormat::from_key(value).unwrap_or(settings.format),
-                keys::QUALITY => settings.quality = number().map_or(settings.quality, |n| n.clamp(1, 100) as u8),
+                keys::QUALITY => settings.quality = quality_from_key(value).unwrap_or(settings.quality),
+                keys::EFFORT => settings.effort = api::Effort::from_key(value).unwrap_or(settings.effort),
+                keys::COLORS => settings.palette_colors = number().filter(|n| (2..=256).contains(n)).map(|n| n as u16),
                 keys::METADATA => settings.metadata = api::MetadataPolicy::from_key(value).unwrap_or(settings.metadata),
                 keys::MAX_KB => settings.max_kb = number().filter(|&n| n > 0),
                 _ => {}
@@ -254,7 +294,12 @@ impl Settings {
         options.resize.filter = self.filter;
         options.resize.never_upscale = self.never_upscale;
         options.encode.encoding.format = self.format;
-        options.encode.encoding.jpeg.quality = self.quality;
+        options.encode.encoding.quality = self.quality;
+        options.encode.encoding.effort = self.effort;
+        options.encode.encoding.png.palette_colors = self.palette_colors;
+        // Automatic quality measures anyway; a fixed one is measured too, so each row can say
+        // what its quality looks like.
+        options.encode.score = true;
         options.encode.metadata = self.metadata;
         options.encode.max_bytes = self.max_kb.map(|kb| kb.saturating_mul(1000));
         options
@@ -278,13 +323,14 @@ mod tests {
     #[test]
     fn defaults_are_the_engines_a_web_photo() {
         let s = Settings::default();
-        assert_eq!((s.resize, s.width, s.height, s.quality), (ResizeKind::Fit, 1920, 1920, 80));
+        assert_eq!((s.resize, s.width, s.height, s.quality), (ResizeKind::Fit, 1920, 1920, api::Quality::Fixed(80)));
         assert_eq!(
             (s.metadata, s.format, s.filter),
             (api::MetadataPolicy::StripAll, api::OutputFormat::SameAsInput, api::Filter::Lanczos3)
         );
         assert!(s.never_upscale);
-        assert_eq!(s.engine_options(), Options::default(), "the default settings ask for exactly the engine's defaults");
+        let engine = Options { encode: api::EncodeOptions { score: true, ..Options::default().encode }, ..Options::default() };
+        assert_eq!(s.engine_options(), engine, "the default settings ask for the engine's defaults, measured");
     }
 
     #[test]
@@ -297,7 +343,9 @@ mod tests {
             never_upscale: false,
             filter: api::Filter::Mitchell,
             format: api::OutputFormat::WebpLossless,
-            quality: 65,
+            quality: api::Quality::Auto(api::QualityTarget::Good),
+            effort: api::Effort::Smallest,
+            palette_colors: Some(64),
             metadata: api::MetadataPolicy::KeepSafe,
             max_kb: Some(250),
         };
@@ -317,7 +365,9 @@ mod tests {
     fn nonsense_in_a_link_falls_back_to_sense() {
         let s = Settings::from_query("?resize=spiral&w=0&h=99999999&q=300&meta=&maxkb=0&junk");
         assert_eq!(s.resize, ResizeKind::Fit);
-        assert_eq!((s.width, s.height, s.quality, s.max_kb), (1, MAX_SIDE, 100, None));
+        assert_eq!((s.width, s.height, s.quality, s.max_kb), (1, MAX_SIDE, api::Quality::Fixed(100), None));
+        assert_eq!(Settings::from_query("q=auto-visually-lossless").quality, api::Quality::Auto(api::QualityTarget::VisuallyLossless));
+        assert_eq!(Settings::from_query("q=auto-best").quality, Settings::default().quality);
         assert!(Settings::query_has_settings("?q=50"));
         assert!(!Settings::query_has_settings("?utm_source=x"));
     }
@@ -328,7 +378,7 @@ mod tests {
         let o = s.engine_options();
         assert_eq!(o.resize.mode, api::ResizeMode::FitWidth(1280));
         assert_eq!(o.encode.max_bytes, Some(200_000));
-        assert_eq!(o.encode.encoding.jpeg.quality, 80);
+        assert_eq!(o.encode.encoding.quality, api::Quality::Fixed(80));
         assert_eq!(o.limits, api::Limits::default());
         s.resize = ResizeKind::Original;
         s.max_kb = None;

@@ -1,5 +1,10 @@
 // scratch: resized reference PNG + our JPEGs at several efforts and qualities
-use localpix_core::{Dimensions, encode::{Effort, OutputFormat, Quality}, pipeline::{DecodeOptions, Image}, resize::{ResizeMode}};
+use localpix_core::{
+    Dimensions,
+    encode::{Effort, OutputFormat, Quality},
+    pipeline::{DecodeOptions, Image},
+    resize::ResizeMode,
+};
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let input = std::fs::read(&args[1]).unwrap();
@@ -30,5 +35,5 @@ fn main() {
             std::fs::write(format!("{out}-{effort:?}-{q}.jpg"), &o.bytes).unwrap();
         }
     }
-    let _ = Dimensions::new(1,1);
+    let _ = Dimensions::new(1, 1);
 }

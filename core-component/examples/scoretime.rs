@@ -1,4 +1,7 @@
-use localpix_core::{pipeline::{DecodeOptions, Image}, score};
+use localpix_core::{
+    pipeline::{DecodeOptions, Image},
+    score,
+};
 fn main() {
     let a = std::fs::read("/tmp/calib/kleiber-ref.png").unwrap();
     let b = std::fs::read("/tmp/calib/kleiber-Balanced-80.jpg").unwrap();

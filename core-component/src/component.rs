@@ -65,6 +65,10 @@ impl wit::GuestImage for ImageResource {
     fn encode(&self, options: wit::EncodeOptions) -> Result<wit::Output, wit::Error> {
         Ok(self.0.encode(&options.into())?.into())
     }
+
+    fn difference(&self, encoded: Vec<u8>, options: wit::EncodeOptions, magnify: u8) -> Result<wit::Output, wit::Error> {
+        Ok(self.0.difference(&encoded, &options.into(), magnify)?.into())
+    }
 }
 
 impl From<wit::Dimensions> for api::Dimensions {

@@ -41,6 +41,17 @@ static SRGB_TO_LINEAR: std::sync::LazyLock<[f32; 256]> = std::sync::LazyLock::ne
     })
 });
 
+/// Where `candidate` differs from `reference` (same size): each channel's absolute difference times
+/// `magnify`, as opaque RGB, black where they are the same.
+pub fn difference_map(reference: &Pixels, candidate: &Pixels, magnify: u8) -> Pixels {
+    let data = rgb(reference)
+        .iter()
+        .zip(rgb(candidate))
+        .flat_map(|(a, b)| std::array::from_fn::<u8, 3, _>(|c| (u32::from(a[c].abs_diff(b[c])) * u32::from(magnify)).min(255) as u8))
+        .collect();
+    Pixels::new(Layout::Rgb, reference.size, data)
+}
+
 /// Every pixel as opaque 8-bit RGB, transparency laid on white.
 fn rgb(pixels: &Pixels) -> Vec<[u8; 3]> {
     let over_white = |v: u8, a: u8| ((u32::from(v) * u32::from(a) + 255 * (255 - u32::from(a)) + 127) / 255) as u8;
@@ -60,7 +71,8 @@ fn ssim(a: &[[u8; 3]], b: &[[u8; 3]], width: usize) -> f32 {
     let y: Vec<f32> = b.iter().map(luma).collect();
     let height = x.len() / width.max(1);
     let product = |p: &[f32], q: &[f32]| p.iter().zip(q).map(|(u, v)| u * v).collect::<Vec<f32>>();
-    let [mx, my, xx, yy, xy] = [x.clone(), y.clone(), product(&x, &x), product(&y, &y), product(&x, &y)].map(|v| gaussian(&v, width, height));
+    let [mx, my, xx, yy, xy] =
+        [x.clone(), y.clone(), product(&x, &x), product(&y, &y), product(&x, &y)].map(|v| gaussian(&v, width, height));
     let (c1, c2) = ((0.01f32 * 255.0).powi(2), (0.03f32 * 255.0).powi(2));
     let total: f64 = (0..x.len())
         .map(|i| {
@@ -124,6 +136,19 @@ mod tests {
         assert!(same.ssimulacra2 > 99.0 && same.ssim > 0.999, "{same:?}");
         let other = score(&a, &noise(2, size)).unwrap();
         assert!(other.ssimulacra2 < 30.0 && other.ssim < 0.2, "{other:?}");
+    }
+
+    #[test]
+    fn the_difference_map_is_black_where_nothing_changed() {
+        let size = Dimensions::new(16, 8);
+        let a = noise(3, size);
+        let same = difference_map(&a, &a, 8);
+        assert!(same.data.iter().all(|&v| v == 0));
+        let mut b = a.clone();
+        b.data[0] = b.data[0].wrapping_add(3);
+        let map = difference_map(&a, &b, 10);
+        assert_eq!(map.data[0], 30);
+        assert!(map.data[1..].iter().all(|&v| v == 0));
     }
 
     #[test]

@@ -10,13 +10,7 @@
 use localpix_contract::QualityScore;
 
 use crate::{
-    Dimensions, container, decode,
-    encode::Writer,
-    error::Result,
-    limits::Limits,
-    metadata::OutputMetadata,
-    pixels::Pixels,
-    score,
+    Dimensions, container, decode, encode::Writer, error::Result, limits::Limits, metadata::OutputMetadata, pixels::Pixels, score,
 };
 
 /// The quality search's bounds: below 30 JPEG falls apart; above 98 it only grows.

@@ -39,7 +39,7 @@ test('check-options refuses what process would refuse, naming the setting', () =
   const zero = imaging.defaultOptions();
   zero.resize.mode = { tag: 'fit-width', val: 0 };
   const quality = imaging.defaultOptions();
-  quality.encode.encoding.jpeg.quality = 0;
+  quality.encode.encoding.quality = { tag: 'fixed', val: 0 };
   for (const [options, word] of [[zero, /0 pixels/], [quality, /quality/i]]) {
     assert.throws(() => imaging.checkOptions(options), (e) => e.payload.tag === 'invalid-options' && word.test(e.payload.val));
   }

@@ -169,7 +169,7 @@ test('the image resource decodes once and makes several outputs', () => {
   const encode = (quality) => {
     const e = imaging.defaultOptions().encode;
     e.encoding.format = 'jpeg';
-    e.encoding.jpeg.quality = quality;
+    e.encoding.quality = { tag: 'fixed', val: quality };
     return e;
   };
   const [high, low] = [small.encode(encode(95)), small.encode(encode(30))];
@@ -198,7 +198,7 @@ test('every error variant, each with a message for people', () => {
   const overLimit = options();
   overLimit.limits.maxPixels = 100000;
   const badQuality = options();
-  badQuality.encode.encoding.jpeg.quality = 0;
+  badQuality.encode.encoding.quality = { tag: 'fixed', val: 0 };
   const wide = options({ mode: { tag: 'exact', val: { width: 70000, height: 1 } }, format: 'jpeg' });
   wide.resize.neverUpscale = false;
   const cases = [

@@ -1,6 +1,8 @@
-//! One result against its original: a before/after split with a slider, at fit or at 100%.
+//! One result against its original: a before/after split with a slider, at fit or at 100%, or a
+//! magnified picture of where they differ.
 
-use leptos::{ev, prelude::*};
+use leptos::{ev, prelude::*, task::spawn_local};
+use web_sys::Url;
 
 use super::Comparing;
 use crate::{batch::Batch, settings::ResizeKind};
@@ -11,6 +13,39 @@ pub fn Compare() -> impl IntoView {
     let comparing = expect_context::<Comparing>().0;
     let split = RwSignal::new(50u32);
     let actual_size = RwSignal::new(false);
+    // The difference picture's object URL once made, or why it could not be.
+    let difference = RwSignal::new(None::<Result<String, String>>);
+    let showing_difference = RwSignal::new(false);
+    let forget_difference = move || {
+        if let Some(Ok(url)) = difference.get_untracked() {
+            let _ = Url::revoke_object_url(&url);
+        }
+        difference.set(None);
+        showing_difference.set(false);
+    };
+    // A new row (or none) has nothing to do with the last difference picture.
+    Effect::new(move |_| {
+        comparing.track();
+        forget_difference();
+    });
+    let toggle_difference = move |_| {
+        if showing_difference.get_untracked() {
+            showing_difference.set(false);
+            return;
+        }
+        showing_difference.set(true);
+        let Some(id) = comparing.get_untracked() else { return };
+        if difference.get_untracked().is_none() {
+            spawn_local(async move {
+                let made = batch.difference_url(id).await.map_err(|e| e.message().to_string());
+                if comparing.get_untracked() == Some(id) {
+                    difference.set(Some(made));
+                } else if let Ok(url) = made {
+                    let _ = Url::revoke_object_url(&url);
+                }
+            });
+        }
+    };
     let row = move || comparing.get().and_then(|id| batch.rows.with(|rows| rows.iter().find(|r| r.id == id).copied()));
     let close = move || comparing.set(None);
     let _ = window_event_listener(ev::keydown, move |e| {
@@ -34,6 +69,8 @@ pub fn Compare() -> impl IntoView {
             <section class="compare" aria-labelledby="compare-heading">
                 <header class="compare-header">
                     <h2 id="compare-heading">{format!("Before and after: {}", facts.name)}</h2>
+                    <button type="button" class="button small" aria-pressed=move || showing_difference.get().to_string()
+                        on:click=toggle_difference>"Differences ×8"</button>
                     <div class="zoom" role="group" aria-label="Zoom">
                         <button type="button" class="button small" aria-pressed=move || (!actual_size.get()).to_string()
                             on:click=move |_| actual_size.set(false)>"Fit"</button>
@@ -50,6 +87,13 @@ pub fn Compare() -> impl IntoView {
                         }}
                         <img class="after" src=output.url.clone() alt="Result"
                             style:clip-path=move || format!("inset(0 0 0 {}%)", split.get())/>
+                        {move || showing_difference.get().then(|| match difference.get() {
+                            Some(Ok(url)) => view! {
+                                <img class="difference" src=url alt="Where the result differs from the original, magnified 8 times: black is identical"/>
+                            }.into_any(),
+                            Some(Err(message)) => view! { <p class="difference no-preview" role="alert">{message}</p> }.into_any(),
+                            None => view! { <p class="difference no-preview">"Comparing…"</p> }.into_any(),
+                        })}
                         <div class="split-line" style:left=move || format!("{}%", split.get()) aria-hidden="true"></div>
                         <span class="tag before-tag" aria-hidden="true">"Original"</span>
                         <span class="tag after-tag" aria-hidden="true">{format!("Result {width}×{height}")}</span>

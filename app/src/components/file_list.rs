@@ -81,7 +81,12 @@ fn FileRow(row: Row) -> impl IntoView {
                     <span class="dims">{format!("{}×{}", o.width, o.height)}</span>
                     <span class="bytes">{units::bytes(o.bytes)}</span>
                     <span class="saving" class:grew=grew>{units::saving(original_bytes, o.bytes)}</span>
-                    {o.quality.map(|q| view! { <span class="quality">{format!("q{q}")}</span> })}
+                    {o.quality.map(|q| view! { <span class="quality">{format!("quality {q}")}</span> })}
+                    {o.score.map(|s| view! {
+                        <span class="score" title=format!("SSIMULACRA2 {:.1} (100 is identical; 90 visually lossless, 80 very high, 70 high), SSIM {:.4}", s.ssimulacra2, s.ssim)>
+                            {format!("looks {} ({:.0})", score_words(s.ssimulacra2), s.ssimulacra2)}
+                        </span>
+                    })}
                 }})}
             </td>
             <td class="privacy" data-label="Private data">
@@ -143,4 +148,15 @@ fn FailureNote(error: JobError) -> impl IntoView {
 /// A `too-large` limit as people read it: megapixels for a pixel limit, megabytes for memory.
 fn limit_text(limit: u32, pixels: u64) -> String {
     if pixels > u64::from(limit) { format!("{:.1} megapixels", f64::from(limit) / 1e6) } else { format!("{} MB of memory", limit >> 20) }
+}
+
+/// SSIMULACRA2 in words, on its authors' scale.
+fn score_words(score: f32) -> &'static str {
+    match score {
+        s if s >= 90.0 => "identical",
+        s if s >= 80.0 => "very close",
+        s if s >= 70.0 => "close",
+        s if s >= 50.0 => "a little different",
+        _ => "different",
+    }
 }

@@ -110,6 +110,7 @@ mod tests {
             height: 1,
             bytes: 1,
             quality: None,
+            score: None,
             kept_fields,
             kept_sensitive,
         }

@@ -1,7 +1,7 @@
 //! The settings for the whole batch. Each control commits on `change` (not on every keystroke), and
 //! each commit re-processes the batch.
 
-use leptos::{ev, prelude::*};
+use leptos::{ev, leptos_dom::helpers::TimeoutHandle, prelude::*};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 
@@ -81,12 +81,15 @@ pub fn SettingsPanel() -> impl IntoView {
                     on_change=commit(settings, |s, v| s.filter = api::Filter::from_key(v).unwrap_or(s.filter))/>
                 <ChoiceField id="format" label="Format" current=Signal::derive(move || settings.with(|s| s.format))
                     on_change=commit(settings, |s, v| s.format = api::OutputFormat::from_key(v).unwrap_or(s.format))/>
-                <Show when=move || settings.with(|s| matches!(s.format, api::OutputFormat::SameAsInput | api::OutputFormat::Jpeg))>
-                    <div class="field quality">
-                        <label for="quality">"JPEG quality " <output for="quality">{move || settings.with(|s| s.quality)}</output></label>
-                        <input id="quality" type="range" min="1" max="100"
-                            prop:value=move || settings.with(|s| s.quality.to_string())
-                            on:change=commit(settings, |s, v| s.quality = v.parse::<u8>().map_or(s.quality, |q| q.clamp(1, 100)))/>
+                <QualityField settings/>
+                <ChoiceField id="effort" label="Effort" current=Signal::derive(move || settings.with(|s| s.effort))
+                    on_change=commit(settings, |s, v| s.effort = api::Effort::from_key(v).unwrap_or(s.effort))/>
+                <Show when=move || settings.with(|s| s.format == api::OutputFormat::Png)>
+                    <div class="field">
+                        <label for="colors">"PNG colours (lossy)"</label>
+                        <input id="colors" type="number" min="2" max="256" inputmode="numeric" placeholder="all"
+                            prop:value=move || settings.with(|s| s.palette_colors.map(|c| c.to_string()).unwrap_or_default())
+                            on:change=commit(settings, |s, v| s.palette_colors = v.trim().parse::<u16>().ok().map(|c| c.clamp(2, 256)))/>
                     </div>
                 </Show>
                 <div class="field">
@@ -148,5 +151,57 @@ fn NumberField(
             <label for=id>{label}</label>
             <input id=id type="number" min="1" max=max inputmode="numeric" prop:value=value on:change=on_change/>
         </div>
+    }
+}
+
+/// The quality of lossy formats: automatic to a named target (the engine searches the smallest
+/// file that still looks that good), or a number on a slider. The slider commits once it has
+/// rested for a moment, so arrowing through values does not restart the batch at every step.
+#[component]
+fn QualityField(settings: RwSignal<Settings>) -> impl IntoView {
+    const CUSTOM: &str = "custom";
+    let mode = move || match settings.with(|s| s.quality) {
+        api::Quality::Auto(target) => target.key(),
+        api::Quality::Fixed(_) => CUSTOM.to_string(),
+    };
+    let number = move || match settings.with(|s| s.quality) {
+        api::Quality::Fixed(q) => q,
+        api::Quality::Auto(_) => 80,
+    };
+    let shown = RwSignal::new(number());
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+    let settle = move |value: u8| {
+        shown.set(value);
+        if let Some(handle) = pending.get_value() {
+            handle.clear();
+        }
+        let handle = set_timeout_with_handle(
+            move || settings.update(|s| s.quality = api::Quality::Fixed(value)),
+            std::time::Duration::from_millis(400),
+        );
+        pending.set_value(handle.ok());
+    };
+    view! {
+        <div class="field">
+            <label for="quality-mode">"Quality"</label>
+            <select id="quality-mode" on:change=move |e| {
+                let value = value_of(&e);
+                let quality = api::QualityTarget::from_key(&value).map_or(api::Quality::Fixed(shown.get_untracked()), api::Quality::Auto);
+                settings.update(|s| s.quality = quality);
+            }>
+                {api::QualityTarget::ALL.iter().map(|&target| view! {
+                    <option value=target.key() selected=move || mode() == target.key()>{target.label()}</option>
+                }).collect_view()}
+                <option value=CUSTOM selected=move || mode() == CUSTOM>"Custom"</option>
+            </select>
+        </div>
+        <Show when=move || mode() == CUSTOM>
+            <div class="field quality">
+                <label for="quality">"Quality " <output for="quality">{move || shown.get()}</output></label>
+                <input id="quality" type="range" min="1" max="100"
+                    prop:value=move || shown.get().to_string()
+                    on:input=move |e| settle(value_of(&e).parse::<u8>().map_or(number(), |q| q.clamp(1, 100)))/>
+            </div>
+        </Show>
     }
 }

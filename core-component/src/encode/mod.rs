@@ -5,6 +5,9 @@ mod jpeg;
 mod png;
 mod webp;
 
+#[cfg(test)]
+mod interop_tests;
+
 use crate::{
     error::{Error, Result},
     format::ImageFormat,

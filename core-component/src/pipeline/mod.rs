@@ -19,7 +19,7 @@ use crate::{
     orient::{Orientation, Rect, Turn},
     pixels::Pixels,
     resize::{self, Filter, ResizeMode, ResizeOptions},
-    tune,
+    score, tune,
 };
 
 pub use localpix_contract::{DecodeOptions, EncodeOptions, ImageInfo, Options, Output, Quality, QualityScore};
@@ -179,7 +179,9 @@ impl Image {
         let (pixels, profile) = output_colors(upright, &self.source, options, writer);
         let metadata_for = |size: Dimensions| OutputMetadata::for_policy(options.metadata, &self.source.blocks, profile.as_deref(), size);
         let tuned = match options.encoding.quality {
-            Quality::Auto(target) if writer.quality().is_some() => Some(tune::tune(&pixels, writer, &metadata_for(pixels.size), target.score())?),
+            Quality::Auto(target) if writer.quality().is_some() => {
+                Some(tune::tune(&pixels, writer, &metadata_for(pixels.size), target.score())?)
+            }
             _ => None,
         };
         let within_budget = |bytes: &[u8]| options.max_bytes.is_none_or(|max| bytes.len() <= max as usize);
@@ -202,6 +204,31 @@ impl Image {
             quality: fitted.writer.quality(),
             score,
         })
+    }
+}
+
+impl Image {
+    /// A picture of where `encoded` (an output of [`Image::encode`] with `options`) differs from
+    /// this image: the difference per channel times `magnify`, as a PNG of the output's size.
+    pub fn difference(&self, encoded: &[u8], options: &EncodeOptions, magnify: u8) -> Result<Output> {
+        if magnify == 0 {
+            return Err(Error::invalid("The difference must be magnified at least once (1 to 255)."));
+        }
+        let writer = Writer::for_encoding(&options.encoding, self.source.info.format)?;
+        let upright = self.orientation.apply(self.pixels.clone());
+        let (made_from, _) = output_colors(upright, &self.source, options, writer);
+        let container = container::read(encoded)?;
+        let output = decode::decode(encoded, &container, &self.limits, None)?.pixels;
+        let reference = if output.size == made_from.size {
+            made_from
+        } else {
+            let whole = Rect { left: 0.0, top: 0.0, width: made_from.size.width.into(), height: made_from.size.height.into() };
+            resize::resample(&made_from, whole, output.size, self.filter)?
+        };
+        let map = score::difference_map(&reference, &output, magnify);
+        let png = Writer::Png { effort: crate::encode::Effort::Fast, options: Default::default() };
+        let bytes = png.encode(&map, &OutputMetadata::default())?;
+        Ok(Output { bytes, format: ImageFormat::Png, dimensions: map.size, quality: None, score: None })
     }
 }
 
