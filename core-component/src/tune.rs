@@ -62,6 +62,33 @@ pub fn tune(pixels: &Pixels, writer: Writer, metadata: &OutputMetadata, target: 
     }
 }
 
+/// The fewest colours (halving from the most allowed, down to 2) whose dithered palette still
+/// scores `target` on `pixels`: the quality knob of lossy PNG.
+pub fn tune_palette(pixels: &Pixels, most: u16, writer: Writer, metadata: &OutputMetadata, target: f32) -> Result<Tuned> {
+    let sample = |p: &Pixels| if pixels.size.pixels() < WHOLE_BELOW { None } else { mosaic(p) };
+    let reference = sample(pixels);
+    let mut chosen = most;
+    let mut colors = most / 2;
+    let mut encodes = 0;
+    while colors >= 2 {
+        encodes += 1;
+        let reduced = crate::encode::quantized(pixels, colors);
+        let score = match (&reference, sample(&reduced)) {
+            (Some(reference), Some(reduced)) => score::ssimulacra2_of(reference, &reduced),
+            _ => score::ssimulacra2_of(pixels, &reduced),
+        };
+        if score.is_none_or(|s| s < target) {
+            break;
+        }
+        chosen = colors;
+        colors /= 2;
+    }
+    let writer = writer.with_palette(chosen);
+    let bytes = writer.encode(pixels, metadata)?;
+    let score = score_of(pixels, &bytes).unwrap_or(QualityScore { ssimulacra2: 100.0, ssim: 1.0 });
+    Ok(Tuned { writer, bytes, score, encodes: encodes + 1 })
+}
+
 /// Encodes `pixels` with `writer` and scores the result; `None` when it cannot be scored (tiny).
 fn scored(pixels: &Pixels, writer: Writer, metadata: &OutputMetadata) -> Result<Option<QualityScore>> {
     let bytes = writer.encode(pixels, metadata)?;
@@ -141,6 +168,19 @@ mod tests {
         let tuned = tune(&photo(), jpeg(), &OutputMetadata::default(), 99.9).unwrap();
         assert_eq!(tuned.writer.quality(), Some(HIGHEST));
         assert!(tuned.encodes <= 20, "{} encodes", tuned.encodes);
+    }
+
+    #[test]
+    fn a_lossy_png_gets_the_fewest_colours_that_meet_the_target() {
+        let pixels = photo();
+        let png = Writer::Png { effort: Effort::Fast, options: crate::encode::PngOptions { palette_colors: Some(256) } };
+        let (loose, strict) = (
+            tune_palette(&pixels, 256, png, &OutputMetadata::default(), 40.0).unwrap(),
+            tune_palette(&pixels, 256, png, &OutputMetadata::default(), 70.0).unwrap(),
+        );
+        let (few, more) = (loose.writer.palette_colors().unwrap(), strict.writer.palette_colors().unwrap());
+        assert!(few <= more, "{few} colours for 40, {more} for 70");
+        assert!(loose.bytes.len() <= strict.bytes.len());
     }
 
     #[test]

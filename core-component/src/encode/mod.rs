@@ -5,6 +5,8 @@ mod jpeg;
 mod png;
 mod webp;
 
+pub use png::quantized;
+
 #[cfg(test)]
 mod interop_tests;
 
@@ -71,6 +73,22 @@ impl Writer {
         match self {
             Writer::Jpeg { effort, options, .. } => Writer::Jpeg { quality, effort, options },
             other => other,
+        }
+    }
+
+    /// The lossy PNG writer with at most `colors` colours (other writers are unchanged).
+    pub fn with_palette(self, colors: u16) -> Writer {
+        match self {
+            Writer::Png { effort, options } => Writer::Png { effort, options: PngOptions { palette_colors: Some(colors), ..options } },
+            other => other,
+        }
+    }
+
+    /// The colours of a lossy PNG writer.
+    pub fn palette_colors(self) -> Option<u16> {
+        match self {
+            Writer::Png { options, .. } => options.palette_colors,
+            _ => None,
         }
     }
 

@@ -98,6 +98,15 @@ pub fn quantize(pixels: &Pixels, colors: u16) -> Encodable<'static> {
     Encodable::Indexed { size: pixels.size, data, palette }
 }
 
+/// What `pixels` look like reduced to a palette of `colors`, dithered: the pixels a lossy PNG
+/// holds, for scoring before writing it.
+pub fn quantized(pixels: &Pixels, colors: u16) -> Pixels {
+    let Encodable::Indexed { size, data, palette } = quantize(pixels, colors) else { unreachable!("quantize gives a palette") };
+    let layout = if pixels.layout.has_alpha() { Layout::Rgba } else { Layout::Rgb };
+    let data = data.iter().flat_map(|&i| palette[usize::from(i)][..layout.channels()].to_vec()).collect();
+    Pixels::new(layout, size, data)
+}
+
 /// One pixel of any layout as RGBA.
 fn as_rgba(p: &[u8], channels: usize) -> [u8; 4] {
     match channels {

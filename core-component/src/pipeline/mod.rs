@@ -178,8 +178,11 @@ impl Image {
         let upright = self.orientation.apply(self.pixels);
         let (pixels, profile) = output_colors(upright, &self.source, options, writer);
         let metadata_for = |size: Dimensions| OutputMetadata::for_policy(options.metadata, &self.source.blocks, profile.as_deref(), size);
-        let tuned = match options.encoding.quality {
-            Quality::Auto(target) if writer.quality().is_some() => {
+        let tuned = match (options.encoding.quality, writer.palette_colors()) {
+            (Quality::Auto(target), Some(most)) => {
+                Some(tune::tune_palette(&pixels, most, writer, &metadata_for(pixels.size), target.score())?)
+            }
+            (Quality::Auto(target), None) if writer.quality().is_some() => {
                 Some(tune::tune(&pixels, writer, &metadata_for(pixels.size), target.score())?)
             }
             _ => None,
