@@ -79,7 +79,7 @@ impl Writer {
     /// The lossy PNG writer with at most `colors` colours (other writers are unchanged).
     pub fn with_palette(self, colors: u16) -> Writer {
         match self {
-            Writer::Png { effort, options } => Writer::Png { effort, options: PngOptions { palette_colors: Some(colors), ..options } },
+            Writer::Png { effort, .. } => Writer::Png { effort, options: PngOptions { palette_colors: Some(colors) } },
             other => other,
         }
     }
