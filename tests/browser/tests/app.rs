@@ -31,7 +31,7 @@ fn settings_go_into_the_address_bar_and_storage_and_come_back() {
     let settings = Settings {
         resize: ResizeKind::Width,
         width: 1280,
-        quality: 70,
+        quality: localpix_contract::Quality::Fixed(70),
         metadata: MetadataPolicy::KeepSafe,
         max_kb: Some(300),
         ..Settings::default()
