@@ -299,3 +299,36 @@ test('a failure says what to do about it: the limit a huge image is over', async
   assert.equal(note, 'This image: 20000×20000; the limit: 100.0 megapixels');
   await page.close();
 });
+
+test('automatic quality finds the quality, the row shows it and its score, and compare shows the differences', async () => {
+  const page = await openApp(context, `${server.url}?format=jpeg&q=auto-high`);
+  assert.equal(await page.getByLabel('Quality', { exact: true }).inputValue(), 'high');
+  await page.setInputFiles('#file-input', [fixturePath('photo-640x400.jpg')]);
+  await waitForBatch(page, 1);
+  const row = page.locator('.file-row').first();
+  const quality = Number((await row.locator('.quality').textContent()).match(/quality (\d+)/)[1]);
+  assert.ok(quality >= 30 && quality <= 98, `quality ${quality}`);
+  const score = Number((await row.locator('.score').getAttribute('title')).match(/SSIMULACRA2 ([\d.]+)/)[1]);
+  assert.ok(score >= 75, `the high target is SSIMULACRA2 75; the result scores ${score}`);
+
+  await row.getByRole('button', { name: 'Compare' }).click();
+  await page.getByRole('button', { name: 'Differences ×8' }).click();
+  const picture = page.locator('img.difference');
+  await picture.waitFor();
+  // The difference picture: the result's size, dark where nothing changed (a JPEG at a high
+  // quality changes little), and not all black (it did change something).
+  const seen = await picture.evaluate(async (img) => {
+    await img.decode();
+    const canvas = new OffscreenCanvas(img.naturalWidth, img.naturalHeight);
+    const context2d = canvas.getContext('2d');
+    context2d.drawImage(img, 0, 0);
+    const { data } = context2d.getImageData(0, 0, img.naturalWidth, img.naturalHeight);
+    let sum = 0;
+    for (let i = 0; i < data.length; i += 4) sum += (data[i] + data[i + 1] + data[i + 2]) / 3;
+    return { width: img.naturalWidth, height: img.naturalHeight, mean: sum / (data.length / 4) };
+  });
+  assert.deepEqual([seen.width, seen.height], [640, 400]);
+  assert.ok(seen.mean > 0.5 && seen.mean < 80, `mean brightness ${seen.mean.toFixed(1)} of the ×8 difference`);
+  await page.screenshot({ path: join(SHOTS, 'compare-difference.png') });
+  await page.close();
+});
