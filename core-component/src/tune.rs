@@ -36,13 +36,20 @@ pub fn tune(pixels: &Pixels, writer: Writer, metadata: &OutputMetadata, target: 
     let mut encodes = 0;
     let sample = if pixels.size.pixels() < WHOLE_BELOW { None } else { mosaic(pixels) };
     let searched = sample.as_ref().unwrap_or(pixels);
+    // The sample's side of the metric, prepared once for every candidate.
+    let reference = score::reference(searched);
     // Bisection on the sample for the lowest passing quality: about six encodes of a small image.
     let (mut low, mut high) = (LOWEST, HIGHEST);
     while low < high {
         let quality = low + (high - low) / 2;
         encodes += 1;
-        let passes = scored(searched, writer.with_quality(quality), &OutputMetadata::default())?.is_some_and(|s| s.ssimulacra2 >= target);
-        if passes { high = quality } else { low = quality + 1 }
+        let bytes = writer.with_quality(quality).encode(searched, &OutputMetadata::default())?;
+        let score = match (&reference, decoded(&bytes)) {
+            (Some(reference), Some(candidate)) => score::ssimulacra2_against(reference, &candidate),
+            _ => None,
+        };
+        // A sample too small to score passes: the whole image decides below.
+        if score.is_none_or(|s| s >= target) { high = quality } else { low = quality + 1 }
     }
     // Then the whole image, raising the quality until it passes there too.
     let mut quality = low;
@@ -89,17 +96,15 @@ pub fn tune_palette(pixels: &Pixels, most: u16, writer: Writer, metadata: &Outpu
     Ok(Tuned { writer, bytes, score, encodes: encodes + 1 })
 }
 
-/// Encodes `pixels` with `writer` and scores the result; `None` when it cannot be scored (tiny).
-fn scored(pixels: &Pixels, writer: Writer, metadata: &OutputMetadata) -> Result<Option<QualityScore>> {
-    let bytes = writer.encode(pixels, metadata)?;
-    Ok(score_of(pixels, &bytes))
+/// An output of ours, decoded.
+fn decoded(bytes: &[u8]) -> Option<Pixels> {
+    let container = container::read(bytes).ok()?;
+    Some(decode::decode(bytes, &container, &Limits::default(), None).ok()?.pixels)
 }
 
 /// Decodes `bytes` (an output of ours) and scores it against `pixels`.
 pub fn score_of(pixels: &Pixels, bytes: &[u8]) -> Option<QualityScore> {
-    let container = container::read(bytes).ok()?;
-    let decoded = decode::decode(bytes, &container, &Limits::default(), None).ok()?;
-    score::score(pixels, &decoded.pixels)
+    score::score(pixels, &decoded(bytes)?)
 }
 
 /// A `GRID`×`GRID` mosaic of `TILE`-pixel tiles spread evenly over the image, each cut on the 16-
