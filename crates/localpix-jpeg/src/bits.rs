@@ -7,6 +7,10 @@
 //! supplies zero bits, as libjpeg does; the bits supplied past the end are counted so the decoder
 //! can tell a complete scan from a truncated file.
 
+// Copy, and the slow paths take and return it by value: its address never escapes the decoding
+// loop, so the compiler keeps the buffer in registers (a `&mut self` call to an out-of-line
+// function would pin it to the stack, with a store and a load on every symbol).
+#[derive(Clone, Copy)]
 pub(crate) struct BitReader<'a> {
     data: &'a [u8],
     /// The next byte to load.
@@ -25,6 +29,20 @@ pub(crate) struct BitReader<'a> {
 fn has_ff(word: u64) -> bool {
     let inverted = !word;
     (inverted.wrapping_sub(0x0101_0101_0101_0101) & word & 0x8080_8080_8080_8080) != 0
+}
+
+/// Eight bytes as a big-endian number. WebAssembly has no byte swap: LLVM spells one out in
+/// about 30 shifts and masks, where a vector shuffle does it in one.
+#[inline(always)]
+fn load_be(bytes: &[u8; 8]) -> u64 {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    {
+        use core::arch::wasm32::*;
+        let v = u64x2(u64::from_le_bytes(*bytes), 0);
+        u64x2_extract_lane::<0>(i8x16_shuffle::<7, 6, 5, 4, 3, 2, 1, 0, 8, 9, 10, 11, 12, 13, 14, 15>(v, v))
+    }
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    u64::from_be_bytes(*bytes)
 }
 
 impl<'a> BitReader<'a> {
@@ -68,7 +86,7 @@ impl<'a> BitReader<'a> {
     #[inline(always)]
     fn refill(&mut self) {
         if let Some(word) = self.data.get(self.pos..).and_then(|rest| rest.first_chunk::<8>()) {
-            let word = u64::from_be_bytes(*word);
+            let word = load_be(word);
             if !has_ff(word) {
                 // The bits below `count` may already hold some of these bytes (from the previous
                 // word): OR-ing the same bits again leaves them unchanged.
@@ -78,11 +96,11 @@ impl<'a> BitReader<'a> {
                 return;
             }
         }
-        self.refill_bytewise();
+        *self = self.refilled_bytewise();
     }
 
     #[inline(never)]
-    fn refill_bytewise(&mut self) {
+    fn refilled_bytewise(mut self) -> Self {
         // Clear what earlier whole-word loads left below the valid bits: from here on bytes are
         // unstuffed, so those bits may no longer be the right ones.
         self.buf &= !(u64::MAX >> self.count);
@@ -113,6 +131,7 @@ impl<'a> BitReader<'a> {
             self.buf |= u64::from(byte) << (56 - self.count);
             self.count += 8;
         }
+        self
     }
 
     /// Whether the decoder has used bits that the data does not have: the file is truncated.
@@ -124,6 +143,18 @@ impl<'a> BitReader<'a> {
     /// at each restart interval. Returns false when a marker other than RSTn comes first (damaged
     /// data: the reader then supplies zeros) and at the end of the data (truncation).
     pub fn restart(&mut self) -> bool {
+        let (restarted, found) = self.restarted();
+        *self = restarted;
+        found
+    }
+
+    #[inline(never)]
+    fn restarted(mut self) -> (Self, bool) {
+        let found = self.skip_to_restart_marker();
+        (self, found)
+    }
+
+    fn skip_to_restart_marker(&mut self) -> bool {
         self.buf = 0;
         self.count = 0;
         self.padding = 0;
@@ -155,6 +186,12 @@ impl<'a> BitReader<'a> {
                 }
             }
         }
+    }
+
+    /// Bits taken so far (for tests: data without stuffing).
+    #[cfg(test)]
+    pub fn taken(&self) -> usize {
+        self.pos * 8 - self.count as usize + self.padding as usize
     }
 
     /// Where the segment parser should continue after the scan: at the marker that stopped the
