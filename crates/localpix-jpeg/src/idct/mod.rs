@@ -64,11 +64,38 @@ pub(crate) fn dc_sample(size: usize, dc: i16, q: u16) -> u8 {
     }
 }
 
-/// Fills a `size`×`size` block of `out` with one value.
-#[inline]
+/// Fills a `size`×`size` block of `out` with one value. Each size has its own fixed-length
+/// stores: a fill of a run-time length becomes `memory.fill` in WebAssembly, a call into the
+/// engine that costs more than the block.
+#[inline(always)]
 pub(crate) fn fill(size: usize, value: u8, out: &mut [u8], stride: usize) {
-    for row in out.chunks_mut(stride).take(size) {
-        row[..size].fill(value);
+    #[inline(always)]
+    fn rows<const N: usize>(value: u8, out: &mut [u8], stride: usize) {
+        // One bounds check for the whole block.
+        let Some(out) = out.get_mut(..(N - 1) * stride + N) else { return };
+        for row in 0..N {
+            if let Some(row) = out[row * stride..].first_chunk_mut::<N>() {
+                *row = [value; N];
+            }
+        }
+    }
+    match size {
+        8 => rows::<8>(value, out, stride),
+        4 => rows::<4>(value, out, stride),
+        2 => rows::<2>(value, out, stride),
+        _ => out[0] = value,
+    }
+}
+
+/// Zeroes a block of coefficients, with vector stores where there are any (a 128-byte memset is
+/// a `memory.fill` call in WebAssembly).
+#[inline(always)]
+pub(crate) fn clear(block: &mut [i16; 64]) {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    simd128::clear(block);
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    {
+        *block = [0; 64];
     }
 }
 
@@ -199,7 +226,7 @@ fn idct2(coef: &[i16; 64], quant: &[u16; 64], out: &mut [u8], stride: usize) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// A small deterministic generator (xorshift) for test data.

@@ -187,3 +187,11 @@ pub(super) fn idct4(coef: &[i16; 64], quant: &[u16; 64], out: &mut [u8], stride:
         v128_store32_lane::<3>(bytes, out.as_mut_ptr().add(3 * stride).cast());
     }
 }
+
+#[inline(always)]
+pub(super) fn clear(block: &mut [i16; 64]) {
+    for row in 0..8 {
+        // SAFETY: eight stores of 8 coefficients cover the 64 exactly.
+        unsafe { v128_store(block.as_mut_ptr().add(row * 8).cast(), i64x2_splat(0)) };
+    }
+}
