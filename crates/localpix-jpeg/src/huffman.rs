@@ -1,11 +1,13 @@
 //! Huffman tables (T.81 annex C and F.2.2.3) arranged for decoding from a bit buffer: one lookup
 //! of the next `LOOKUP_BITS` bits gives, for most coefficients, the zero run, the length and the
-//! signed value at once; rarer cases fall back to the symbol, then to a search over code lengths.
+//! signed value at once, and for AC tables often those of the next coefficient or the end of
+//! the block too; rarer cases fall back to the symbol, then to a search over code lengths.
 
 use crate::error::{Error, Result};
 
 /// How many bits one lookup covers. Ten bits make the entries that hold a whole coefficient
-/// (code plus magnitude) cover most of a photo's coefficients; tables are 4 KiB + 2 KiB.
+/// (code plus magnitude) cover most of a photo's coefficients, and keep the tables (8 KiB of AC
+/// pairs or 4 KiB of DC values, plus 2 KiB of symbols) within the first-level cache.
 pub(crate) const LOOKUP_BITS: u32 = 10;
 const LOOKUP_SIZE: usize = 1 << LOOKUP_BITS;
 pub(crate) const LOOKUP_MASK: usize = LOOKUP_SIZE - 1;
@@ -23,11 +25,32 @@ pub(crate) fn extend(bits: u32, size: u32) -> i32 {
     }
 }
 
+/// What an AC lookup entry holds (see [`HuffmanTable::ac`]).
+pub(crate) mod ac_entry {
+    /// The bits the entry decodes, 1..=LOOKUP_BITS (0: the entry is empty).
+    pub const LENGTH: u64 = 0x1F;
+    /// The block ends after the entry's coefficients.
+    pub const END: u64 = 1 << 5;
+    pub const RUN1_SHIFT: u64 = 8;
+    pub const RUN2_SHIFT: u64 = 12;
+    pub const VALUE1_SHIFT: u64 = 16;
+    pub const VALUE2_SHIFT: u64 = 32;
+    /// Whether the first and the second coefficient are there (1) or not (0).
+    pub const COUNT1_SHIFT: u64 = 48;
+    pub const COUNT2_SHIFT: u64 = 49;
+    /// The bits of the first coefficient alone (used when it fills the block).
+    pub const LENGTH1_SHIFT: u64 = 50;
+}
+
 pub(crate) struct HuffmanTable {
-    /// By the next LOOKUP_BITS bits: `value << 16 | run << 8 | bits used` when the code and its
-    /// magnitude bits both fit (for DC tables the run is 0 and a zero difference counts too);
-    /// 0 otherwise.
-    pub(crate) coefficient: Box<[i32; LOOKUP_SIZE]>,
+    /// DC tables, by the next LOOKUP_BITS bits: `difference << 16 | bits used` when the code
+    /// and its magnitude bits both fit; 0 otherwise.
+    pub(crate) dc: Box<[i32; LOOKUP_SIZE]>,
+    /// AC tables, by the next LOOKUP_BITS bits: up to two coefficients (run of zeros before
+    /// each, value, presence) and whether the block then ends, packed as `ac_entry` says, when
+    /// their codes and magnitude bits all fit; 0 otherwise. A run of 16 zeros (ZRL) is a
+    /// coefficient of value 0 after 15 zeros.
+    pub(crate) ac: Box<[u64; LOOKUP_SIZE]>,
     /// By the next LOOKUP_BITS bits: `symbol << 8 | code length` when the code fits, else 0.
     pub(crate) symbol: Box<[u16; LOOKUP_SIZE]>,
     /// For codes longer than LOOKUP_BITS (F.2.2.3): the largest code of each length (-1: none)
@@ -61,27 +84,26 @@ impl HuffmanTable {
             code <<= 1;
         }
 
-        let mut coefficient = Box::new([0i32; LOOKUP_SIZE]);
         let mut symbol = Box::new([0u16; LOOKUP_SIZE]);
         for (&(code, length), &value) in codes.iter().zip(values) {
-            if length > LOOKUP_BITS {
-                continue;
-            }
-            let spare = LOOKUP_BITS - length;
-            let first = (code << spare) as usize;
-            for (i, entry) in symbol[first..first + (1 << spare)].iter_mut().enumerate() {
-                *entry = u16::from(value) << 8 | length as u16;
-                let (run, size) = if is_dc { (0, u32::from(value)) } else { (u32::from(value >> 4), u32::from(value & 15)) };
-                // AC symbols with no magnitude are end-of-block or a run of 16 zeros: the
-                // decoder handles those from the symbol.
-                if (size > 0 || is_dc) && length + size <= LOOKUP_BITS {
-                    let bits = (i as u32) >> (spare - size);
-                    let v = extend(bits, size);
-                    coefficient[first + i] = v << 16 | (run << 8) as i32 | (length + size) as i32;
-                }
+            if length <= LOOKUP_BITS {
+                let spare = LOOKUP_BITS - length;
+                let first = (code << spare) as usize;
+                symbol[first..first + (1 << spare)].fill(u16::from(value) << 8 | length as u16);
             }
         }
-        Ok(Self { coefficient, symbol, max_code, value_offset, values: values.to_vec() })
+        let mut dc = Box::new([0i32; LOOKUP_SIZE]);
+        let mut ac = Box::new([0u64; LOOKUP_SIZE]);
+        for window in 0..LOOKUP_SIZE as u32 {
+            if is_dc {
+                if let Some((0, value, length)) = whole_code(&symbol, window, LOOKUP_BITS, true) {
+                    dc[window as usize] = value << 16 | length as i32;
+                }
+            } else {
+                ac[window as usize] = ac_entry(&symbol, window);
+            }
+        }
+        Ok(Self { dc, ac, symbol, max_code, value_offset, values: values.to_vec() })
     }
 
     /// The symbol of a code longer than LOOKUP_BITS and its length, from the next 16 bits; an
@@ -97,6 +119,49 @@ impl HuffmanTable {
             }
         }
         Err(bad_code())
+    }
+}
+
+/// The coefficient (zero run, value, bits used) whose code and magnitude fill the top bits of a
+/// LOOKUP_BITS-bit `window` and take at most `available` of them; `None` when they do not fit.
+/// An AC end-of-block gives a run of 16 (no coefficient: the caller tells it from ZRL, which is
+/// 15 zeros then a zero value).
+fn whole_code(symbol: &[u16; LOOKUP_SIZE], window: u32, available: u32, is_dc: bool) -> Option<(u32, i32, u32)> {
+    let entry = symbol[window as usize & LOOKUP_MASK];
+    let length = u32::from(entry & 0xFF);
+    if length == 0 || length > available {
+        return None;
+    }
+    let rs = u32::from(entry >> 8);
+    let (run, size) = if is_dc { (0, rs) } else { (rs >> 4, rs & 15) };
+    if !is_dc && size == 0 {
+        // ZRL, or an end of block (any other run without a size ends a sequential block).
+        return Some(if run == 15 { (15, 0, length) } else { (16, 0, length) });
+    }
+    if length + size > available {
+        return None;
+    }
+    let bits = (window >> (LOOKUP_BITS - length - size)) & ((1 << size) - 1);
+    Some((run, extend(bits, size), length + size))
+}
+
+/// The AC lookup entry of `window` (see [`HuffmanTable::ac`]).
+fn ac_entry(symbol: &[u16; LOOKUP_SIZE], window: u32) -> u64 {
+    use ac_entry::*;
+    let Some((run, value, length)) = whole_code(symbol, window, LOOKUP_BITS, false) else { return 0 };
+    if run == 16 {
+        return END | u64::from(length) | u64::from(length) << LENGTH1_SHIFT;
+    }
+    let first =
+        u64::from(run) << RUN1_SHIFT | u64::from(value as u16) << VALUE1_SHIFT | 1 << COUNT1_SHIFT | u64::from(length) << LENGTH1_SHIFT;
+    // What the rest of the window holds: another coefficient, the end of the block, or too little.
+    let rest = (window << length) & LOOKUP_MASK as u32;
+    match whole_code(symbol, rest, LOOKUP_BITS - length, false) {
+        Some((16, _, more)) => first | END | u64::from(length + more),
+        Some((run2, value2, more)) => {
+            first | u64::from(run2) << RUN2_SHIFT | u64::from(value2 as u16) << VALUE2_SHIFT | 1 << COUNT2_SHIFT | u64::from(length + more)
+        }
+        None => first | u64::from(length),
     }
 }
 
@@ -130,12 +195,36 @@ mod tests {
         // Category 0 is the 2-bit code 00: a zero difference, 2 bits.
         let at = |bits: u32, len: u32| (bits << (LOOKUP_BITS - len)) as usize;
         assert_eq!(table.symbol[at(0b00, 2)], 2);
-        assert_eq!(table.coefficient[at(0b00, 2)], 2);
+        assert_eq!(table.dc[at(0b00, 2)], 2);
         // Category 3 is 100, then 3 bits: 010 is -5.
-        assert_eq!(table.coefficient[at(0b100_010, 6)], -5 << 16 | 6);
+        assert_eq!(table.dc[at(0b100_010, 6)], -5 << 16 | 6);
         // Category 11 (code 111111110, 9 bits) needs 20 bits: symbol only.
         assert_eq!(table.symbol[at(0b111111110, 9)], 11 << 8 | 9);
-        assert_eq!(table.coefficient[at(0b111111110, 9)], 0);
+        assert_eq!(table.dc[at(0b111111110, 9)], 0);
+    }
+
+    #[test]
+    fn ac_entries_pair_coefficients_and_ends_of_block() {
+        use ac_entry::*;
+        // Codes: 0 → 0x01 (run 0, size 1), 10 → 0x00 (end of block), 110 → 0xF0 (ZRL),
+        // 1110 → 0x12 (run 1, size 2), 11110 → 0x0A (size 10: never fits with its code).
+        let table = HuffmanTable::new(&[1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], &[0x01, 0x00, 0xF0, 0x12, 0x0A], false).unwrap();
+        let entry = |bits: u32, len: u32| table.ac[(bits << (LOOKUP_BITS - len)) as usize];
+        let field = |e: u64, shift: u64, mask: u64| (e >> shift) & mask;
+        // 0 1, then 10: the value 1, then the end of the block, in 4 bits.
+        let e = entry(0b01_10, 4);
+        assert_eq!((e & LENGTH, e & END != 0, field(e, VALUE1_SHIFT, 0xFFFF) as i16, field(e, COUNT2_SHIFT, 1)), (4, true, 1, 0));
+        // 0 0, then 1110 01: -1, then one zero and -2, in 8 bits.
+        let e = entry(0b00_1110_01, 8);
+        assert_eq!((e & LENGTH, e & END, field(e, VALUE1_SHIFT, 0xFFFF) as i16, field(e, LENGTH1_SHIFT, 31)), (8, 0, -1, 2));
+        assert_eq!((field(e, RUN2_SHIFT, 15), field(e, VALUE2_SHIFT, 0xFFFF) as i16, field(e, COUNT2_SHIFT, 1)), (1, -2, 1));
+        // ZRL is 15 zeros then a zero value; a bare end of block has no coefficient.
+        let e = entry(0b110_10, 5);
+        assert_eq!((field(e, RUN1_SHIFT, 15), field(e, COUNT1_SHIFT, 1), e & END != 0, e & LENGTH), (15, 1, true, 5));
+        let e = entry(0b10, 2);
+        assert_eq!((field(e, COUNT1_SHIFT, 1), e & END != 0, e & LENGTH, field(e, LENGTH1_SHIFT, 31)), (0, true, 2, 2));
+        // A size-10 magnitude after a 5-bit code does not fit in 10 bits.
+        assert_eq!(entry(0b11110, 5), 0);
     }
 
     #[test]
