@@ -204,6 +204,8 @@ mod tests {
     }
 
     #[test]
+    // The digits are grouped by code and magnitude.
+    #[allow(clippy::unusual_byte_groupings)]
     fn ac_entries_pair_coefficients_and_ends_of_block() {
         use ac_entry::*;
         // Codes: 0 → 0x01 (run 0, size 1), 10 → 0x00 (end of block), 110 → 0xF0 (ZRL),
