@@ -43,6 +43,9 @@ setup-rust:
 	  rustup toolchain install $(COMPONENT_TOOLCHAIN) --profile minimal --component clippy,rustfmt --target wasm32-unknown-unknown
 	@rustup target list --installed --toolchain $(COMPONENT_TOOLCHAIN) | grep -q wasm32-unknown-unknown || \
 	  rustup target add wasm32-unknown-unknown --toolchain $(COMPONENT_TOOLCHAIN)
+	@# WASI programs run in Node: the JPEG decoder's tests with its simd128 code (test-jpeg-wasm).
+	@rustup target list --installed --toolchain $(COMPONENT_TOOLCHAIN) | grep -q wasm32-wasip1 || \
+	  rustup target add wasm32-wasip1 --toolchain $(COMPONENT_TOOLCHAIN)
 	@rustup component list --installed --toolchain $(COMPONENT_TOOLCHAIN) | grep -q '^clippy' && \
 	  rustup component list --installed --toolchain $(COMPONENT_TOOLCHAIN) | grep -q '^rustfmt' || \
 	  rustup component add clippy rustfmt --toolchain $(COMPONENT_TOOLCHAIN)
@@ -113,20 +116,29 @@ serve: dist
 
 # --- Tests --------------------------------------------------------------------------------------
 .PHONY: test
-test: setup lint test-native test-component test-browser test-e2e
+test: setup lint test-native test-jpeg-wasm test-component test-browser test-e2e
 
 # Formatting and lints, warnings as errors: the engine natively, the app as it is built (wasm).
 .PHONY: lint
 lint: setup
 	cargo fmt --check
-	cargo clippy -p localpix-core --all-targets -- -D warnings
+	cargo clippy -p localpix-core -p localpix-jpeg --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown -p localpix-jpeg --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown -p localpix-app -p localpix-browser-tests --all-targets -- -D warnings
 
 # Unit tests next to the code: the engine on real photos, the app's plain logic.
 .PHONY: test-native
 test-native: setup
+	cargo test -p localpix-jpeg
 	cargo test -p localpix-core
 	cargo test -p localpix-app --lib
+
+# The JPEG decoder's tests again as WebAssembly with simd128, run by Node's WASI: its SIMD paths
+# must give the scalar code's results (they are compared directly, and against libjpeg-turbo's).
+.PHONY: test-jpeg-wasm
+test-jpeg-wasm: setup
+	CARGO_TARGET_WASM32_WASIP1_RUNNER="node --no-warnings $(CURDIR)/tools/wasi-run.mjs" \
+	  RUSTFLAGS="-C target-feature=+simd128" cargo test -p localpix-jpeg --target wasm32-wasip1
 
 # The jco-transpiled component in Node, against the native build (examples/reference.rs).
 .PHONY: test-component
