@@ -12,6 +12,8 @@
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod simd128;
+#[cfg(target_arch = "x86_64")]
+mod sse2;
 
 /// `FIX(x)` of libjpeg's islow: x scaled by 2^13, rounded.
 mod fix {
@@ -108,7 +110,9 @@ fn clamp_u8(x: i32) -> u8 {
 fn idct8(coef: &[i16; 64], quant: &[u16; 64], out: &mut [u8], stride: usize) {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     simd128::idct8(coef, quant, out, stride);
-    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    #[cfg(target_arch = "x86_64")]
+    sse2::idct8(coef, quant, out, stride);
+    #[cfg(not(any(all(target_arch = "wasm32", target_feature = "simd128"), target_arch = "x86_64")))]
     idct8_scalar(coef, quant, out, stride);
 }
 
@@ -122,7 +126,7 @@ fn idct4(coef: &[i16; 64], quant: &[u16; 64], out: &mut [u8], stride: usize) {
 
 /// One 8-point pass of the islow IDCT over `x` (dequantised coefficients or first-pass values),
 /// as the SIMD code computes it per lane; returns the outputs before descaling.
-#[cfg_attr(all(target_arch = "wasm32", target_feature = "simd128"), allow(dead_code))] // The reference for simd128.
+#[cfg_attr(any(all(target_arch = "wasm32", target_feature = "simd128"), target_arch = "x86_64"), allow(dead_code))] // The SIMD code's reference.
 #[inline(always)]
 fn islow_1d(x: [i16; 8]) -> [i32; 8] {
     use fix::*;
@@ -156,13 +160,13 @@ fn islow_1d(x: [i16; 8]) -> [i32; 8] {
 }
 
 /// Rounds away `shift` bits and saturates to 16 bits (i16x8_narrow_i32x4).
-#[cfg_attr(all(target_arch = "wasm32", target_feature = "simd128"), allow(dead_code))] // The reference for simd128.
+#[cfg_attr(any(all(target_arch = "wasm32", target_feature = "simd128"), target_arch = "x86_64"), allow(dead_code))] // The SIMD code's reference.
 #[inline(always)]
 fn descale(x: i32, shift: u32) -> i16 {
     (x.wrapping_add(1 << (shift - 1)) >> shift).clamp(-32768, 32767) as i16
 }
 
-#[cfg_attr(all(target_arch = "wasm32", target_feature = "simd128"), allow(dead_code))] // The reference for simd128.
+#[cfg_attr(any(all(target_arch = "wasm32", target_feature = "simd128"), target_arch = "x86_64"), allow(dead_code))] // The SIMD code's reference.
 pub(crate) fn idct8_scalar(coef: &[i16; 64], quant: &[u16; 64], out: &mut [u8], stride: usize) {
     // Pass 1: columns, into a workspace scaled up by 2^2 (PASS1_BITS).
     let mut work = [[0i16; 8]; 8];
@@ -347,6 +351,23 @@ pub(crate) mod tests {
                 scalar(&coef, &quant, &mut b, 8);
                 assert_eq!(a, b, "size {size}, round {round}");
             }
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn sse2_gives_the_scalar_samples_for_any_input() {
+        let mut noise = Noise::new(13);
+        for round in 0..20_000 {
+            let (mut coef, mut quant) = photo_block(&mut noise);
+            if round % 4 == 0 {
+                coef = std::array::from_fn(|_| noise.next() as i16);
+                quant = std::array::from_fn(|_| noise.next() as u16);
+            }
+            let (mut a, mut b) = ([0u8; 64], [0u8; 64]);
+            sse2::idct8(&coef, &quant, &mut a, 8);
+            idct8_scalar(&coef, &quant, &mut b, 8);
+            assert_eq!(a, b, "round {round}");
         }
     }
 
