@@ -25,31 +25,39 @@ pub(crate) fn extend(bits: u32, size: u32) -> i32 {
     }
 }
 
-/// What an AC lookup entry holds (see [`HuffmanTable::ac`]).
+/// What an AC lookup entry holds (see [`HuffmanTable::ac`]): bit fields, shift and mask each,
+/// laid out so the decoder needs few operations per entry.
 pub(crate) mod ac_entry {
-    /// The bits the entry decodes, 1..=LOOKUP_BITS (0: the entry is empty).
-    pub const LENGTH: u64 = 0x1F;
-    /// The block ends after the entry's coefficients.
-    pub const END: u64 = 1 << 5;
-    pub const RUN1_SHIFT: u64 = 8;
-    pub const RUN2_SHIFT: u64 = 12;
-    pub const VALUE1_SHIFT: u64 = 16;
-    pub const VALUE2_SHIFT: u64 = 32;
-    /// Whether the first and the second coefficient are there (1) or not (0).
-    pub const COUNT1_SHIFT: u64 = 48;
-    pub const COUNT2_SHIFT: u64 = 49;
+    /// The bits the entry decodes, 1..=LOOKUP_BITS (0 in the whole entry: it is empty).
+    pub const LENGTH: (u64, u64) = (0, 0x1F);
     /// The bits of the first coefficient alone (used when it fills the block).
-    pub const LENGTH1_SHIFT: u64 = 50;
+    pub const LENGTH1: (u64, u64) = (5, 0x1F);
+    /// Where the first coefficient goes, from the current position: its run of zeros.
+    pub const OFFSET1: (u64, u64) = (10, 0x3F);
+    /// Where the second goes (the position after the first when there is none: a zero is
+    /// written there, which it already is).
+    pub const OFFSET2: (u64, u64) = (16, 0x3F);
+    /// How far the position moves; 64 more when the block ends, so one test ends the loop.
+    pub const ADVANCE: (u64, u64) = (22, 0xFF);
+    pub const VALUE1_SHIFT: u64 = 32;
+    pub const VALUE2_SHIFT: u64 = 48;
+    /// The advance of an entry that is only an end of block.
+    pub const BARE_END: u64 = 64;
+
+    #[inline(always)]
+    pub fn get(entry: u64, (shift, mask): (u64, u64)) -> usize {
+        ((entry >> shift) & mask) as usize
+    }
 }
 
 pub(crate) struct HuffmanTable {
     /// DC tables, by the next LOOKUP_BITS bits: `difference << 16 | bits used` when the code
     /// and its magnitude bits both fit; 0 otherwise.
     pub(crate) dc: Box<[i32; LOOKUP_SIZE]>,
-    /// AC tables, by the next LOOKUP_BITS bits: up to two coefficients (run of zeros before
-    /// each, value, presence) and whether the block then ends, packed as `ac_entry` says, when
-    /// their codes and magnitude bits all fit; 0 otherwise. A run of 16 zeros (ZRL) is a
-    /// coefficient of value 0 after 15 zeros.
+    /// AC tables, by the next LOOKUP_BITS bits: up to two coefficients (where each goes, its
+    /// value) and whether the block then ends, packed as `ac_entry` says, when their codes and
+    /// magnitude bits all fit; 0 otherwise. A run of 16 zeros (ZRL) is a coefficient of value 0
+    /// after 15 zeros.
     pub(crate) ac: Box<[u64; LOOKUP_SIZE]>,
     /// By the next LOOKUP_BITS bits: `symbol << 8 | code length` when the code fits, else 0.
     pub(crate) symbol: Box<[u16; LOOKUP_SIZE]>,
@@ -148,20 +156,25 @@ fn whole_code(symbol: &[u16; LOOKUP_SIZE], window: u32, available: u32, is_dc: b
 /// The AC lookup entry of `window` (see [`HuffmanTable::ac`]).
 fn ac_entry(symbol: &[u16; LOOKUP_SIZE], window: u32) -> u64 {
     use ac_entry::*;
+    let pack = |length: u32, length1: u32, offset1: u32, offset2: u32, advance: u32, value1: i32, value2: i32| {
+        u64::from(length) << LENGTH.0
+            | u64::from(length1) << LENGTH1.0
+            | u64::from(offset1) << OFFSET1.0
+            | u64::from(offset2) << OFFSET2.0
+            | u64::from(advance) << ADVANCE.0
+            | u64::from(value1 as u16) << VALUE1_SHIFT
+            | u64::from(value2 as u16) << VALUE2_SHIFT
+    };
     let Some((run, value, length)) = whole_code(symbol, window, LOOKUP_BITS, false) else { return 0 };
     if run == 16 {
-        return END | u64::from(length) | u64::from(length) << LENGTH1_SHIFT;
+        return pack(length, length, 0, 0, BARE_END as u32, 0, 0);
     }
-    let first =
-        u64::from(run) << RUN1_SHIFT | u64::from(value as u16) << VALUE1_SHIFT | 1 << COUNT1_SHIFT | u64::from(length) << LENGTH1_SHIFT;
     // What the rest of the window holds: another coefficient, the end of the block, or too little.
     let rest = (window << length) & LOOKUP_MASK as u32;
     match whole_code(symbol, rest, LOOKUP_BITS - length, false) {
-        Some((16, _, more)) => first | END | u64::from(length + more),
-        Some((run2, value2, more)) => {
-            first | u64::from(run2) << RUN2_SHIFT | u64::from(value2 as u16) << VALUE2_SHIFT | 1 << COUNT2_SHIFT | u64::from(length + more)
-        }
-        None => first | u64::from(length),
+        Some((16, _, more)) => pack(length + more, length, run, run + 1, run + 1 + BARE_END as u32, value, 0),
+        Some((run2, value2, more)) => pack(length + more, length, run, run + 1 + run2, run + 2 + run2, value, value2),
+        None => pack(length, length, run, run + 1, run + 1, value, 0),
     }
 }
 
@@ -212,19 +225,20 @@ mod tests {
         // 1110 → 0x12 (run 1, size 2), 11110 → 0x0A (size 10: never fits with its code).
         let table = HuffmanTable::new(&[1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], &[0x01, 0x00, 0xF0, 0x12, 0x0A], false).unwrap();
         let entry = |bits: u32, len: u32| table.ac[(bits << (LOOKUP_BITS - len)) as usize];
-        let field = |e: u64, shift: u64, mask: u64| (e >> shift) & mask;
+        let fields = |e: u64| {
+            let value = |shift: u64| (e >> shift) as u16 as i16;
+            (get(e, LENGTH), get(e, LENGTH1), get(e, OFFSET1), get(e, OFFSET2), get(e, ADVANCE), value(VALUE1_SHIFT), value(VALUE2_SHIFT))
+        };
         // 0 1, then 10: the value 1, then the end of the block, in 4 bits.
-        let e = entry(0b01_10, 4);
-        assert_eq!((e & LENGTH, e & END != 0, field(e, VALUE1_SHIFT, 0xFFFF) as i16, field(e, COUNT2_SHIFT, 1)), (4, true, 1, 0));
+        assert_eq!(fields(entry(0b01_10, 4)), (4, 2, 0, 1, 65, 1, 0));
         // 0 0, then 1110 01: -1, then one zero and -2, in 8 bits.
-        let e = entry(0b00_1110_01, 8);
-        assert_eq!((e & LENGTH, e & END, field(e, VALUE1_SHIFT, 0xFFFF) as i16, field(e, LENGTH1_SHIFT, 31)), (8, 0, -1, 2));
-        assert_eq!((field(e, RUN2_SHIFT, 15), field(e, VALUE2_SHIFT, 0xFFFF) as i16, field(e, COUNT2_SHIFT, 1)), (1, -2, 1));
-        // ZRL is 15 zeros then a zero value; a bare end of block has no coefficient.
-        let e = entry(0b110_10, 5);
-        assert_eq!((field(e, RUN1_SHIFT, 15), field(e, COUNT1_SHIFT, 1), e & END != 0, e & LENGTH), (15, 1, true, 5));
-        let e = entry(0b10, 2);
-        assert_eq!((field(e, COUNT1_SHIFT, 1), e & END != 0, e & LENGTH, field(e, LENGTH1_SHIFT, 31)), (0, true, 2, 2));
+        assert_eq!(fields(entry(0b00_1110_01, 8)), (8, 2, 0, 2, 3, -1, -2));
+        // ZRL is 15 zeros then a zero value (then here the end of block); a bare end of block
+        // moves by 64 and writes nothing.
+        assert_eq!(fields(entry(0b110_10, 5)), (5, 3, 15, 16, 80, 0, 0));
+        assert_eq!(fields(entry(0b10, 2)), (2, 2, 0, 0, 64, 0, 0));
+        // One coefficient whose follower does not fit: 1110 11, then a size-10 code.
+        assert_eq!(fields(entry(0b1110_11_1111, 10)), (6, 6, 1, 2, 2, 3, 0));
         // A size-10 magnitude after a 5-bit code does not fit in 10 bits.
         assert_eq!(entry(0b11110, 5), 0);
     }

@@ -191,10 +191,10 @@ impl WorkBlock {
     }
 
     /// Decodes one block's DC difference and AC coefficients (the block is all zeros on entry).
-    /// Returns whether it had any AC coefficient.
+    /// Returns false when it had no AC coefficient (true may still mean all zeros).
     #[inline(always)]
     fn decode(&mut self, reader: &mut BitReader, dc: &HuffmanTable, ac: &HuffmanTable, prediction: &mut i32) -> Result<bool> {
-        use crate::huffman::ac_entry::*;
+        use crate::huffman::ac_entry::{get, *};
         let block = &mut self.0;
         // A code is at most 16 bits and its magnitude at most 15: 32 bits cover one coefficient,
         // and more than a lookup entry's LOOKUP_BITS.
@@ -211,50 +211,50 @@ impl WorkBlock {
         block[0] = *prediction as i16;
 
         let entries = &*ac.ac;
+        reader.ensure(32);
+        let mut entry = entries[reader.peek(LOOKUP_BITS) as usize & LOOKUP_MASK];
+        if get(entry, ADVANCE) == BARE_END as usize && get(entry, OFFSET1) == 0 {
+            // No AC coefficient at all: the commonest block in smooth pictures.
+            reader.consume(get(entry, LENGTH) as u32);
+            return Ok(false);
+        }
         let mut k = 1;
         loop {
-            reader.ensure(32);
-            let entry = entries[reader.peek(LOOKUP_BITS) as usize & LOOKUP_MASK];
             if entry != 0 {
-                let first_at = k + ((entry >> RUN1_SHIFT) & 15) as usize;
-                if first_at < 63 {
-                    // One or two coefficients, maybe the end of the block, in one lookup. An
-                    // absent coefficient is a zero written at the next position, still zero.
-                    reader.consume((entry & LENGTH) as u32);
-                    block[usize::from(ZIGZAG_WORK[first_at])] = (entry >> VALUE1_SHIFT) as i16;
-                    k = first_at + ((entry >> COUNT1_SHIFT) & 1) as usize;
-                    k += ((entry >> RUN2_SHIFT) & 15) as usize;
-                    block[usize::from(ZIGZAG_WORK[k & 127])] = (entry >> VALUE2_SHIFT) as i16;
-                    k += ((entry >> COUNT2_SHIFT) & 1) as usize;
-                    if entry & END != 0 || k >= 64 {
-                        break;
-                    }
-                    continue;
-                }
-                // The first coefficient fills the block: the rest of the window is the next
-                // block's.
-                reader.consume(((entry >> LENGTH1_SHIFT) & LENGTH) as u32);
-                block[usize::from(ZIGZAG_WORK[first_at & 127])] = (entry >> VALUE1_SHIFT) as i16;
-                k = first_at + ((entry >> COUNT1_SHIFT) & 1) as usize;
-                break;
-            }
-            let rs = symbol(reader, ac)?;
-            let (run, size) = (usize::from(rs >> 4), u32::from(rs & 15));
-            if size == 0 {
-                if run != 15 {
+                let first_at = k + get(entry, OFFSET1);
+                if first_at >= 63 {
+                    // The first coefficient fills the block: the rest of the window is the next
+                    // block's.
+                    reader.consume(get(entry, LENGTH1) as u32);
+                    block[usize::from(ZIGZAG_WORK[first_at & 127])] = (entry >> VALUE1_SHIFT) as i16;
                     break;
                 }
-                k += 16;
+                // One or two coefficients, maybe the end of the block, in one lookup.
+                reader.consume(get(entry, LENGTH) as u32);
+                block[usize::from(ZIGZAG_WORK[first_at])] = (entry >> VALUE1_SHIFT) as i16;
+                block[usize::from(ZIGZAG_WORK[(k + get(entry, OFFSET2)) & 127])] = (entry >> VALUE2_SHIFT) as i16;
+                k += get(entry, ADVANCE);
             } else {
-                k += run;
-                block[usize::from(ZIGZAG_WORK[k & 127])] = extend(reader.take(size), size) as i16;
-                k += 1;
+                let rs = symbol(reader, ac)?;
+                let (run, size) = (usize::from(rs >> 4), u32::from(rs & 15));
+                if size == 0 {
+                    if run != 15 {
+                        break;
+                    }
+                    k += 16;
+                } else {
+                    k += run;
+                    block[usize::from(ZIGZAG_WORK[k & 127])] = extend(reader.take(size), size) as i16;
+                    k += 1;
+                }
             }
             if k >= 64 {
                 break;
             }
+            reader.ensure(32);
+            entry = entries[reader.peek(LOOKUP_BITS) as usize & LOOKUP_MASK];
         }
-        Ok(k > 1)
+        Ok(true)
     }
 }
 
