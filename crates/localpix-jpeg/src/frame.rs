@@ -34,8 +34,11 @@ pub(crate) struct Plane {
     /// (libjpeg keeps the table in force at the component's first scan).
     pub quant_index: usize,
     pub quant: Option<[u16; 64]>,
-    /// Progressive frames: every block's coefficients (64 each, natural order), in block order.
+    /// Progressive frames: every block's coefficients (64 each, natural order), in block order,
+    /// and which of each block's AC coefficients are non-zero (bit k for zigzag position k), so
+    /// refinement scans find them without visiting every position.
     pub coefficients: Vec<i16>,
+    pub nonzero: Vec<u64>,
 }
 
 impl Plane {
@@ -120,7 +123,7 @@ impl Frame {
             let rows = mcus_high * c.v * size;
             needed += bytes(&[stride, rows]);
             if progressive {
-                needed += bytes(&[mcus_wide * c.h, mcus_high * c.v, 64 * 2]);
+                needed += bytes(&[mcus_wide * c.h, mcus_high * c.v, 64 * 2 + 8]);
             }
             layouts.push((size, stride, rows));
         }
@@ -154,6 +157,7 @@ impl Frame {
                     quant_index: c.quant_table,
                     quant: None,
                     coefficients: if progressive { vec![0; mcus_wide * c.h * mcus_high * c.v * 64] } else { Vec::new() },
+                    nonzero: if progressive { vec![0; mcus_wide * c.h * mcus_high * c.v] } else { Vec::new() },
                 }
             })
             .collect();

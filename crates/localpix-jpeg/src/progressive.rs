@@ -66,11 +66,14 @@ pub(crate) fn decode_scan(frame: &mut Frame, scan: &ScanHeader, tables: &Tables,
                 if restarts.before_mcu(&mut reader) {
                     eob_run = 0;
                 }
-                let block = blocks.get_mut(y * stride + x).ok_or_else(|| Error::malformed("a block outside the frame"))?;
+                let index = y * stride + x;
+                let (Some(block), Some(nonzero)) = (blocks.get_mut(index), plane.nonzero.get_mut(index)) else {
+                    return Err(Error::malformed("a block outside the frame"));
+                };
                 if refine {
-                    band.refine(&mut reader, table, block, &mut eob_run)?;
+                    band.refine(&mut reader, table, block, nonzero, &mut eob_run)?;
                 } else {
-                    band.first(&mut reader, table, block, &mut eob_run)?;
+                    band.first(&mut reader, table, block, nonzero, &mut eob_run)?;
                 }
             }
             check(&reader)?;
@@ -114,9 +117,22 @@ struct Band {
     al: u8,
 }
 
+/// Zigzag positions `from..=to` as bits (from ≤ to ≤ 63).
+#[inline(always)]
+fn positions(from: usize, to: usize) -> u64 {
+    (u64::MAX << from) & (u64::MAX >> (63 - to))
+}
+
 impl Band {
     /// The first scan of a band (libjpeg's `decode_mcu_AC_first`).
-    fn first(&self, reader: &mut BitReader, table: &HuffmanTable, block: &mut [i16; 64], eob_run: &mut u32) -> Result<()> {
+    fn first(
+        &self,
+        reader: &mut BitReader,
+        table: &HuffmanTable,
+        block: &mut [i16; 64],
+        nonzero: &mut u64,
+        eob_run: &mut u32,
+    ) -> Result<()> {
         if *eob_run > 0 {
             *eob_run -= 1;
             return Ok(());
@@ -128,8 +144,11 @@ impl Band {
             let (run, size) = (u32::from(rs >> 4), u32::from(rs & 15));
             if size != 0 {
                 k += run as usize;
-                let value = extend(reader.take(size), size);
-                block[usize::from(ZIGZAG[k & 127] & 63)] = (value << self.al) as i16;
+                let value = (extend(reader.take(size), size) << self.al) as i16;
+                // Past the end (damaged data) libjpeg writes to the last coefficient.
+                let at = k.min(63);
+                block[usize::from(ZIGZAG[at])] = value;
+                *nonzero |= u64::from(value != 0) << at;
             } else if run == 15 {
                 k += 15;
             } else {
@@ -143,8 +162,16 @@ impl Band {
     }
 
     /// A refinement scan of a band (libjpeg's `decode_mcu_AC_refine`): one more bit of each
-    /// coefficient already non-zero, and new coefficients of ±1 at this bit.
-    fn refine(&self, reader: &mut BitReader, table: &HuffmanTable, block: &mut [i16; 64], eob_run: &mut u32) -> Result<()> {
+    /// coefficient already non-zero, and new coefficients of ±1 at this bit. The positions come
+    /// from the block's `nonzero` bits rather than from visiting every coefficient.
+    fn refine(
+        &self,
+        reader: &mut BitReader,
+        table: &HuffmanTable,
+        block: &mut [i16; 64],
+        nonzero: &mut u64,
+        eob_run: &mut u32,
+    ) -> Result<()> {
         let plus = 1i16 << self.al;
         let minus = (-1i16).wrapping_shl(u32::from(self.al));
         let mut k = self.start;
@@ -152,45 +179,38 @@ impl Band {
             while k <= self.end {
                 reader.ensure(32);
                 let rs = symbol(reader, table)?;
-                let (mut run, size) = (i32::from(rs >> 4), rs & 15);
+                let (run, size) = (rs >> 4, rs & 15);
                 let mut value = 0;
                 if size != 0 {
                     // The size should be 1; libjpeg only warns otherwise.
                     value = if reader.take(1) == 1 { plus } else { minus };
                 } else if run != 15 {
-                    *eob_run = (1 << run) + reader.take(run as u32);
+                    *eob_run = (1 << run) + reader.take(u32::from(run));
                     break;
                 }
-                // Skip `run` zero coefficients, refining the non-zero ones passed on the way.
-                loop {
-                    let coefficient = &mut block[usize::from(ZIGZAG[k & 127] & 63)];
-                    if *coefficient != 0 {
-                        refine_one(reader, coefficient, plus, minus);
-                    } else {
-                        run -= 1;
-                        if run < 0 {
-                            break;
-                        }
-                    }
-                    k += 1;
-                    if k > self.end {
-                        break;
-                    }
+                // The new coefficient goes to the zero position after `run` zeros (ZRL: after
+                // 15, writing nothing); the non-zero ones passed on the way get a correction
+                // bit each. With too few zeros left, libjpeg goes one past the band.
+                let ahead = positions(k, self.end);
+                let mut zeros = ahead & !*nonzero;
+                for _ in 0..run {
+                    zeros &= zeros.wrapping_sub(1);
                 }
+                let target = if zeros == 0 { self.end + 1 } else { zeros.trailing_zeros() as usize };
+                let before_target = u64::MAX.checked_shl(target as u32).map_or(u64::MAX, |from| !from);
+                refine_all(reader, block, nonzero, ahead & *nonzero & before_target, plus, minus);
                 if value != 0 {
-                    block[usize::from(ZIGZAG[k & 127] & 63)] = value;
+                    let at = target.min(63);
+                    block[usize::from(ZIGZAG[at])] = value;
+                    *nonzero |= 1 << at;
                 }
-                k += 1;
+                k = target + 1;
             }
         }
         if *eob_run > 0 {
             // The rest of the band in an end-of-band run: correction bits only.
-            while k <= self.end {
-                let coefficient = &mut block[usize::from(ZIGZAG[k & 127] & 63)];
-                if *coefficient != 0 {
-                    refine_one(reader, coefficient, plus, minus);
-                }
-                k += 1;
+            if k <= self.end {
+                refine_all(reader, block, nonzero, positions(k, self.end) & *nonzero, plus, minus);
             }
             *eob_run -= 1;
         }
@@ -198,13 +218,20 @@ impl Band {
     }
 }
 
-/// A correction bit: 1 moves the magnitude of a non-zero coefficient up by this scan's bit,
-/// unless an earlier bit of this scan already did.
+/// A correction bit for each coefficient of `passed` (zigzag positions, in order): 1 moves its
+/// magnitude up by this scan's bit, unless an earlier bit of this scan already did.
 #[inline(always)]
-fn refine_one(reader: &mut BitReader, coefficient: &mut i16, plus: i16, minus: i16) {
-    reader.ensure(1);
-    if reader.take(1) == 1 && *coefficient & plus == 0 {
-        *coefficient = coefficient.wrapping_add(if *coefficient >= 0 { plus } else { minus });
+fn refine_all(reader: &mut BitReader, block: &mut [i16; 64], nonzero: &mut u64, mut passed: u64, plus: i16, minus: i16) {
+    while passed != 0 {
+        let at = passed.trailing_zeros() as usize;
+        passed &= passed - 1;
+        reader.ensure(1);
+        let coefficient = &mut block[usize::from(ZIGZAG[at])];
+        if reader.take(1) == 1 && *coefficient & plus == 0 {
+            *coefficient = coefficient.wrapping_add(if *coefficient >= 0 { plus } else { minus });
+            // Only wrapping (damaged data) can bring it to zero.
+            *nonzero &= !(u64::from(*coefficient == 0) << at);
+        }
     }
 }
 
@@ -216,14 +243,14 @@ pub(crate) fn finish(frame: &mut Frame) {
             // Never scanned: the decoder reports the missing component.
             continue;
         };
+        let nonzero = std::mem::take(&mut plane.nonzero);
         let (blocks, _) = coefficients.as_chunks::<64>();
-        for (index, block) in blocks.iter().enumerate() {
+        for (index, (block, &nonzero)) in blocks.iter().zip(&nonzero).enumerate() {
             let (x, y) = (index % plane.blocks_stride, index / plane.blocks_stride);
             if y * plane.block_size >= plane.height {
                 break;
             }
-            let has_ac = block[1..].iter().any(|&c| c != 0);
-            plane.put_block(x, y, block, has_ac, &quant);
+            plane.put_block(x, y, block, nonzero != 0, &quant);
         }
         plane.rows_ready = plane.height;
     }
