@@ -55,6 +55,12 @@ impl Plane {
         let size = self.block_size;
         let offset = self.block_offset(x, y);
         let stride = self.stride;
+        // The plane grows a row of blocks at a time (blocks come in order), zeroed while in cache
+        // rather than all at once up front.
+        let end = (y + 1) * size * stride;
+        if self.samples.len() < end {
+            self.samples.resize(end, 0);
+        }
         let out = &mut self.samples[offset..];
         if !has_ac || corner_is_dc_only(block, size) {
             idct::fill(size, idct::dc_sample(size, block[0], quant[0]), out, stride);
@@ -151,7 +157,7 @@ impl Frame {
                     width: plane_width,
                     height: (header.height * c.v * size).div_ceil(v_max * 8),
                     stride,
-                    samples: vec![0; stride * rows],
+                    samples: Vec::with_capacity(stride * rows),
                     upsampling: Upsampling::choose(ratio.0, ratio.1, scaled > 1, plane_width),
                     rows_ready: 0,
                     quant_index: c.quant_table,
@@ -168,7 +174,7 @@ impl Frame {
             height,
             planes,
             color,
-            output: vec![0; width * height * color.output_channels()],
+            output: Vec::with_capacity(width * height * color.output_channels()),
             rows_done: 0,
             upsampled: header.components.iter().map(|_| vec![0; width + 64]).collect(),
             header,
@@ -203,6 +209,8 @@ impl Frame {
                     &upsampled[..self.width]
                 };
             }
+            // Grown a row at a time: zeroing the whole output first would be a pass over memory.
+            self.output.resize((y + 1) * row_bytes, 0);
             color::convert_row(self.color, &rows[..self.planes.len()], &mut self.output[y * row_bytes..][..row_bytes]);
             self.rows_done += 1;
         }
