@@ -38,7 +38,7 @@ const R0765: i32 = 3135;
 
 /// Writes the `size`×`size` samples of one block (size 8, 4, 2 or 1) to `out`, rows `stride`
 /// apart.
-#[inline]
+#[inline(always)]
 pub(crate) fn idct(size: usize, coef: &[i16; 64], quant: &[u16; 64], out: &mut [u8], stride: usize) {
     match size {
         8 => idct8(coef, quant, out, stride),
