@@ -1,7 +1,8 @@
 //! Compares this decoder with libjpeg-turbo's `djpeg` on JPEG files, at each reduction:
-//! `compare FILE.jpg… [--reductions 1,2,4,8]`. Prints, per file and reduction, the largest and
-//! mean difference per sample and the share of samples that differ. CMYK files are compared
-//! as the RGB djpeg writes for them (each ink multiplied by black's, rounded).
+//! `compare FILE.jpg… [--reductions 1,2,4,8] [--jpeg-decoder]`. Prints, per file and reduction,
+//! the largest and mean difference per sample and the share of samples that differ. CMYK files
+//! are compared as the RGB djpeg writes for them (each ink multiplied by black's, rounded).
+//! `--jpeg-decoder` compares jpeg-decoder 0.3.2 (the decoder this one replaced) instead.
 
 use std::process::Command;
 
@@ -14,13 +15,16 @@ fn main() {
         reductions = args[at + 1].split(',').map(|r| r.parse().expect("a reduction")).collect();
         args.drain(at..at + 2);
     }
+    let previous = args.iter().position(|a| a == "--jpeg-decoder").map(|at| args.remove(at)).is_some();
     println!("| file | scale | size | max | mean | differing |");
     println!("|---|---|---|--:|--:|--:|");
     for path in &args {
         let data = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
         let name = path.rsplit('/').next().unwrap_or(path);
         for &reduction in &reductions {
-            let ours = match decode(&data, &Options { reduction, ..Options::default() }) {
+            let decoded =
+                if previous { jpeg_decoder_0_3(&data, reduction) } else { decode(&data, &Options { reduction, ..Options::default() }) };
+            let ours = match decoded {
                 Ok(image) => image,
                 Err(e) => {
                     println!("| {name} | 1/{reduction} | error: {e} | | | |");
@@ -40,6 +44,27 @@ fn main() {
             );
         }
     }
+}
+
+/// jpeg-decoder 0.3.2's decode, in this crate's terms.
+fn jpeg_decoder_0_3(data: &[u8], reduction: u32) -> Result<localpix_jpeg::Image, localpix_jpeg::Error> {
+    let failed = |e: jpeg_decoder::Error| localpix_jpeg::Error::Malformed(e.to_string());
+    let mut decoder = jpeg_decoder::Decoder::new(data);
+    decoder.read_info().map_err(failed)?;
+    let info = decoder.info().ok_or_else(|| localpix_jpeg::Error::Malformed("no frame".into()))?;
+    if reduction > 1 {
+        let r = reduction as u16;
+        decoder.scale(info.width.div_ceil(r), info.height.div_ceil(r)).map_err(failed)?;
+    }
+    let pixels = decoder.decode().map_err(failed)?;
+    let info = decoder.info().ok_or_else(|| localpix_jpeg::Error::Malformed("no frame".into()))?;
+    let format = match info.pixel_format {
+        jpeg_decoder::PixelFormat::L8 => PixelFormat::L8,
+        jpeg_decoder::PixelFormat::RGB24 => PixelFormat::Rgb24,
+        jpeg_decoder::PixelFormat::CMYK32 => PixelFormat::Cmyk32,
+        jpeg_decoder::PixelFormat::L16 => return Err(localpix_jpeg::Error::Unsupported("16-bit".into())),
+    };
+    Ok(localpix_jpeg::Image { width: info.width.into(), height: info.height.into(), format, pixels })
 }
 
 /// djpeg's decode as (width, height, samples), grey or RGB.
