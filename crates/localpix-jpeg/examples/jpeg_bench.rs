@@ -1,5 +1,5 @@
 //! Times this decoder against jpeg-decoder 0.3.2 (the one it replaces), interleaved run by run:
-//! `bench FILE.jpg [reduction] [runs]`. Prints the median milliseconds of each and their ratio.
+//! `jpeg_bench FILE.jpg [reduction] [runs]`. Prints the median milliseconds of each and their ratio.
 //! Run it pinned to one core (`taskset -c 0`): jpeg-decoder would otherwise use helper threads.
 //! With `LOCALPIX_BENCH_ONLY=1` only this decoder runs (for profiling).
 
@@ -7,7 +7,7 @@ use std::time::Instant;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let path = args.first().expect("usage: bench FILE.jpg [reduction] [runs]");
+    let path = args.first().expect("usage: jpeg_bench FILE.jpg [reduction] [runs]");
     let reduction: u32 = args.get(1).map_or(1, |r| r.parse().expect("reduction"));
     let runs: usize = args.get(2).map_or(9, |r| r.parse().expect("runs"));
     let data = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
