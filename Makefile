@@ -159,25 +159,9 @@ test-e2e: dist
 	node --test --test-concurrency=1 tests/e2e/
 
 # --- Benchmark ----------------------------------------------------------------------------------
-# JPEG decoding: localpix-jpeg against jpeg-decoder 0.3.2 (the decoder it replaced, built with the
-# engine's `jpeg-decoder-0_3` feature into its own target directory), natively and in Node, the
-# two interleaved run by run (docs/jpeg-decoder.md).
-OLD_JPEG := target/jpeg-decoder-0_3
-.PHONY: bench-jpeg
-bench-jpeg: component
-	CARGO_TARGET_DIR=$(OLD_JPEG) cargo build --release --target wasm32-unknown-unknown -p localpix-core --features jpeg-decoder-0_3
-	@mkdir -p $(OLD_JPEG)/component
-	wasm-tools component new $(OLD_JPEG)/wasm32-unknown-unknown/release/localpix_core.wasm -o $(OLD_JPEG)/component/localpix_core.wasm
-	jco transpile $(OLD_JPEG)/component/localpix_core.wasm -o $(OLD_JPEG)/component/node --name localpix_core --quiet
-	@echo '{"type":"module"}' > $(OLD_JPEG)/component/node/package.json
-	cargo build --release -p localpix-core --example bench
-	CARGO_TARGET_DIR=$(OLD_JPEG) cargo build --release -p localpix-core --example bench --features jpeg-decoder-0_3
-	taskset -c 0 node tests/bench/jpeg-decoders.mjs
-
 .PHONY: bench
 bench: component
 	cargo build --release -p localpix-core --example bench
-	@# One core for both builds: natively, jpeg-decoder would otherwise decode with helper
-	@# threads, which the component (one wasm thread) cannot.
+	@# One core for both builds, as the component has one thread.
 	taskset -c 0 node tests/bench/bench.mjs
 	node tests/bench/browser.mjs
