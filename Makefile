@@ -20,8 +20,9 @@ MAKEFLAGS += --no-print-directory
 COMPONENT_TOOLCHAIN := 1.94.1
 TOOLS_TOOLCHAIN     := 1.96.1
 TRUNK_VERSION       := 0.22.1
-# Must equal the `wasm-bindgen` crate version in app/Cargo.toml.
-WASM_BINDGEN_VERSION := 0.2.130
+# wasm-bindgen-cli must equal the `wasm-bindgen` crate, whose version is written once, in the
+# workspace's Cargo.toml.
+WASM_BINDGEN_VERSION := $(shell sed -n 's/^wasm-bindgen = "=\([0-9.]*\)"/\1/p' Cargo.toml)
 WASM_PACK_VERSION   := 0.15.1
 WASM_TOOLS_VERSION  := 1.263.0
 
@@ -34,8 +35,11 @@ COMPONENT := $(COMPONENT_DIR)/localpix_core.wasm
 CORE_WASM := target/wasm32-unknown-unknown/release/localpix_core.wasm
 
 # --- Setup (idempotent: each step only when missing or at another version) --------------------
+# Each target installs only what it uses: `make test-native` and `make lint` need the Rust
+# toolchain alone (seconds on a machine that has it), the component adds wasm-tools and jco, the
+# app adds Trunk and wasm-bindgen, the browser tests add wasm-pack and Chromium.
 .PHONY: setup
-setup: setup-rust setup-tools setup-npm setup-chromium
+setup: setup-rust setup-component setup-app setup-browser
 
 .PHONY: setup-rust
 setup-rust:
@@ -49,6 +53,9 @@ setup-rust:
 	@rustup component list --installed --toolchain $(COMPONENT_TOOLCHAIN) | grep -q '^clippy' && \
 	  rustup component list --installed --toolchain $(COMPONENT_TOOLCHAIN) | grep -q '^rustfmt' || \
 	  rustup component add clippy rustfmt --toolchain $(COMPONENT_TOOLCHAIN)
+
+.PHONY: setup-tools-toolchain
+setup-tools-toolchain:
 	@rustup toolchain list | grep -q '^$(TOOLS_TOOLCHAIN)-' || rustup toolchain install $(TOOLS_TOOLCHAIN) --profile minimal
 
 # The tools are built without optimisation (`--debug`): they orchestrate and parse small files, and
@@ -60,12 +67,21 @@ define cargo_tool
 	  cargo +$(TOOLS_TOOLCHAIN) install --debug $(4) $(1) --version $(2)
 endef
 
-.PHONY: setup-tools
-setup-tools: setup-rust
+.PHONY: setup-component
+setup-component: setup-rust setup-tools-toolchain setup-npm
 	$(call cargo_tool,wasm-tools,$(WASM_TOOLS_VERSION),wasm-tools,--locked)
+
+.PHONY: setup-wasm-bindgen
+setup-wasm-bindgen: setup-tools-toolchain
 	$(call cargo_tool,wasm-bindgen-cli,$(WASM_BINDGEN_VERSION),wasm-bindgen,)
-	$(call cargo_tool,wasm-pack,$(WASM_PACK_VERSION),wasm-pack,--locked)
+
+.PHONY: setup-app
+setup-app: setup-component setup-wasm-bindgen
 	$(call cargo_tool,trunk,$(TRUNK_VERSION),trunk,--locked)
+
+.PHONY: setup-browser
+setup-browser: setup-rust setup-wasm-bindgen setup-chromium
+	$(call cargo_tool,wasm-pack,$(WASM_PACK_VERSION),wasm-pack,--locked)
 
 .PHONY: setup-npm
 setup-npm: node_modules/.installed
@@ -80,6 +96,13 @@ setup-exiftool:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libimage-exiftool-perl; }
 
+# nginx runs docs/deploy.md's configuration in the end-to-end tests.
+.PHONY: setup-nginx
+setup-nginx:
+	@command -v nginx >/dev/null || command -v /usr/sbin/nginx >/dev/null || { \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends nginx-light; }
+
 .PHONY: setup-chromium
 setup-chromium:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
@@ -88,7 +111,7 @@ setup-chromium:
 
 # --- The image engine -------------------------------------------------------------------------
 .PHONY: component
-component: setup
+component: setup-component
 	cargo build --release --target wasm32-unknown-unknown -p localpix-core
 	@mkdir -p $(COMPONENT_DIR)
 	wasm-tools component new $(CORE_WASM) -o $(COMPONENT)
@@ -107,7 +130,7 @@ component: setup
 # --- The app -----------------------------------------------------------------------------------
 # Trunk builds app/index.html into dist/; its pre_build hook runs `make component` (Trunk.toml).
 .PHONY: dist
-dist: setup
+dist: setup-app
 	trunk build --release
 
 .PHONY: serve
@@ -116,19 +139,22 @@ serve: dist
 
 # --- Tests --------------------------------------------------------------------------------------
 .PHONY: test
-test: setup lint test-native test-jpeg-wasm test-component test-browser test-e2e
+test: lint test-native test-jpeg-wasm test-component test-browser test-e2e
 
-# Formatting and lints, warnings as errors: the engine natively, the app as it is built (wasm).
+# Formatting and lints, warnings as errors: the engine natively and as the component (its WIT
+# mapping builds only for wasm32), the app as it is built (wasm).
 .PHONY: lint
-lint: setup
+lint: setup-rust
 	cargo fmt --check
-	cargo clippy -p localpix-core -p localpix-jpeg --all-targets -- -D warnings
+	cargo clippy -p localpix-contract -p localpix-core -p localpix-jpeg --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown -p localpix-core -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown -p localpix-jpeg --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown -p localpix-app -p localpix-browser-tests --all-targets -- -D warnings
 
 # Unit tests next to the code: the engine on real photos, the app's plain logic.
 .PHONY: test-native
-test-native: setup
+test-native: setup-rust
+	cargo test -p localpix-contract
 	cargo test -p localpix-jpeg
 	cargo test -p localpix-core
 	cargo test -p localpix-app --lib
@@ -138,7 +164,7 @@ test-native: setup
 # compared directly and against libjpeg-turbo's. (Node's own WASI, preview 1, crashed at exit
 # in about half the runs here, after the tests had passed.)
 .PHONY: test-jpeg-wasm
-test-jpeg-wasm: setup
+test-jpeg-wasm: setup-rust setup-npm
 	CARGO_TARGET_WASM32_WASIP2_RUNNER="jco run --jco-import $(CURDIR)/tools/wasi-preopen-root.mjs" \
 	  RUSTFLAGS="-C target-feature=+simd128" cargo test -p localpix-jpeg --target wasm32-wasip2
 
@@ -146,16 +172,17 @@ test-jpeg-wasm: setup
 .PHONY: test-component
 test-component: component setup-exiftool
 	cargo build -p localpix-core --example reference
+	cargo build -p localpix-contract --example echo
 	node --test tests/component/
 
 # The app's Rust logic that needs a browser, in Debian's Chromium through Debian's chromedriver.
 .PHONY: test-browser
-test-browser: setup
+test-browser: setup-browser
 	CHROMEDRIVER=/usr/bin/chromedriver wasm-pack test --headless --chrome tests/browser
 
 # The release build in headless Chromium (playwright-core); screenshots land in target/e2e/.
 .PHONY: test-e2e
-test-e2e: dist
+test-e2e: dist setup-exiftool setup-nginx
 	node --test --test-concurrency=1 tests/e2e/
 
 # --- Benchmark ----------------------------------------------------------------------------------

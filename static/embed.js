@@ -10,10 +10,12 @@
 // `message`). Both bubble and are composed, so a listener on `document` hears them.
 // The message protocol between this element and the frame is in docs/embed.md.
 
+import { SETTINGS, WIDGET } from './protocol.js';
+
 const LOCALPIX = new URL('./', import.meta.url);
 const ORIGIN = LOCALPIX.origin;
 
-// Attribute → the widget's settings query key (the app's own URL format, app/src/settings.rs).
+// The `format` attribute's values → the engine's output formats (WIT `output-format`).
 const FORMATS = { jpeg: 'jpeg', jpg: 'jpeg', png: 'png', webp: 'webp-lossless', same: 'same-as-input' };
 
 /** The settings query for the element's attributes. */
@@ -21,15 +23,13 @@ function settingsQuery(element) {
   const width = element.getAttribute('max-width');
   const height = element.getAttribute('max-height');
   const query = new URLSearchParams();
-  if (width && height) query.set('resize', 'fit');
-  else if (width) query.set('resize', 'width');
-  else if (height) query.set('resize', 'height');
-  else query.set('resize', 'fit');
-  if (width) query.set('w', width);
-  if (height) query.set('h', height);
+  // The app's resize kinds (settings.rs `ResizeKind`): fit a box, or one side.
+  query.set(SETTINGS.resize, width && !height ? 'width' : height && !width ? 'height' : 'fit');
+  if (width) query.set(SETTINGS.width, width);
+  if (height) query.set(SETTINGS.height, height);
   const format = FORMATS[(element.getAttribute('format') ?? 'same').toLowerCase()];
-  query.set('format', format ?? 'same-as-input');
-  for (const [attribute, key] of [['quality', 'q'], ['metadata', 'meta'], ['max-kb', 'maxkb']]) {
+  query.set(SETTINGS.format, format ?? 'same-as-input');
+  for (const [attribute, key] of [['quality', SETTINGS.quality], ['metadata', SETTINGS.metadata], ['max-kb', SETTINGS.maxKb]]) {
     const value = element.getAttribute(attribute);
     if (value) query.set(key, value);
   }
@@ -46,16 +46,19 @@ class LocalpixResizer extends HTMLElement {
   constructor() {
     super();
     const shadow = this.attachShadow({ mode: 'closed' });
-    // `all: initial` keeps the host page's inherited styles out; the frame keeps ours in.
-    const style = document.createElement('style');
-    style.textContent = ':host{all:initial;display:block;min-height:18rem;contain:content}' +
-      'iframe{display:block;width:100%;height:100%;min-height:inherit;border:0;color-scheme:normal}';
+    // `all: initial` keeps the host page's inherited styles out; the frame keeps ours in. A
+    // constructed style sheet, unlike a <style> element, needs nothing from the host page's
+    // Content-Security-Policy (no 'unsafe-inline').
+    const style = new CSSStyleSheet();
+    style.replaceSync(':host{all:initial;display:block;min-height:18rem;contain:content}' +
+      'iframe{display:block;width:100%;height:100%;min-height:inherit;border:0;color-scheme:normal}');
+    shadow.adoptedStyleSheets = [style];
     this.#frame = document.createElement('iframe');
     this.#frame.title = 'localpix: resize images on this device';
     // Scripts run, in localpix's own origin (its workers need it); no top navigation, popups or forms.
     this.#frame.setAttribute('sandbox', 'allow-scripts allow-same-origin');
     this.#frame.setAttribute('allow', '');
-    shadow.append(style, this.#frame);
+    shadow.append(this.#frame);
   }
 
   connectedCallback() {
@@ -72,12 +75,12 @@ class LocalpixResizer extends HTMLElement {
 
   attributeChangedCallback() {
     // The next files use the new settings.
-    this.#send({ type: 'localpix:settings', query: settingsQuery(this) });
+    this.#send({ type: WIDGET.settings, query: settingsQuery(this) });
   }
 
   /** Processes `files` (File objects) as if they had been dropped on the element. */
   process(files) {
-    this.#send({ type: 'localpix:process', files: [...files] });
+    this.#send({ type: WIDGET.process, files: [...files] });
   }
 
   #send(message) {
@@ -88,14 +91,14 @@ class LocalpixResizer extends HTMLElement {
     // Only localpix's own frame, from localpix's own origin.
     if (event.origin !== ORIGIN || event.source !== this.#frame.contentWindow) return;
     const data = event.data ?? {};
-    if (data.type === 'localpix:ready') {
+    if (data.type === WIDGET.ready) {
       this.#ready = true;
       this.dispatchEvent(new CustomEvent('localpix-ready', { bubbles: true, composed: true }));
-    } else if (data.type === 'localpix:result') {
+    } else if (data.type === WIDGET.result) {
       const file = new File([data.buffer], data.name, { type: data.mimeType });
       const detail = { file, width: data.width, height: data.height, originalName: data.originalName };
       this.dispatchEvent(new CustomEvent('localpix-result', { bubbles: true, composed: true, detail }));
-    } else if (data.type === 'localpix:error') {
+    } else if (data.type === WIDGET.error) {
       const detail = { originalName: data.originalName, message: data.message };
       this.dispatchEvent(new CustomEvent('localpix-error', { bubbles: true, composed: true, detail }));
     }

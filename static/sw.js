@@ -1,14 +1,16 @@
 // The localpix service worker: after one visit, the app and its engine load and run with no
 // network. The build's post-build hook (tools/post-build.mjs) writes `dist/sw.js` as this file
 // preceded by `const PRECACHE = { version, files }`, the list of every built file and a hash of
-// their contents: a new build is a new service worker, which waits until the user chooses to
-// reload (the page offers it), so nothing changes under a running batch.
-/* global PRECACHE */
+// their contents, and by `const OFFLINE`, the names the page shares with this worker
+// (app/js/protocol.js: a service worker cannot import modules in every browser). A new build is a
+// new service worker, which waits until the user chooses to reload (the page offers it), so
+// nothing changes under a running batch.
+/* global PRECACHE, OFFLINE */
 
 const CACHE = `localpix-${PRECACHE.version}`;
-const SHARED = 'localpix-shared';
+const SHARED = OFFLINE.sharedCache;
 // Written last, once every file is cached: the page reads it to say "works offline" truthfully.
-const READY = '/__localpix/offline-ready';
+const READY = OFFLINE.readyMarker;
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -34,7 +36,7 @@ self.addEventListener('activate', (event) => {
 });
 
 self.addEventListener('message', (event) => {
-  if (event.data?.type === 'skip-waiting') self.skipWaiting();
+  if (event.data?.type === OFFLINE.skipWaiting) self.skipWaiting();
 });
 
 self.addEventListener('fetch', (event) => {
@@ -64,7 +66,7 @@ async function receiveShare(request) {
   let n = 0;
   for (const file of form.getAll('images')) {
     if (!(file instanceof File)) continue;
-    const headers = { 'content-type': file.type || 'application/octet-stream', 'x-file-name': encodeURIComponent(file.name) };
+    const headers = { 'content-type': file.type || 'application/octet-stream', [OFFLINE.fileNameHeader]: encodeURIComponent(file.name) };
     await cache.put(`/__localpix/shared/${Date.now()}-${n++}`, new Response(file, { headers }));
   }
   return Response.redirect('/?shared', 303);

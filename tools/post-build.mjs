@@ -3,14 +3,17 @@
 // 1. Moves the inline module script Trunk writes into index.html (trunk-rs/trunk#288) into a file
 //    of its own, so the Content-Security-Policy needs no 'unsafe-inline' and no hashes.
 // 2. Writes embed.html, the widget page: index.html marked `data-mode="embed"`.
-// 3. Writes sw.js: static/sw.js preceded by the precache list (every built file) and a version
-//    made from their contents, so each build with a change is a new service worker.
+// 3. Writes sw.js: static/sw.js preceded by the precache list (every built file), a version
+//    made from their contents (so each build with a change is a new service worker), and the
+//    names it shares with the page (app/js/protocol.js `OFFLINE`).
 //
 // Run by hand on a built directory: `node tools/post-build.mjs dist`.
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { OFFLINE } from '../app/js/protocol.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const dir = process.argv[2] ?? process.env.TRUNK_STAGING_DIR;
@@ -48,7 +51,10 @@ const files = walk(dir)
 const version = sha(files.map((path) => `${path}:${sha(readFileSync(join(dir, path)))}`).join('\n')).slice(0, 16);
 const precache = { version, files: ['/', ...files.map((path) => `/${path}`)] };
 const template = readFileSync(join(ROOT, 'static/sw.js'), 'utf8');
-writeFileSync(join(dir, 'sw.js'), `const PRECACHE = ${JSON.stringify(precache, null, 2)};\n\n${template}`);
+writeFileSync(
+  join(dir, 'sw.js'),
+  `const PRECACHE = ${JSON.stringify(precache, null, 2)};\nconst OFFLINE = ${JSON.stringify(OFFLINE, null, 2)};\n\n${template}`,
+);
 console.log(`post-build: ${files.length} files precached, version ${version}`);
 
 function walk(path) {

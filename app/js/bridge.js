@@ -3,8 +3,13 @@
 // back as Blobs made in the worker, so the main thread copies no image bytes.
 //
 // A worker that traps or dies is replaced and its file reported as crashed; the batch goes on.
+// Message kinds and error tags are protocol.js's.
 // Jobs for a file go back to the worker that last handled it when that worker is free, so a change
 // of encoding settings re-encodes its decoded image instead of decoding again.
+
+import { POOL_ERRORS, WORKER } from './protocol.js';
+
+const cancelled = () => ({ tag: POOL_ERRORS.cancelled });
 
 export class WorkerPool {
   constructor(size) {
@@ -20,8 +25,9 @@ export class WorkerPool {
     this.ready = Promise.all(started).then(() => undefined);
   }
 
-  /** Processes `file` with engine `options`; `onProgress(stage, info)` reports each stage.
-   *  Resolves with `{ info, output, blob }`; rejects with `{ tag, message }`. */
+  /** Processes `file` with engine `options` (WIT `options`); `onProgress(stage, info)` reports each
+   *  stage. Resolves with `{ report, blob }` (see worker.js); rejects with a WIT `error` or one of
+   *  POOL_ERRORS, as `{ tag, val }`. */
   run(id, file, options, onProgress) {
     return new Promise((resolve, reject) => {
       this.queue.push({ id, file, options, onProgress, resolve, reject });
@@ -29,11 +35,11 @@ export class WorkerPool {
     });
   }
 
-  /** Stops every queued and running job; each rejects with the tag 'cancelled'. */
+  /** Stops every queued and running job; each rejects as cancelled. */
   cancelAll() {
-    for (const job of this.queue.splice(0)) job.reject({ tag: 'cancelled', message: 'Cancelled.' });
+    for (const job of this.queue.splice(0)) job.reject(cancelled());
     for (const worker of this.workers.filter((w) => w.job)) {
-      worker.job.reject({ tag: 'cancelled', message: 'Cancelled.' });
+      worker.job.reject(cancelled());
       this.replace(worker);
     }
   }
@@ -41,7 +47,7 @@ export class WorkerPool {
   /** Lets the workers drop what they keep of these files. */
   forget(ids) {
     for (const id of ids) this.lastWorker.delete(id);
-    for (const worker of this.workers) worker.postMessage({ forgetIds: ids });
+    for (const worker of this.workers) worker.postMessage({ kind: WORKER.forget, ids });
   }
 
   dispatch() {
@@ -65,7 +71,7 @@ export class WorkerPool {
       worker.loadedResolve = resolve;
       worker.loadedReject = reject;
     });
-    worker.postMessage({ load: true });
+    worker.postMessage({ kind: WORKER.load });
     worker.onmessage = ({ data }) => this.receive(worker, data);
     // A worker that dies without a word (out of memory, a failed module load).
     worker.onerror = (event) => {
@@ -84,32 +90,32 @@ export class WorkerPool {
       bytes = await job.file.arrayBuffer();
     } catch (e) {
       worker.job = null;
-      job.reject({ tag: 'unreadable', message: `The file could not be read: ${e.message ?? e}` });
+      job.reject({ tag: POOL_ERRORS.unreadable, val: `The file could not be read: ${e.message ?? e}` });
       this.dispatch();
       return;
     }
     if (worker.job !== job) return; // cancelled while reading
-    worker.postMessage({ id: job.id, bytes, options: job.options }, [bytes]);
+    worker.postMessage({ kind: WORKER.job, id: job.id, bytes, options: job.options }, [bytes]);
   }
 
   receive(worker, message) {
-    if (message.kind === 'loaded') {
+    if (message.kind === WORKER.loaded) {
       if (message.error) worker.loadedReject(message.error);
       else worker.loadedResolve();
       return;
     }
     const job = worker.job;
     if (!job || message.id !== job.id) return;
-    if (message.kind === 'progress') {
+    if (message.kind === WORKER.progress) {
       job.onProgress(message.stage, message.info ?? null);
       return;
     }
-    if (message.kind === 'crashed') {
+    if (message.kind === WORKER.crashed) {
       this.crash(worker, message.message);
       return;
     }
     worker.job = null;
-    if (message.kind === 'done') job.resolve({ info: message.info, output: message.output, blob: message.blob });
+    if (message.kind === WORKER.done) job.resolve({ report: message.report, blob: message.blob });
     else job.reject(message.error);
     this.dispatch();
   }
@@ -117,7 +123,7 @@ export class WorkerPool {
   crash(worker, message) {
     const job = worker.job;
     this.replace(worker);
-    job?.reject({ tag: 'crashed', message: `The image engine failed on this file and was restarted (${message}).` });
+    job?.reject({ tag: POOL_ERRORS.crashed, val: `The image engine failed on this file and was restarted (${message}).` });
     this.dispatch();
   }
 

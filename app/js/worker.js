@@ -1,16 +1,19 @@
 // The image worker: runs the jco-transpiled engine off the main thread. One job at a time, sent by
-// bridge.js (the only code that talks to this file):
-//   in:  { load: true }  → { kind: 'loaded', error? } once the engine is loaded
-//        { forgetIds: [id…] }  drop what is kept of these files
-//        { id, bytes: ArrayBuffer (transferred), options: engine options (WIT `options`) }
-//   out: { id, kind: 'progress', stage: 'decoding' | 'resizing' | 'encoding', info? }
-//        { id, kind: 'done', info, output: { format, dimensions, quality, keptFields, keptSensitive },
-//          blob: Blob of the result }   (kept*: the metadata fields found in the result itself)
-//        { id, kind: 'failed', error: { tag, message } }   a typed engine error: the file's fault
-//        { id, kind: 'crashed', message }                   a trap: this worker must be replaced
+// bridge.js (the only code that talks to this file). Message kinds are protocol.js's WORKER:
+//   in:  { kind: load }  → { kind: loaded, error? } once the engine is loaded
+//        { kind: forget, ids: [id…] }  drop what is kept of these files
+//        { kind: job, id, bytes: ArrayBuffer (transferred), options: WIT `options` }
+//   out: { id, kind: progress, stage: STAGES[i], info? (WIT `image-info`, with the first stage) }
+//        { id, kind: done, report: { info, output: WIT `output` without its bytes, keptFields,
+//          keptSensitive }, blob: Blob of the result }   (kept*: fields found in the result itself)
+//        { id, kind: failed, error: WIT `error` ({ tag, val }) }   the file's fault
+//        { id, kind: crashed, message }                           a trap: replace this worker
 // The engine's decode of the last few files is kept, so a change of encoding settings re-encodes
 // without decoding again.
+import { STAGES, WORKER } from './protocol.js';
+
 const engine = import(new URL('component/localpix_core.js', self.location.href).href);
+const [DECODING, RESIZING, ENCODING] = STAGES;
 
 const RECENT = 4;
 const decoded = new Map(); // id -> { key, image } (the resized image, ready to encode)
@@ -26,39 +29,35 @@ function forget(id) {
   decoded.delete(id);
 }
 
-function messageOf(payload) {
-  if (typeof payload === 'string') return payload;
-  return payload?.message ?? String(payload);
-}
-
-self.onmessage = async ({ data: { id, bytes, options, forgetIds, load } }) => {
-  if (load) {
+self.onmessage = async ({ data }) => {
+  if (data.kind === WORKER.load) {
     engine.then(
-      () => self.postMessage({ kind: 'loaded' }),
-      (e) => self.postMessage({ kind: 'loaded', error: `The image engine could not be loaded: ${e.message ?? e}` }),
+      () => self.postMessage({ kind: WORKER.loaded }),
+      (e) => self.postMessage({ kind: WORKER.loaded, error: `The image engine could not be loaded: ${e.message ?? e}` }),
     );
     return;
   }
-  if (forgetIds) {
-    forgetIds.forEach(forget);
+  if (data.kind === WORKER.forget) {
+    data.ids.forEach(forget);
     return;
   }
+  const { id, bytes, options } = data;
   let imaging;
   try {
     ({ imaging } = await engine);
   } catch (e) {
-    self.postMessage({ id, kind: 'crashed', message: `The image engine could not be loaded: ${e.message ?? e}` });
+    self.postMessage({ id, kind: WORKER.crashed, message: `The image engine could not be loaded: ${e.message ?? e}` });
     return;
   }
   try {
     const input = new Uint8Array(bytes);
     const info = imaging.probe(input);
     const key = JSON.stringify([options.limits, options.resize]);
-    self.postMessage({ id, kind: 'progress', stage: 'decoding', info });
+    self.postMessage({ id, kind: WORKER.progress, stage: DECODING, info });
     let resized = decoded.get(id)?.key === key ? decoded.get(id).image : null;
     if (!resized) {
       const image = imaging.Image.decode(input, { limits: options.limits, intendedResize: options.resize });
-      self.postMessage({ id, kind: 'progress', stage: 'resizing' });
+      self.postMessage({ id, kind: WORKER.progress, stage: RESIZING });
       try {
         resized = image.resize(options.resize);
       } finally {
@@ -66,23 +65,21 @@ self.onmessage = async ({ data: { id, bytes, options, forgetIds, load } }) => {
       }
       remember(id, key, resized);
     }
-    self.postMessage({ id, kind: 'progress', stage: 'encoding' });
-    const { bytes: out, format, dimensions, quality } = resized.encode(options.encode);
+    self.postMessage({ id, kind: WORKER.progress, stage: ENCODING });
+    const { bytes: out, ...output } = resized.encode(options.encode);
     // Read the result back, so the page reports what it holds rather than what was intended.
     const kept = imaging.probe(out).metadata;
-    const keptFields = kept.length;
-    const keptSensitive = kept.filter((field) => field.sensitive).length;
+    const report = { info, output, keptFields: kept.length, keptSensitive: kept.filter((field) => field.sensitive).length };
     // The Blob is made here, off the main thread; posting it shares it without a copy.
-    const blob = new Blob([out], { type: `image/${format}` });
-    self.postMessage({ id, kind: 'done', info, output: { format, dimensions, quality, keptFields, keptSensitive }, blob });
+    const blob = new Blob([out], { type: `image/${output.format}` });
+    self.postMessage({ id, kind: WORKER.done, report, blob });
   } catch (e) {
     if (e && 'payload' in e) {
       forget(id);
-      const { tag, val } = e.payload;
-      self.postMessage({ id, kind: 'failed', error: { tag, message: messageOf(val) } });
+      self.postMessage({ id, kind: WORKER.failed, error: e.payload });
     } else {
       // A trap (out of memory, a bug): the engine's state is no longer trustworthy.
-      self.postMessage({ id, kind: 'crashed', message: String(e?.message ?? e) });
+      self.postMessage({ id, kind: WORKER.crashed, message: String(e?.message ?? e) });
     }
   }
 };

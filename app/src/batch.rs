@@ -1,28 +1,32 @@
-//! The batch: the files a user added, each one's state and result, and the settings they share.
-//! Provided to the UI as context; the UI reads its signals and calls its methods.
+//! The batch: the files a user added, each one's state and result, the settings they share, and
+//! the workers that process them. Provided to the UI as context; the UI reads its signals and calls
+//! its methods.
 //!
-//! Signals hold plain Rust data; the browser objects behind a row (its `File`, its result `Blob`)
-//! stay in [`Handles`], so nothing reactive holds a JavaScript value.
+//! The batch owns everything a row holds: its signals, its browser objects (the `File`, the result
+//! `Blob`, kept in [`Handles`] so that nothing reactive holds a JavaScript value) and its object
+//! URLs. [`Batch::remove`] and [`Batch::clear`] release all of it in one place
+//! ([`Batch::release`]), so the page's memory stays flat from batch to batch.
 
-use std::{cell::RefCell, collections::HashMap, rc::Rc};
+use std::{collections::HashMap, rc::Rc};
 
 use leptos::{prelude::*, task::spawn_local};
+use localpix_contract::{ImageFormat, ImageInfo};
 use web_sys::{Blob, File, Url};
 
 use crate::{
-    bridge::{ImageInfo, JobResult, Stage, WorkerPool},
+    bridge::{JobError, JobResult, PoolError, Stage, WorkerPool},
     naming,
     settings::Settings,
     units,
 };
 
 /// Where a file is in its processing.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum RowState {
     Queued,
     Working(Stage),
     Done,
-    Failed(String),
+    Failed(JobError),
     Cancelled,
 }
 
@@ -68,7 +72,7 @@ pub struct Output {
     pub name: String,
     /// An object URL of its bytes.
     pub url: String,
-    pub format: String,
+    pub format: ImageFormat,
     pub width: u32,
     pub height: u32,
     pub bytes: u64,
@@ -104,16 +108,11 @@ impl Row {
     }
 }
 
-/// The browser objects behind the rows, by row id.
-#[derive(Default)]
+/// The browser objects behind the rows, by row id, and the workers.
 struct Handles {
     files: HashMap<u32, File>,
     results: HashMap<u32, Blob>,
-}
-
-thread_local! {
-    static HANDLES: RefCell<Handles> = RefCell::default();
-    static POOL: WorkerPool = WorkerPool::new();
+    pool: WorkerPool,
 }
 
 /// What the widget runs when a row settles.
@@ -133,6 +132,7 @@ pub struct Batch {
     next_id: StoredValue<u32>,
     /// Called when a row is done, failed or cancelled (the widget reports each to its host).
     on_settled: StoredValue<Option<SettledHook>, LocalStorage>,
+    handles: StoredValue<Handles, LocalStorage>,
 }
 
 impl Batch {
@@ -145,7 +145,12 @@ impl Batch {
             run: StoredValue::new(0),
             next_id: StoredValue::new(1),
             on_settled: StoredValue::new_local(None),
+            handles: StoredValue::new_local(Handles { files: HashMap::new(), results: HashMap::new(), pool: WorkerPool::new() }),
         }
+    }
+
+    fn pool(&self) -> WorkerPool {
+        self.handles.with_value(|h| h.pool.clone())
     }
 
     /// Calls `hook` each time a row settles (done, failed or cancelled).
@@ -155,13 +160,13 @@ impl Batch {
 
     /// The result Blob of a finished row.
     pub fn result_blob(&self, id: u32) -> Option<Blob> {
-        HANDLES.with_borrow(|h| h.results.get(&id).cloned())
+        self.handles.with_value(|h| h.results.get(&id).cloned())
     }
 
     /// Starts the workers loading the engine, and tracks when they are ready.
     pub fn load_engine(&self) {
         let engine = self.engine;
-        let pool = POOL.with(WorkerPool::clone);
+        let pool = self.pool();
         spawn_local(async move {
             engine.set(match pool.ready().await {
                 Ok(()) => EngineState::Ready,
@@ -181,7 +186,9 @@ impl Batch {
                 let id = self.next_id.get_value();
                 self.next_id.set_value(id + 1);
                 let facts = FileFacts { name: file.name(), bytes: file.size() as u64, preview: preview_url(&file) };
-                HANDLES.with_borrow_mut(|h| h.files.insert(id, file));
+                self.handles.update_value(|h| {
+                    h.files.insert(id, file);
+                });
                 Row {
                     id,
                     file: StoredValue::new(facts),
@@ -205,7 +212,7 @@ impl Batch {
 
     /// Stops every job and starts a new run: results of the old one are dropped when they come.
     fn new_run(&self) {
-        POOL.with(WorkerPool::cancel_all);
+        self.pool().cancel_all();
         self.run.update_value(|run| *run += 1);
     }
 
@@ -233,29 +240,60 @@ impl Batch {
     pub fn clear(&self) {
         self.cancel();
         let rows = self.rows.get_untracked();
-        let ids: Vec<u32> = rows.iter().map(|r| r.id).collect();
+        self.rows.set(Vec::new());
         for row in rows {
             self.release(row);
         }
-        POOL.with(|pool| pool.forget(&ids));
-        self.rows.set(Vec::new());
         self.announcement.set(String::new());
     }
 
-    /// Drops a row's browser objects and object URLs.
+    /// Removes one file: stops its job if it has one and forgets it.
+    pub fn remove(&self, id: u32) {
+        let Some(row) = self.rows.with_untracked(|rows| rows.iter().find(|r| r.id == id).copied()) else { return };
+        if !row.state.get_untracked().is_finished() {
+            // Jobs cannot be stopped one by one: stop them all and start the others again.
+            self.new_run();
+            for other in self.rows.get_untracked().into_iter().filter(|r| r.id != id && !r.state.get_untracked().is_finished()) {
+                self.start(other);
+            }
+        }
+        self.rows.update(|rows| rows.retain(|r| r.id != id));
+        self.release(row);
+        self.announce();
+    }
+
+    /// Everything a row holds, released in one place: its file and result handles, the workers'
+    /// decode of it, its object URLs and its signals. The row must be out of `rows` already.
     fn release(&self, row: Row) {
-        HANDLES.with_borrow_mut(|h| {
-            h.files.remove(&row.id);
-            h.results.remove(&row.id);
-        });
-        if let Some(url) = row.file.with_value(|f| f.preview.clone()) {
+        let urls = [row.output.with_untracked(|o| o.as_ref().map(|o| o.url.clone())), row.file.with_value(|f| f.preview.clone())];
+        for url in urls.into_iter().flatten() {
             let _ = Url::revoke_object_url(&url);
         }
-        discard_output(row);
+        self.handles.update_value(|h| {
+            h.files.remove(&row.id);
+            h.results.remove(&row.id);
+            h.pool.forget(&[row.id]);
+        });
+        // Once the effects already woken for this row (its views, the counts) have run: they may
+        // still read its signals. A timeout runs after them.
+        set_timeout(
+            move || {
+                row.file.dispose();
+                row.state.dispose();
+                row.info.dispose();
+                row.output.dispose();
+            },
+            std::time::Duration::ZERO,
+        );
+    }
+
+    /// How many files, results and object URLs the batch holds (for the memory tests).
+    pub fn held(&self) -> (usize, usize) {
+        self.handles.with_value(|h| (h.files.len(), h.results.len()))
     }
 
     fn start(&self, row: Row) {
-        let Some(file) = HANDLES.with_borrow(|h| h.files.get(&row.id).cloned()) else { return };
+        let Some(file) = self.handles.with_value(|h| h.files.get(&row.id).cloned()) else { return };
         let run = self.run.get_value();
         let options = self.settings.get_untracked().engine_options();
         discard_output(row);
@@ -271,8 +309,7 @@ impl Batch {
                     row.state.try_set(RowState::Working(stage));
                 }
             };
-            let pool = POOL.with(WorkerPool::clone);
-            let outcome = pool.process(row.id, &file, &options, progress).await;
+            let outcome = batch.pool().process(row.id, &file, &options, progress).await;
             if !current() {
                 return;
             }
@@ -282,7 +319,7 @@ impl Batch {
                     row.state.try_set(RowState::Cancelled);
                 }
                 Err(error) => {
-                    row.state.try_set(RowState::Failed(error.message));
+                    row.state.try_set(RowState::Failed(error));
                 }
             }
             batch.announce();
@@ -293,24 +330,26 @@ impl Batch {
     }
 
     fn finish(&self, row: Row, result: JobResult) {
-        let blob = result.blob;
+        let JobResult { report, blob } = result;
         let Ok(url) = Url::create_object_url_with_blob(&blob) else {
-            row.state.set(RowState::Failed("The browser could not hold the result.".into()));
+            row.state.set(RowState::Failed(JobError::Pool(PoolError::Crashed("The browser could not hold the result.".into()))));
             return;
         };
         let output = Output {
-            name: naming::output_name(&row.name(), &result.format, result.width),
+            name: naming::output_name(&row.name(), report.output.format, report.output.dimensions.width),
             url,
-            format: result.format,
-            width: result.width,
-            height: result.height,
+            format: report.output.format,
+            width: report.output.dimensions.width,
+            height: report.output.dimensions.height,
             bytes: blob.size() as u64,
-            quality: result.quality,
-            kept_fields: result.kept_fields,
-            kept_sensitive: result.kept_sensitive,
+            quality: report.output.quality,
+            kept_fields: report.kept_fields,
+            kept_sensitive: report.kept_sensitive,
         };
-        HANDLES.with_borrow_mut(|h| h.results.insert(row.id, blob));
-        row.info.set(Some(result.info));
+        self.handles.update_value(|h| {
+            h.results.insert(row.id, blob);
+        });
+        row.info.set(Some(report.info));
         row.output.set(Some(output));
         row.state.set(RowState::Done);
     }
@@ -320,8 +359,8 @@ impl Batch {
         let done: Vec<(String, u32)> =
             self.rows.get_untracked().iter().filter_map(|row| row.output.get_untracked().map(|o| (o.name, row.id))).collect();
         let names = naming::unique(&done.iter().map(|(name, _)| name.clone()).collect::<Vec<_>>());
-        HANDLES
-            .with_borrow(|h| names.into_iter().zip(&done).filter_map(|(name, (_, id))| Some((name, h.results.get(id)?.clone()))).collect())
+        self.handles
+            .with_value(|h| names.into_iter().zip(&done).filter_map(|(name, (_, id))| Some((name, h.results.get(id)?.clone()))).collect())
     }
 
     /// Sets the aria-live summary: how many are done and failed.

@@ -1,9 +1,12 @@
 //! The only Rust that talks to the image workers: [`WorkerPool`] wraps `js/bridge.js` (the pool of
-//! module workers running the jco-transpiled engine), and the types here are the messages it
-//! returns, read into plain Rust.
+//! module workers running the jco-transpiled engine). What crosses is typed: options go out as the
+//! contract's [`Options`], and results, probe reports and errors come back as the contract's types,
+//! (de)serialised with serde-wasm-bindgen in exactly jco's shapes.
 
-use js_sys::{Array, JSON, Promise, Reflect};
-use wasm_bindgen::{JsCast, prelude::*};
+use js_sys::{Array, Promise};
+use localpix_contract::{Error as EngineError, ImageInfo, Options, Output};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, File};
 
@@ -17,7 +20,7 @@ extern "C" {
     fn new(size: u32) -> JsWorkerPool;
 
     #[wasm_bindgen(method)]
-    fn run(this: &JsWorkerPool, id: u32, file: &File, options: &JsValue, on_progress: &Closure<dyn FnMut(String, JsValue)>) -> Promise;
+    fn run(this: &JsWorkerPool, id: u32, file: &File, options: &JsValue, on_progress: &Closure<dyn FnMut(JsValue, JsValue)>) -> Promise;
 
     #[wasm_bindgen(method, getter)]
     fn ready(this: &JsWorkerPool) -> Promise;
@@ -27,10 +30,20 @@ extern "C" {
 
     #[wasm_bindgen(method)]
     fn forget(this: &JsWorkerPool, ids: Array);
+
+    /// What `run` resolves with: the worker's report and the result's bytes.
+    pub type Done;
+
+    #[wasm_bindgen(method, getter)]
+    fn report(this: &Done) -> JsValue;
+
+    #[wasm_bindgen(method, getter)]
+    fn blob(this: &Done) -> Blob;
 }
 
-/// A stage of one job, as the worker reports it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A stage of one job, as the worker reports it (protocol.js `STAGES`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Stage {
     Decoding,
     Resizing,
@@ -38,14 +51,7 @@ pub enum Stage {
 }
 
 impl Stage {
-    fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "decoding" => Some(Stage::Decoding),
-            "resizing" => Some(Stage::Resizing),
-            "encoding" => Some(Stage::Encoding),
-            _ => None,
-        }
-    }
+    pub const ALL: [Stage; 3] = [Stage::Decoding, Stage::Resizing, Stage::Encoding];
 
     /// Steps done once this stage has started, out of [`Stage::STEPS`] (done is the last).
     pub fn step(self) -> u32 {
@@ -67,121 +73,69 @@ impl Stage {
     }
 }
 
-/// One metadata field found in a file (WIT `metadata-field`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Field {
-    pub group: String,
-    pub name: String,
-    pub value: String,
-    /// Why it is private (`location`, `device`, `person`, `hidden-content`), or `None`.
-    pub sensitive: Option<String>,
-}
-
-/// What the engine's `probe` read from a file (the parts the app shows).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ImageInfo {
-    pub format: String,
-    pub width: u32,
-    pub height: u32,
-    pub fields: Vec<Field>,
-    /// The description of an embedded colour profile.
-    pub color_profile: Option<String>,
-}
-
-impl ImageInfo {
-    /// Reads a WIT `image-info` record as jco gives it.
-    pub fn from_js(info: &JsValue) -> Option<Self> {
-        let dimensions = get(info, "dimensions");
-        let fields = get(info, "metadata")
-            .dyn_into::<Array>()
-            .ok()?
-            .iter()
-            .map(|f| {
-                Some(Field {
-                    group: get(&f, "group").as_string()?,
-                    name: get(&f, "name").as_string()?,
-                    value: get(&f, "value").as_string()?,
-                    sensitive: get(&f, "sensitive").as_string(),
-                })
-            })
-            .collect::<Option<Vec<_>>>()?;
-        let profile = get(info, "colorProfile");
-        Some(Self {
-            format: get(info, "format").as_string()?,
-            width: number(&dimensions, "width")?,
-            height: number(&dimensions, "height")?,
-            fields,
-            color_profile: if profile.is_object() {
-                Some(get(&profile, "description").as_string().unwrap_or_else(|| "unnamed profile".into()))
-            } else {
-                None
-            },
-        })
-    }
-
-    /// The private fields only.
-    pub fn sensitive(&self) -> impl Iterator<Item = &Field> {
-        self.fields.iter().filter(|f| f.sensitive.is_some())
-    }
+/// What the worker reports of a finished job (worker.js `report`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    /// What `probe` read from the original.
+    pub info: ImageInfo,
+    /// The output's format, size and quality (its bytes are in the Blob).
+    pub output: Output,
+    /// Metadata fields found in the result itself, and how many of them are private (read back
+    /// from the output, not assumed from the policy).
+    pub kept_fields: u32,
+    pub kept_sensitive: u32,
 }
 
 /// A finished job.
 #[derive(Clone, Debug)]
 pub struct JobResult {
-    pub info: ImageInfo,
-    /// WIT `image-format`: `jpeg`, `png` or `webp`.
-    pub format: String,
-    pub width: u32,
-    pub height: u32,
-    /// The JPEG quality used (lower than asked when a byte budget needed it).
-    pub quality: Option<u8>,
-    /// Metadata fields found in the result itself, and how many of them are private (read back
-    /// from the output, not assumed from the policy).
-    pub kept_fields: u32,
-    pub kept_sensitive: u32,
+    pub report: Report,
     /// The result's bytes, typed `image/<format>`.
     pub blob: Blob,
 }
 
-impl JobResult {
-    /// Reads the worker's `{ info, output, blob }`.
-    pub fn from_js(message: &JsValue) -> Option<Self> {
-        let output = get(message, "output");
-        let dimensions = get(&output, "dimensions");
-        Some(Self {
-            info: ImageInfo::from_js(&get(message, "info"))?,
-            format: get(&output, "format").as_string()?,
-            width: number(&dimensions, "width")?,
-            height: number(&dimensions, "height")?,
-            quality: number(&output, "quality").and_then(|q| u8::try_from(q).ok()),
-            kept_fields: number(&output, "keptFields")?,
-            kept_sensitive: number(&output, "keptSensitive")?,
-            blob: get(message, "blob").dyn_into().ok()?,
-        })
-    }
+/// Why a job failed: the engine refused the file (its typed error, so the UI can act on the kind),
+/// or the pool could not run it (protocol.js `POOL_ERRORS`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum JobError {
+    Engine(EngineError),
+    Pool(PoolError),
 }
 
-/// Why a job failed: an engine `error` (`malformed-input`, `unsupported-format`, …) or one of the
-/// pool's own (`crashed`, `cancelled`, `unreadable`), with its message for people.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct JobError {
-    pub tag: String,
-    pub message: String,
+/// The pool's own failures.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "tag", content = "val", rename_all = "kebab-case")]
+pub enum PoolError {
+    /// The engine trapped (out of memory, a bug); its worker was replaced.
+    Crashed(String),
+    /// The user cancelled, or changed a setting.
+    Cancelled,
+    /// The browser could not read the file.
+    Unreadable(String),
 }
 
 impl JobError {
-    pub fn from_js(error: &JsValue) -> Self {
-        Self {
-            tag: get(error, "tag").as_string().unwrap_or_else(|| "crashed".into()),
-            message: get(error, "message")
-                .as_string()
-                .or_else(|| error.as_string())
-                .unwrap_or_else(|| "The image could not be processed.".into()),
-        }
+    /// Reads a rejection from bridge.js; anything unexpected counts as a crash.
+    pub fn from_js(error: JsValue) -> Self {
+        serde_wasm_bindgen::from_value(error.clone()).unwrap_or_else(|_| {
+            let detail = error.as_string().unwrap_or_else(|| format!("{error:?}"));
+            JobError::Pool(PoolError::Crashed(format!("The image worker failed in an unexpected way ({detail}).")))
+        })
     }
 
     pub fn is_cancelled(&self) -> bool {
-        self.tag == "cancelled"
+        *self == JobError::Pool(PoolError::Cancelled)
+    }
+
+    /// The message for people.
+    pub fn message(&self) -> &str {
+        match self {
+            JobError::Engine(e) => e.message(),
+            JobError::Pool(PoolError::Crashed(m) | PoolError::Unreadable(m)) => m,
+            JobError::Pool(PoolError::Cancelled) => "Cancelled.",
+        }
     }
 }
 
@@ -201,28 +155,28 @@ impl WorkerPool {
         JsFuture::from(self.0.ready()).await.map(drop).map_err(|e| e.as_string().unwrap_or_else(|| format!("{e:?}")))
     }
 
-    /// Processes `file` with `options` (WIT `options`, see `Settings::engine_options`), reporting
-    /// each stage, and the file's info once probed, to `on_progress`.
+    /// Processes `file` with `options`, reporting each stage, and the file's info once probed, to
+    /// `on_progress`.
     pub async fn process(
         &self,
         id: u32,
         file: &File,
-        options: &serde_json::Value,
+        options: &Options,
         mut on_progress: impl FnMut(Stage, Option<ImageInfo>) + 'static,
     ) -> Result<JobResult, JobError> {
-        let options = JSON::parse(&options.to_string()).expect("serde_json writes JSON");
-        let on_progress = Closure::new(move |stage: String, info: JsValue| {
-            if let Some(stage) = Stage::from_name(&stage) {
-                on_progress(stage, ImageInfo::from_js(&info));
+        let options = to_js(options);
+        let on_progress = Closure::new(move |stage: JsValue, info: JsValue| {
+            if let Ok(stage) = serde_wasm_bindgen::from_value(stage) {
+                on_progress(stage, serde_wasm_bindgen::from_value(info).ok().flatten());
             }
         });
         let outcome = JsFuture::from(self.0.run(id, file, &options, &on_progress)).await;
         // The closure must live until the job has settled; it is dropped here.
         drop(on_progress);
         match outcome {
-            Ok(message) => JobResult::from_js(&message)
-                .ok_or_else(|| JobError { tag: "crashed".into(), message: "The image worker sent a result localpix cannot read.".into() }),
-            Err(error) => Err(JobError::from_js(&error)),
+            Ok(done) => JobResult::read(done.unchecked_into())
+                .ok_or_else(|| JobError::Pool(PoolError::Crashed("The image worker sent a result localpix cannot read.".into()))),
+            Err(error) => Err(JobError::from_js(error)),
         }
     }
 
@@ -243,10 +197,16 @@ impl Default for WorkerPool {
     }
 }
 
-fn get(object: &JsValue, key: &str) -> JsValue {
-    Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+impl JobResult {
+    /// Reads what `run` resolved with; `None` when it is not a result.
+    pub fn read(done: Done) -> Option<Self> {
+        let report = serde_wasm_bindgen::from_value(done.report()).ok()?;
+        let blob = JsValue::from(done.blob()).dyn_into().ok()?;
+        Some(Self { report, blob })
+    }
 }
 
-fn number(object: &JsValue, key: &str) -> Option<u32> {
-    get(object, key).as_f64().filter(|n| n.fract() == 0.0 && *n >= 0.0 && *n <= f64::from(u32::MAX)).map(|n| n as u32)
+/// A contract value as jco takes it (`none` options are left out, so they read as `undefined`).
+pub fn to_js(value: &impl Serialize) -> JsValue {
+    serde_wasm_bindgen::to_value(value).expect("the contract's types serialise")
 }

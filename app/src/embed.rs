@@ -12,6 +12,8 @@ use web_sys::{File, MessageEvent, Window};
 
 use crate::{
     batch::{Batch, Row, RowState},
+    naming,
+    protocol::widget,
     settings::Settings,
 };
 
@@ -39,11 +41,11 @@ pub fn connect(batch: Batch, host: String) {
         }
         let data = event.data();
         match string(&data, "type").as_deref() {
-            Some("localpix:settings") => {
+            Some(widget::SETTINGS) => {
                 // Applies to the next files; those already done stay as they are.
                 batch.settings.set(Settings::from_query(&string(&data, "query").unwrap_or_default()));
             }
-            Some("localpix:process") => {
+            Some(widget::PROCESS) => {
                 let files: Vec<File> = Reflect::get(&data, &"files".into())
                     .ok()
                     .and_then(|f| f.dyn_into::<Array>().ok())
@@ -56,7 +58,7 @@ pub fn connect(batch: Batch, host: String) {
     });
     let target = host.clone();
     batch.on_settled(move |row| report(batch, row, &target));
-    post(&host, &message("localpix:ready", &[]), None);
+    post(&host, &message(widget::READY, &[]), None);
 }
 
 /// Sends one settled file to the host: its bytes (transferred) and sizes, or why it failed.
@@ -72,21 +74,22 @@ fn report(batch: Batch, row: Row, host: &str) {
                     ("id", row.id.into()),
                     ("originalName", original.into()),
                     ("name", output.name.into()),
-                    ("mimeType", format!("image/{}", output.format).into()),
+                    ("mimeType", naming::mime_type(output.format).into()),
                     ("width", output.width.into()),
                     ("height", output.height.into()),
                     ("buffer", buffer.clone()),
                 ];
-                post(&host, &message("localpix:result", &fields), Some(&buffer));
+                post(&host, &message(widget::RESULT, &fields), Some(&buffer));
             });
         }
-        RowState::Failed(reason) => {
-            let fields: [(&str, JsValue); 3] = [("id", row.id.into()), ("originalName", original.into()), ("message", reason.into())];
-            post(host, &message("localpix:error", &fields), None);
+        RowState::Failed(error) => {
+            let fields: [(&str, JsValue); 3] =
+                [("id", row.id.into()), ("originalName", original.into()), ("message", error.message().into())];
+            post(host, &message(widget::ERROR, &fields), None);
         }
         RowState::Cancelled => {
             let fields: [(&str, JsValue); 3] = [("id", row.id.into()), ("originalName", original.into()), ("message", "Cancelled.".into())];
-            post(host, &message("localpix:error", &fields), None);
+            post(host, &message(widget::ERROR, &fields), None);
         }
         RowState::Queued | RowState::Working(_) => {}
     }

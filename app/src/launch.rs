@@ -12,7 +12,7 @@ use web_sys::{File, FilePropertyBag, Response};
 use crate::batch::Batch;
 
 /// Where the service worker keeps shared files until the page takes them.
-const SHARED_CACHE: &str = "localpix-shared";
+use crate::protocol::offline::{FILE_NAME_HEADER, SHARED_CACHE};
 
 /// Takes files from both routes into `batch`.
 pub fn receive_files(batch: Batch) {
@@ -72,7 +72,7 @@ async fn take_shared() -> Vec<File> {
 async fn shared_file(cache: &web_sys::Cache, request: &web_sys::Request) -> Option<File> {
     let response: Response = JsFuture::from(cache.match_with_request(request)).await.ok()?.dyn_into().ok()?;
     let headers = response.headers();
-    let name = headers.get("x-file-name").ok().flatten().and_then(|n| js_sys::decode_uri_component(&n).ok()).map(String::from);
+    let name = headers.get(FILE_NAME_HEADER).ok().flatten().and_then(|n| js_sys::decode_uri_component(&n).ok()).map(String::from);
     let kind = headers.get("content-type").ok().flatten().unwrap_or_default();
     let blob: web_sys::Blob = JsFuture::from(response.blob().ok()?).await.ok()?.dyn_into().ok()?;
     let options = FilePropertyBag::new();

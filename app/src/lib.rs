@@ -14,6 +14,7 @@ mod launch;
 pub mod naming;
 pub mod offline;
 pub mod persist;
+pub mod protocol;
 pub mod save;
 pub mod settings;
 pub mod units;

@@ -1,18 +1,34 @@
 //! Names for saved results: the original's name, the output width and the output format's
 //! extension (`kleiber.jpeg` at 1920 px wide → `kleiber-1920w.jpg`), unique within a batch.
 
-/// The file extension for an engine output format (WIT `image-format`).
-pub fn extension(format: &str) -> &str {
+use localpix_contract::ImageFormat;
+
+/// The file extension for an image format.
+pub fn extension(format: ImageFormat) -> &'static str {
     match format {
-        "jpeg" => "jpg",
-        "png" => "png",
-        "webp" => "webp",
-        other => other,
+        ImageFormat::Jpeg => "jpg",
+        ImageFormat::Png => "png",
+        ImageFormat::WebP => "webp",
+        ImageFormat::Gif => "gif",
+        ImageFormat::Bmp => "bmp",
+        ImageFormat::Tiff => "tiff",
+    }
+}
+
+/// The MIME type of an image format, as a Blob or a download carries it.
+pub fn mime_type(format: ImageFormat) -> &'static str {
+    match format {
+        ImageFormat::Jpeg => "image/jpeg",
+        ImageFormat::Png => "image/png",
+        ImageFormat::WebP => "image/webp",
+        ImageFormat::Gif => "image/gif",
+        ImageFormat::Bmp => "image/bmp",
+        ImageFormat::Tiff => "image/tiff",
     }
 }
 
 /// The name to save a result under.
-pub fn output_name(original: &str, format: &str, width: u32) -> String {
+pub fn output_name(original: &str, format: ImageFormat, width: u32) -> String {
     format!("{}-{width}w.{}", stem(original), extension(format))
 }
 
@@ -58,13 +74,13 @@ mod tests {
 
     #[test]
     fn names_say_size_and_format() {
-        assert_eq!(output_name("kleiber.jpeg", "jpeg", 1920), "kleiber-1920w.jpg");
-        assert_eq!(output_name("scan.tiff", "png", 800), "scan-800w.png");
-        assert_eq!(output_name("archive.tar.bmp", "webp", 10), "archive.tar-10w.webp");
+        assert_eq!(output_name("kleiber.jpeg", ImageFormat::Jpeg, 1920), "kleiber-1920w.jpg");
+        assert_eq!(output_name("scan.tiff", ImageFormat::Png, 800), "scan-800w.png");
+        assert_eq!(output_name("archive.tar.bmp", ImageFormat::WebP, 10), "archive.tar-10w.webp");
         // A result is never a hidden file, even from one.
-        assert_eq!(output_name(".hidden", "png", 1), "hidden-1w.png");
-        assert_eq!(output_name("folder/sub\\x:y?.png", "png", 5), "x_y_-5w.png");
-        assert_eq!(output_name("", "jpeg", 5), "image-5w.jpg");
+        assert_eq!(output_name(".hidden", ImageFormat::Png, 1), "hidden-1w.png");
+        assert_eq!(output_name("folder/sub\\x:y?.png", ImageFormat::Png, 5), "x_y_-5w.png");
+        assert_eq!(output_name("", ImageFormat::Jpeg, 5), "image-5w.jpg");
     }
 
     #[test]

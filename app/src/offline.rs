@@ -8,8 +8,7 @@ use wasm_bindgen::{JsCast, prelude::*};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{ServiceWorker, ServiceWorkerContainer, ServiceWorkerRegistration, ServiceWorkerState};
 
-/// Written by the service worker once every file is cached (see `static/sw.js`).
-const READY_MARKER: &str = "/__localpix/offline-ready";
+use crate::protocol::offline::{READY_MARKER, SKIP_WAITING};
 
 /// Whether the app would load and work with the network off.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -134,7 +133,7 @@ impl Offline {
 
 fn skip_waiting(worker: &ServiceWorker) {
     let message = Object::new();
-    let _ = Reflect::set(&message, &"type".into(), &"skip-waiting".into());
+    let _ = Reflect::set(&message, &"type".into(), &SKIP_WAITING.into());
     let _ = worker.post_message(&message);
 }
 

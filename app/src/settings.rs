@@ -1,16 +1,17 @@
 //! The batch settings: what a user chooses once for all files, their defaults, their form as a URL
 //! query (shared links, and what localStorage keeps), and the engine options they become.
 //!
-//! Plain Rust with no browser in it, so it is tested natively.
+//! Plain Rust with no browser in it, so it is tested natively. The engine's defaults are the
+//! contract's (`Options::default()`, what `default-options` returns), never copied here.
 
-use serde_json::{Value, json};
+use localpix_contract::{self as api, Dimensions, Options};
 
 /// A setting chosen from a fixed list: each choice has a key (in URLs and `<select>`s) and a label
 /// (what people read).
 pub trait Choice: Copy + PartialEq + 'static {
     const ALL: &'static [Self];
 
-    fn key(self) -> &'static str;
+    fn key(self) -> String;
 
     fn label(self) -> &'static str;
 
@@ -19,68 +20,106 @@ pub trait Choice: Copy + PartialEq + 'static {
     }
 }
 
-/// Defines a settings enum and its [`Choice`] table.
-macro_rules! choice {
-    ($(#[$doc:meta])* $name:ident { $($case:ident => $key:literal, $label:literal;)+ }) => {
-        $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        pub enum $name { $($case),+ }
+/// How the output size is chosen: the app's own list (fit, width, height… are the engine's
+/// `resize-mode` cases with their sizes taken from the width, height and percent fields).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResizeKind {
+    Fit,
+    Width,
+    Height,
+    Cover,
+    Exact,
+    Percent,
+    Original,
+}
 
-        impl Choice for $name {
-            const ALL: &'static [$name] = &[$($name::$case),+];
+impl Choice for ResizeKind {
+    const ALL: &'static [Self] = &[Self::Fit, Self::Width, Self::Height, Self::Cover, Self::Exact, Self::Percent, Self::Original];
 
-            fn key(self) -> &'static str {
-                match self { $($name::$case => $key),+ }
+    fn key(self) -> String {
+        match self {
+            Self::Fit => "fit",
+            Self::Width => "width",
+            Self::Height => "height",
+            Self::Cover => "cover",
+            Self::Exact => "exact",
+            Self::Percent => "percent",
+            Self::Original => "none",
+        }
+        .into()
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Self::Fit => "Fit within",
+            Self::Width => "Width",
+            Self::Height => "Height",
+            Self::Cover => "Cover (crop)",
+            Self::Exact => "Exact size",
+            Self::Percent => "Percent",
+            Self::Original => "Keep size",
+        }
+    }
+}
+
+/// The engine's own name of a contract value (its WIT name: `catmull-rom`, `webp-lossless`…), which
+/// links and `<select>`s use as its key.
+fn wit_name(value: impl serde::Serialize) -> String {
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+}
+
+/// Choices that are the engine's own enums: keyed by their WIT names, so there is nothing to keep
+/// in step. `label` matches every case, so a new case does not compile until it has a label.
+macro_rules! engine_choice {
+    ($type:ty { $($case:ident => $label:literal,)+ }) => {
+        impl Choice for $type {
+            const ALL: &'static [Self] = &[$(<$type>::$case),+];
+
+            fn key(self) -> String {
+                wit_name(self)
             }
 
             fn label(self) -> &'static str {
-                match self { $($name::$case => $label),+ }
+                match self { $(<$type>::$case => $label),+ }
             }
         }
     };
 }
 
-choice! {
-    /// How the output size is chosen.
-    ResizeKind {
-        Fit => "fit", "Fit within";
-        Width => "width", "Width";
-        Height => "height", "Height";
-        Cover => "cover", "Cover (crop)";
-        Exact => "exact", "Exact size";
-        Percent => "percent", "Percent";
-        Original => "none", "Keep size";
-    }
-}
+engine_choice!(api::Filter {
+    Lanczos3 => "Lanczos3 (sharpest)",
+    CatmullRom => "Catmull-Rom",
+    Mitchell => "Mitchell (smooth)",
+    Bilinear => "Bilinear",
+    Box => "Box",
+    Nearest => "Nearest (pixel art)",
+});
 
-choice! {
-    /// The resampling filter.
-    Filter {
-        Lanczos3 => "lanczos3", "Lanczos3 (sharpest)";
-        CatmullRom => "catmull-rom", "Catmull-Rom";
-        Mitchell => "mitchell", "Mitchell (smooth)";
-        Bilinear => "bilinear", "Bilinear";
-        Box => "box", "Box";
-        Nearest => "nearest", "Nearest (pixel art)";
-    }
-}
+engine_choice!(api::OutputFormat {
+    SameAsInput => "Same as input",
+    Jpeg => "JPEG",
+    Png => "PNG",
+    WebpLossless => "WebP (lossless)",
+});
 
-choice! {
-    /// The output format.
-    Format {
-        Same => "same-as-input", "Same as input";
-        Jpeg => "jpeg", "JPEG";
-        Png => "png", "PNG";
-        Webp => "webp-lossless", "WebP (lossless)";
-    }
-}
+engine_choice!(api::MetadataPolicy {
+    StripAll => "Remove all (private)",
+    KeepColorProfile => "Keep colour profile only",
+    KeepSafe => "Keep camera details, remove private ones",
+});
 
-choice! {
-    /// Which metadata the output keeps.
-    Metadata {
-        StripAll => "strip-all", "Remove all (private)";
-        KeepColorProfile => "keep-color-profile", "Keep colour profile only";
-        KeepSafe => "keep-safe", "Keep camera details, remove private ones";
+/// What a metadata policy keeps and removes, exactly (the WIT `metadata-policy` says the same).
+pub fn metadata_description(policy: api::MetadataPolicy) -> &'static str {
+    match policy {
+        api::MetadataPolicy::StripAll => {
+            "Removes all metadata. Colours in another colour space (e.g. Adobe RGB) are converted to sRGB so they stay right."
+        }
+        api::MetadataPolicy::KeepColorProfile => "Keeps only the colour profile; removes everything else.",
+        api::MetadataPolicy::KeepSafe => {
+            "Keeps the colour profile and only these camera details: make and model, lens, exposure settings \
+             (shutter, aperture, ISO, focal length, flash…) and the date taken. Removes GPS and places, names, \
+             serial numbers, captions, comments and keywords, thumbnails, maker notes and everything else."
+        }
     }
 }
 
@@ -95,28 +134,31 @@ pub struct Settings {
     /// Used by percent.
     pub percent: u32,
     pub never_upscale: bool,
-    pub filter: Filter,
-    pub format: Format,
+    pub filter: api::Filter,
+    pub format: api::OutputFormat,
     /// JPEG quality, 1–100.
     pub quality: u8,
-    pub metadata: Metadata,
+    pub metadata: api::MetadataPolicy,
     /// The largest output wanted, in kilobytes (1000 bytes).
     pub max_kb: Option<u32>,
 }
 
 impl Default for Settings {
+    /// The engine's recommended options (`Options::default()`), as settings.
     fn default() -> Self {
+        let engine = Options::default();
+        let api::ResizeMode::FitWithin(size) = engine.resize.mode else { unreachable!("the engine's default fits within a box") };
         Self {
             resize: ResizeKind::Fit,
-            width: 1920,
-            height: 1920,
+            width: size.width,
+            height: size.height,
             percent: 50,
-            never_upscale: true,
-            filter: Filter::Lanczos3,
-            format: Format::Same,
-            quality: 80,
-            metadata: Metadata::StripAll,
-            max_kb: None,
+            never_upscale: engine.resize.never_upscale,
+            filter: engine.resize.filter,
+            format: engine.encode.encoding.format,
+            quality: engine.encode.encoding.jpeg.quality,
+            metadata: engine.encode.metadata,
+            max_kb: engine.encode.max_bytes.map(|bytes| bytes / 1000),
         }
     }
 }
@@ -125,25 +167,46 @@ impl Default for Settings {
 pub const MAX_SIDE: u32 = 65_535;
 pub const MAX_PERCENT: u32 = 1000;
 
+/// The settings link's query keys, one per setting, in the order links write them. static/embed.js
+/// maps its attributes to the same keys (app/js/protocol.js `SETTINGS`; the browser tests check
+/// the two agree).
+pub mod keys {
+    pub const RESIZE: &str = "resize";
+    pub const WIDTH: &str = "w";
+    pub const HEIGHT: &str = "h";
+    pub const PERCENT: &str = "pct";
+    pub const UPSCALE: &str = "upscale";
+    pub const FILTER: &str = "filter";
+    pub const FORMAT: &str = "format";
+    pub const QUALITY: &str = "q";
+    pub const METADATA: &str = "meta";
+    pub const MAX_KB: &str = "maxkb";
+
+    pub const ALL: [&str; 10] = [RESIZE, WIDTH, HEIGHT, PERCENT, UPSCALE, FILTER, FORMAT, QUALITY, METADATA, MAX_KB];
+}
+
 impl Settings {
     /// The query string (without `?`) holding every setting.
     pub fn to_query(&self) -> String {
-        let mut query = format!(
-            "resize={}&w={}&h={}&pct={}&upscale={}&filter={}&format={}&q={}&meta={}",
+        let values = [
             self.resize.key(),
-            self.width,
-            self.height,
-            self.percent,
-            if self.never_upscale { "no" } else { "yes" },
+            self.width.to_string(),
+            self.height.to_string(),
+            self.percent.to_string(),
+            if self.never_upscale { "no" } else { "yes" }.to_string(),
             self.filter.key(),
             self.format.key(),
-            self.quality,
+            self.quality.to_string(),
             self.metadata.key(),
-        );
-        if let Some(kb) = self.max_kb {
-            query.push_str(&format!("&maxkb={kb}"));
-        }
-        query
+            self.max_kb.map(|kb| kb.to_string()).unwrap_or_default(),
+        ];
+        keys::ALL
+            .iter()
+            .zip(values)
+            .filter(|(_, value)| !value.is_empty())
+            .map(|(key, value)| format!("{key}={value}"))
+            .collect::<Vec<_>>()
+            .join("&")
     }
 
     /// Reads a query string (with or without `?`). Missing or senseless values keep their
@@ -154,16 +217,16 @@ impl Settings {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
             let number = || value.parse::<u32>().ok();
             match key {
-                "resize" => settings.resize = ResizeKind::from_key(value).unwrap_or(settings.resize),
-                "w" => settings.width = number().map_or(settings.width, |n| n.clamp(1, MAX_SIDE)),
-                "h" => settings.height = number().map_or(settings.height, |n| n.clamp(1, MAX_SIDE)),
-                "pct" => settings.percent = number().map_or(settings.percent, |n| n.clamp(1, MAX_PERCENT)),
-                "upscale" => settings.never_upscale = value != "yes",
-                "filter" => settings.filter = Filter::from_key(value).unwrap_or(settings.filter),
-                "format" => settings.format = Format::from_key(value).unwrap_or(settings.format),
-                "q" => settings.quality = number().map_or(settings.quality, |n| n.clamp(1, 100) as u8),
-                "meta" => settings.metadata = Metadata::from_key(value).unwrap_or(settings.metadata),
-                "maxkb" => settings.max_kb = number().filter(|&n| n > 0),
+                keys::RESIZE => settings.resize = ResizeKind::from_key(value).unwrap_or(settings.resize),
+                keys::WIDTH => settings.width = number().map_or(settings.width, |n| n.clamp(1, MAX_SIDE)),
+                keys::HEIGHT => settings.height = number().map_or(settings.height, |n| n.clamp(1, MAX_SIDE)),
+                keys::PERCENT => settings.percent = number().map_or(settings.percent, |n| n.clamp(1, MAX_PERCENT)),
+                keys::UPSCALE => settings.never_upscale = value != "yes",
+                keys::FILTER => settings.filter = api::Filter::from_key(value).unwrap_or(settings.filter),
+                keys::FORMAT => settings.format = api::OutputFormat::from_key(value).unwrap_or(settings.format),
+                keys::QUALITY => settings.quality = number().map_or(settings.quality, |n| n.clamp(1, 100) as u8),
+                keys::METADATA => settings.metadata = api::MetadataPolicy::from_key(value).unwrap_or(settings.metadata),
+                keys::MAX_KB => settings.max_kb = number().filter(|&n| n > 0),
                 _ => {}
             }
         }
@@ -172,38 +235,29 @@ impl Settings {
 
     /// True when the query holds any setting (a shared link), as opposed to none (a plain visit).
     pub fn query_has_settings(query: &str) -> bool {
-        query.trim_start_matches('?').split('&').any(|pair| {
-            let key = pair.split_once('=').map_or(pair, |(k, _)| k);
-            matches!(key, "resize" | "w" | "h" | "pct" | "upscale" | "filter" | "format" | "q" | "meta" | "maxkb")
-        })
+        query.trim_start_matches('?').split('&').any(|pair| keys::ALL.contains(&pair.split_once('=').map_or(pair, |(k, _)| k)))
     }
 
-    /// The engine's `options` record (WIT `options`), as the jco module takes it.
-    pub fn engine_options(&self) -> Value {
-        let size = json!({ "width": self.width, "height": self.height });
-        let mode = match self.resize {
-            ResizeKind::Fit => json!({ "tag": "fit-within", "val": size }),
-            ResizeKind::Width => json!({ "tag": "fit-width", "val": self.width }),
-            ResizeKind::Height => json!({ "tag": "fit-height", "val": self.height }),
-            ResizeKind::Cover => json!({ "tag": "cover", "val": size }),
-            ResizeKind::Exact => json!({ "tag": "exact", "val": size }),
-            ResizeKind::Percent => json!({ "tag": "scale-percent", "val": self.percent }),
-            ResizeKind::Original => json!({ "tag": "none" }),
+    /// The engine's options (WIT `options`): the engine's own defaults with these settings applied.
+    pub fn engine_options(&self) -> Options {
+        let mut options = Options::default();
+        let size = Dimensions::new(self.width, self.height);
+        options.resize.mode = match self.resize {
+            ResizeKind::Fit => api::ResizeMode::FitWithin(size),
+            ResizeKind::Width => api::ResizeMode::FitWidth(self.width),
+            ResizeKind::Height => api::ResizeMode::FitHeight(self.height),
+            ResizeKind::Cover => api::ResizeMode::Cover(size),
+            ResizeKind::Exact => api::ResizeMode::Exact(size),
+            ResizeKind::Percent => api::ResizeMode::ScalePercent(self.percent as f32),
+            ResizeKind::Original => api::ResizeMode::None,
         };
-        json!({
-            "limits": { "maxPixels": 100_000_000, "maxMemory": 1u32 << 30 },
-            "resize": { "mode": mode, "filter": self.filter.key(), "neverUpscale": self.never_upscale },
-            "encode": {
-                "encoding": {
-                    "format": self.format.key(),
-                    "jpeg": { "quality": self.quality, "progressive": false, "chromaSubsampling": "yuv420" },
-                    "png": { "effort": "balanced" },
-                },
-                "metadata": self.metadata.key(),
-                "background": { "r": 255, "g": 255, "b": 255 },
-                "maxBytes": self.max_kb.map(|kb| kb.saturating_mul(1000)),
-            },
-        })
+        options.resize.filter = self.filter;
+        options.resize.never_upscale = self.never_upscale;
+        options.encode.encoding.format = self.format;
+        options.encode.encoding.jpeg.quality = self.quality;
+        options.encode.metadata = self.metadata;
+        options.encode.max_bytes = self.max_kb.map(|kb| kb.saturating_mul(1000));
+        options
     }
 
     /// Whether the width field applies to the chosen resize (the form shows only what applies).
@@ -222,10 +276,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn defaults_are_a_web_photo() {
+    fn defaults_are_the_engines_a_web_photo() {
         let s = Settings::default();
-        assert_eq!((s.resize, s.width, s.height, s.quality, s.metadata), (ResizeKind::Fit, 1920, 1920, 80, Metadata::StripAll));
+        assert_eq!((s.resize, s.width, s.height, s.quality), (ResizeKind::Fit, 1920, 1920, 80));
+        assert_eq!(
+            (s.metadata, s.format, s.filter),
+            (api::MetadataPolicy::StripAll, api::OutputFormat::SameAsInput, api::Filter::Lanczos3)
+        );
         assert!(s.never_upscale);
+        assert_eq!(s.engine_options(), Options::default(), "the default settings ask for exactly the engine's defaults");
     }
 
     #[test]
@@ -236,14 +295,22 @@ mod tests {
             height: 600,
             percent: 25,
             never_upscale: false,
-            filter: Filter::Mitchell,
-            format: Format::Webp,
+            filter: api::Filter::Mitchell,
+            format: api::OutputFormat::WebpLossless,
             quality: 65,
-            metadata: Metadata::KeepSafe,
+            metadata: api::MetadataPolicy::KeepSafe,
             max_kb: Some(250),
         };
         assert_eq!(Settings::from_query(&s.to_query()), s);
         assert_eq!(Settings::from_query(&Settings::default().to_query()), Settings::default());
+        assert!(s.to_query().contains("filter=mitchell&format=webp-lossless"), "{}", s.to_query());
+    }
+
+    #[test]
+    fn engine_choices_are_keyed_by_their_wit_names() {
+        assert_eq!(api::Filter::CatmullRom.key(), "catmull-rom");
+        assert_eq!(api::OutputFormat::from_key("webp-lossless"), Some(api::OutputFormat::WebpLossless));
+        assert_eq!(api::MetadataPolicy::ALL.len(), 3);
     }
 
     #[test]
@@ -256,16 +323,17 @@ mod tests {
     }
 
     #[test]
-    fn engine_options_have_the_wit_shape() {
+    fn engine_options_are_the_settings() {
         let mut s = Settings { resize: ResizeKind::Width, width: 1280, max_kb: Some(200), ..Settings::default() };
         let o = s.engine_options();
-        assert_eq!(o["resize"]["mode"], json!({ "tag": "fit-width", "val": 1280 }));
-        assert_eq!(o["encode"]["maxBytes"], json!(200_000));
-        assert_eq!(o["encode"]["encoding"]["jpeg"]["quality"], json!(80));
+        assert_eq!(o.resize.mode, api::ResizeMode::FitWidth(1280));
+        assert_eq!(o.encode.max_bytes, Some(200_000));
+        assert_eq!(o.encode.encoding.jpeg.quality, 80);
+        assert_eq!(o.limits, api::Limits::default());
         s.resize = ResizeKind::Original;
         s.max_kb = None;
         let o = s.engine_options();
-        assert_eq!(o["resize"]["mode"], json!({ "tag": "none" }));
-        assert_eq!(o["encode"]["maxBytes"], Value::Null);
+        assert_eq!(o.resize.mode, api::ResizeMode::None);
+        assert_eq!(o.encode.max_bytes, None);
     }
 }

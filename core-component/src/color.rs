@@ -1,10 +1,10 @@
 //! Keeping colours right: pixels described by an ICC profile either keep the profile in the
 //! output, or are converted to sRGB (what browsers assume without one) when the profile goes.
 
-use moxcms::{ColorProfile, Layout as CmsLayout, TransformOptions};
+use moxcms::{Layout as CmsLayout, TransformOptions};
 
 use crate::{
-    metadata::icc::{ColorProfileInfo, ProfileColorSpace},
+    metadata::icc::{ColorProfile, ProfileColorSpace},
     pixels::{Layout, Pixels},
 };
 
@@ -20,7 +20,7 @@ pub enum ProfileAction {
 }
 
 /// Decides what to do with `profile` when `keep` says whether the policy keeps profiles.
-pub fn action(profile: Option<&ColorProfileInfo>, pixels: Layout, keep: bool) -> ProfileAction {
+pub fn action(profile: Option<&ColorProfile>, pixels: Layout, keep: bool) -> ProfileAction {
     let Some(profile) = profile else { return ProfileAction::Drop };
     let rgb_pixels = matches!(pixels, Layout::Rgb | Layout::Rgba);
     match profile.color_space {
@@ -41,8 +41,8 @@ pub fn convert_to_srgb(pixels: &mut Pixels, profile: &[u8]) -> bool {
         Layout::Rgba => CmsLayout::Rgba,
         _ => return false,
     };
-    let Ok(source) = ColorProfile::new_from_slice(profile) else { return false };
-    let Ok(transform) = source.create_transform_8bit(layout, &ColorProfile::new_srgb(), layout, TransformOptions::default()) else {
+    let Ok(source) = moxcms::ColorProfile::new_from_slice(profile) else { return false };
+    let Ok(transform) = source.create_transform_8bit(layout, &moxcms::ColorProfile::new_srgb(), layout, TransformOptions::default()) else {
         return false;
     };
     let mut out = vec![0u8; pixels.data.len()];
@@ -79,7 +79,7 @@ mod tests {
 
     #[test]
     fn decides_per_policy_and_profile() {
-        let info = |color_space, is_srgb| ColorProfileInfo { description: None, color_space, is_srgb, size: 1 };
+        let info = |color_space, is_srgb| ColorProfile { description: None, color_space, is_srgb, size: 1 };
         let wide = info(ProfileColorSpace::Rgb, false);
         assert_eq!(action(Some(&wide), Layout::Rgb, false), ProfileAction::ConvertToSrgb);
         assert_eq!(action(Some(&wide), Layout::Rgb, true), ProfileAction::Keep);

@@ -1,12 +1,15 @@
-//! The WebAssembly component: maps the WIT contract (`wit/imaging.wit`) onto the plain Rust
-//! modules. The only module that knows about wit-bindgen; every WIT type is converted here, in
-//! one direction or both, and nothing else.
+//! The WebAssembly component: maps the WIT contract (`wit/imaging.wit`) onto the engine. The only
+//! module that knows about wit-bindgen: it converts the bindings' types to and from the
+//! contract's plain Rust types (`localpix_contract`, which the engine uses as its own), and
+//! nothing else.
 
 wit_bindgen::generate!({ path: "../wit", world: "resizer" });
 
 use exports::localpix::image::imaging as wit;
 
-use crate::{Dimensions, Error, container, encode, metadata, metadata::icc, orient::Orientation, pipeline, pixels::Rgb, resize};
+use localpix_contract as api;
+
+use crate::pipeline;
 
 struct Component;
 
@@ -30,6 +33,12 @@ impl wit::Guest for Component {
         Ok(pipeline::process(&input, &options.into())?.into())
     }
 
+    fn check_options(options: wit::Options) -> Result<wit::Options, wit::Error> {
+        let options: api::Options = options.into();
+        pipeline::check_options(&options)?;
+        Ok(options.into())
+    }
+
     fn default_options() -> wit::Options {
         pipeline::default_options().into()
     }
@@ -37,7 +46,7 @@ impl wit::Guest for Component {
 
 impl wit::GuestImage for ImageResource {
     fn decode(input: Vec<u8>, options: wit::DecodeOptions) -> Result<wit::Image, wit::Error> {
-        let options = pipeline::DecodeOptions { limits: options.limits.into(), intended_resize: options.intended_resize.map(Into::into) };
+        let options = api::DecodeOptions { limits: options.limits.into(), intended_resize: options.intended_resize.map(Into::into) };
         Ok(wit::Image::new(ImageResource(pipeline::Image::decode(&input, &options)?)))
     }
 
@@ -58,20 +67,21 @@ impl wit::GuestImage for ImageResource {
     }
 }
 
-impl From<wit::Dimensions> for Dimensions {
+impl From<wit::Dimensions> for api::Dimensions {
     fn from(d: wit::Dimensions) -> Self {
-        Dimensions::new(d.width, d.height)
+        api::Dimensions::new(d.width, d.height)
     }
 }
 
-impl From<Dimensions> for wit::Dimensions {
-    fn from(d: Dimensions) -> Self {
+impl From<api::Dimensions> for wit::Dimensions {
+    fn from(d: api::Dimensions) -> Self {
         wit::Dimensions { width: d.width, height: d.height }
     }
 }
 
-impl From<Error> for wit::Error {
-    fn from(e: Error) -> Self {
+impl From<api::Error> for wit::Error {
+    fn from(e: api::Error) -> Self {
+        use api::Error;
         match e {
             Error::UnsupportedFormat(m) => wit::Error::UnsupportedFormat(m),
             Error::MalformedInput(m) => wit::Error::MalformedInput(m),
@@ -87,9 +97,9 @@ impl From<Error> for wit::Error {
     }
 }
 
-impl From<crate::format::ImageFormat> for wit::ImageFormat {
-    fn from(f: crate::format::ImageFormat) -> Self {
-        use crate::format::ImageFormat as F;
+impl From<api::ImageFormat> for wit::ImageFormat {
+    fn from(f: api::ImageFormat) -> Self {
+        use api::ImageFormat as F;
         match f {
             F::Jpeg => Self::Jpeg,
             F::Png => Self::Png,
@@ -101,8 +111,9 @@ impl From<crate::format::ImageFormat> for wit::ImageFormat {
     }
 }
 
-impl From<Orientation> for wit::Orientation {
-    fn from(o: Orientation) -> Self {
+impl From<api::Orientation> for wit::Orientation {
+    fn from(o: api::Orientation) -> Self {
+        use api::Orientation;
         match o {
             Orientation::Normal => Self::Normal,
             Orientation::FlipHorizontal => Self::FlipHorizontal,
@@ -116,9 +127,9 @@ impl From<Orientation> for wit::Orientation {
     }
 }
 
-impl From<container::ColorModel> for wit::ColorModel {
-    fn from(c: container::ColorModel) -> Self {
-        use container::ColorModel as C;
+impl From<api::ColorModel> for wit::ColorModel {
+    fn from(c: api::ColorModel) -> Self {
+        use api::ColorModel as C;
         match c {
             C::Gray => Self::Gray,
             C::Rgb => Self::Rgb,
@@ -128,21 +139,21 @@ impl From<container::ColorModel> for wit::ColorModel {
     }
 }
 
-impl From<icc::ColorProfileInfo> for wit::ColorProfile {
-    fn from(p: icc::ColorProfileInfo) -> Self {
+impl From<api::ColorProfile> for wit::ColorProfile {
+    fn from(p: api::ColorProfile) -> Self {
         let color_space = match p.color_space {
-            icc::ProfileColorSpace::Rgb => wit::ProfileColorSpace::Rgb,
-            icc::ProfileColorSpace::Gray => wit::ProfileColorSpace::Gray,
-            icc::ProfileColorSpace::Cmyk => wit::ProfileColorSpace::Cmyk,
-            icc::ProfileColorSpace::Other => wit::ProfileColorSpace::Other,
+            api::ProfileColorSpace::Rgb => wit::ProfileColorSpace::Rgb,
+            api::ProfileColorSpace::Gray => wit::ProfileColorSpace::Gray,
+            api::ProfileColorSpace::Cmyk => wit::ProfileColorSpace::Cmyk,
+            api::ProfileColorSpace::Other => wit::ProfileColorSpace::Other,
         };
         wit::ColorProfile { description: p.description, color_space, is_srgb: p.is_srgb, size: p.size }
     }
 }
 
-impl From<metadata::MetadataField> for wit::MetadataField {
-    fn from(f: metadata::MetadataField) -> Self {
-        use metadata::{MetadataGroup as G, SensitiveKind as S};
+impl From<api::MetadataField> for wit::MetadataField {
+    fn from(f: api::MetadataField) -> Self {
+        use api::{MetadataGroup as G, SensitiveKind as S};
         let group = match f.group {
             G::Exif => wit::MetadataGroup::Exif,
             G::Gps => wit::MetadataGroup::Gps,
@@ -163,8 +174,8 @@ impl From<metadata::MetadataField> for wit::MetadataField {
     }
 }
 
-impl From<pipeline::ImageInfo> for wit::ImageInfo {
-    fn from(i: pipeline::ImageInfo) -> Self {
+impl From<api::ImageInfo> for wit::ImageInfo {
+    fn from(i: api::ImageInfo) -> Self {
         wit::ImageInfo {
             format: i.format.into(),
             dimensions: i.dimensions.into(),
@@ -180,19 +191,19 @@ impl From<pipeline::ImageInfo> for wit::ImageInfo {
     }
 }
 
-impl From<wit::Limits> for crate::limits::Limits {
+impl From<wit::Limits> for api::Limits {
     fn from(l: wit::Limits) -> Self {
         Self { max_pixels: l.max_pixels, max_memory: l.max_memory }
     }
 }
 
-impl From<crate::limits::Limits> for wit::Limits {
-    fn from(l: crate::limits::Limits) -> Self {
+impl From<api::Limits> for wit::Limits {
+    fn from(l: api::Limits) -> Self {
         Self { max_pixels: l.max_pixels, max_memory: l.max_memory }
     }
 }
 
-impl From<wit::ResizeMode> for resize::ResizeMode {
+impl From<wit::ResizeMode> for api::ResizeMode {
     fn from(m: wit::ResizeMode) -> Self {
         match m {
             wit::ResizeMode::None => Self::None,
@@ -206,9 +217,9 @@ impl From<wit::ResizeMode> for resize::ResizeMode {
     }
 }
 
-impl From<resize::ResizeMode> for wit::ResizeMode {
-    fn from(m: resize::ResizeMode) -> Self {
-        use resize::ResizeMode as M;
+impl From<api::ResizeMode> for wit::ResizeMode {
+    fn from(m: api::ResizeMode) -> Self {
+        use api::ResizeMode as M;
         match m {
             M::None => Self::None,
             M::FitWithin(d) => Self::FitWithin(d.into()),
@@ -237,40 +248,40 @@ macro_rules! same_cases {
     };
 }
 
-same_cases!(wit::Filter, resize::Filter, Nearest, Box, Bilinear, CatmullRom, Mitchell, Lanczos3);
-same_cases!(wit::OutputFormat, encode::OutputFormat, SameAsInput, Jpeg, Png, WebpLossless);
-same_cases!(wit::ChromaSubsampling, encode::ChromaSubsampling, Yuv444, Yuv422, Yuv420);
-same_cases!(wit::PngEffort, encode::PngEffort, Fast, Balanced, Smallest);
-same_cases!(wit::MetadataPolicy, metadata::MetadataPolicy, StripAll, KeepColorProfile, KeepSafe);
+same_cases!(wit::Filter, api::Filter, Nearest, Box, Bilinear, CatmullRom, Mitchell, Lanczos3);
+same_cases!(wit::OutputFormat, api::OutputFormat, SameAsInput, Jpeg, Png, WebpLossless);
+same_cases!(wit::ChromaSubsampling, api::ChromaSubsampling, Yuv444, Yuv422, Yuv420);
+same_cases!(wit::PngEffort, api::PngEffort, Fast, Balanced, Smallest);
+same_cases!(wit::MetadataPolicy, api::MetadataPolicy, StripAll, KeepColorProfile, KeepSafe);
 
-impl From<wit::ResizeOptions> for resize::ResizeOptions {
+impl From<wit::ResizeOptions> for api::ResizeOptions {
     fn from(o: wit::ResizeOptions) -> Self {
         Self { mode: o.mode.into(), filter: o.filter.into(), never_upscale: o.never_upscale }
     }
 }
 
-impl From<resize::ResizeOptions> for wit::ResizeOptions {
-    fn from(o: resize::ResizeOptions) -> Self {
+impl From<api::ResizeOptions> for wit::ResizeOptions {
+    fn from(o: api::ResizeOptions) -> Self {
         Self { mode: o.mode.into(), filter: o.filter.into(), never_upscale: o.never_upscale }
     }
 }
 
-impl From<wit::Encoding> for encode::Encoding {
+impl From<wit::Encoding> for api::Encoding {
     fn from(e: wit::Encoding) -> Self {
         Self {
             format: e.format.into(),
-            jpeg: encode::JpegOptions {
+            jpeg: api::JpegOptions {
                 quality: e.jpeg.quality,
                 progressive: e.jpeg.progressive,
                 chroma_subsampling: e.jpeg.chroma_subsampling.into(),
             },
-            png: encode::PngOptions { effort: e.png.effort.into() },
+            png: api::PngOptions { effort: e.png.effort.into() },
         }
     }
 }
 
-impl From<encode::Encoding> for wit::Encoding {
-    fn from(e: encode::Encoding) -> Self {
+impl From<api::Encoding> for wit::Encoding {
+    fn from(e: api::Encoding) -> Self {
         Self {
             format: e.format.into(),
             jpeg: wit::JpegOptions {
@@ -283,34 +294,34 @@ impl From<encode::Encoding> for wit::Encoding {
     }
 }
 
-impl From<wit::EncodeOptions> for pipeline::EncodeOptions {
+impl From<wit::EncodeOptions> for api::EncodeOptions {
     fn from(o: wit::EncodeOptions) -> Self {
-        let background = Rgb { r: o.background.r, g: o.background.g, b: o.background.b };
+        let background = api::Rgb { r: o.background.r, g: o.background.g, b: o.background.b };
         Self { encoding: o.encoding.into(), metadata: o.metadata.into(), background, max_bytes: o.max_bytes }
     }
 }
 
-impl From<pipeline::EncodeOptions> for wit::EncodeOptions {
-    fn from(o: pipeline::EncodeOptions) -> Self {
+impl From<api::EncodeOptions> for wit::EncodeOptions {
+    fn from(o: api::EncodeOptions) -> Self {
         let background = wit::Rgb { r: o.background.r, g: o.background.g, b: o.background.b };
         Self { encoding: o.encoding.into(), metadata: o.metadata.into(), background, max_bytes: o.max_bytes }
     }
 }
 
-impl From<wit::Options> for pipeline::Options {
+impl From<wit::Options> for api::Options {
     fn from(o: wit::Options) -> Self {
         Self { limits: o.limits.into(), resize: o.resize.into(), encode: o.encode.into() }
     }
 }
 
-impl From<pipeline::Options> for wit::Options {
-    fn from(o: pipeline::Options) -> Self {
+impl From<api::Options> for wit::Options {
+    fn from(o: api::Options) -> Self {
         Self { limits: o.limits.into(), resize: o.resize.into(), encode: o.encode.into() }
     }
 }
 
-impl From<pipeline::Output> for wit::Output {
-    fn from(o: pipeline::Output) -> Self {
+impl From<api::Output> for wit::Output {
+    fn from(o: api::Output) -> Self {
         Self { bytes: o.bytes, format: o.format.into(), dimensions: o.dimensions.into(), quality: o.quality }
     }
 }

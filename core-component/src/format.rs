@@ -2,30 +2,7 @@
 
 use crate::error::{Error, Result};
 
-/// The formats localpix reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ImageFormat {
-    Jpeg,
-    Png,
-    WebP,
-    Gif,
-    Bmp,
-    Tiff,
-}
-
-impl ImageFormat {
-    /// The name people know the format by.
-    pub fn name(self) -> &'static str {
-        match self {
-            ImageFormat::Jpeg => "JPEG",
-            ImageFormat::Png => "PNG",
-            ImageFormat::WebP => "WebP",
-            ImageFormat::Gif => "GIF",
-            ImageFormat::Bmp => "BMP",
-            ImageFormat::Tiff => "TIFF",
-        }
-    }
-}
+pub use localpix_contract::ImageFormat;
 
 /// Names the format of `bytes`, or explains why localpix cannot read it.
 pub fn sniff(bytes: &[u8]) -> Result<ImageFormat> {

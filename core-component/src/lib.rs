@@ -35,31 +35,4 @@ mod testdata;
 pub use error::Error;
 pub use pipeline::{Image, Options, Output, default_options, probe, process, resize_image};
 
-/// A width and a height in pixels.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Dimensions {
-    pub width: u32,
-    pub height: u32,
-}
-
-impl Dimensions {
-    pub const fn new(width: u32, height: u32) -> Self {
-        Self { width, height }
-    }
-
-    /// Width × height, without overflow.
-    pub fn pixels(self) -> u64 {
-        u64::from(self.width) * u64::from(self.height)
-    }
-
-    /// The same size with the sides swapped (a quarter turn).
-    pub fn transposed(self) -> Self {
-        Self::new(self.height, self.width)
-    }
-}
-
-impl std::fmt::Display for Dimensions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}×{}", self.width, self.height)
-    }
-}
+pub use localpix_contract::Dimensions;

@@ -6,25 +6,20 @@ use crate::{
     error::{Error, Result},
 };
 
-/// A value, not a hidden check: callers see and choose the bounds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Limits {
-    /// Most pixels (width × height) an image may have.
-    pub max_pixels: u32,
-    /// Most bytes a decoder may allocate.
-    pub max_memory: u32,
-}
+pub use localpix_contract::Limits;
 
-impl Default for Limits {
-    fn default() -> Self {
-        Self { max_pixels: 100_000_000, max_memory: 1 << 30 }
-    }
-}
-
-impl Limits {
+/// What the engine does with [`Limits`]: a value, not a hidden check, that callers see and choose.
+pub trait CheckLimits {
     /// Refuses `stored` when it is over the pixel limit, or when holding it as RGBA would take more
     /// memory than allowed.
-    pub fn check(&self, stored: Dimensions) -> Result<()> {
+    fn check(&self, stored: Dimensions) -> Result<()>;
+
+    /// The same bounds for the `image` crate's decoders, which enforce them while decoding.
+    fn for_image_crate(&self) -> image::Limits;
+}
+
+impl CheckLimits for Limits {
+    fn check(&self, stored: Dimensions) -> Result<()> {
         if stored.width == 0 || stored.height == 0 {
             return Err(Error::malformed(format!("The image claims to be {stored} pixels; it is damaged.")));
         }
@@ -54,8 +49,7 @@ impl Limits {
         Ok(())
     }
 
-    /// The same bounds for the `image` crate's decoders, which enforce them while decoding.
-    pub fn for_image_crate(&self) -> image::Limits {
+    fn for_image_crate(&self) -> image::Limits {
         let mut limits = image::Limits::default();
         // Sides can be long (a panorama) as long as the area is within the pixel limit.
         limits.max_image_width = Some(self.max_pixels);

@@ -3,21 +3,9 @@
 //! The pipeline resizes first and orients last, so the turning touches the small image; crops
 //! planned in displayed coordinates are mapped back to stored ones with [`Orientation::to_stored`].
 
-use crate::{Dimensions, pixels::Pixels};
+use crate::pixels::Pixels;
 
-/// The EXIF `Orientation` values 1–8, named by what they do.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Orientation {
-    #[default]
-    Normal,
-    FlipHorizontal,
-    Rotate180,
-    FlipVertical,
-    Transpose,
-    Rotate90,
-    Transverse,
-    Rotate270,
-}
+pub use localpix_contract::Orientation;
 
 /// A rectangle in pixel coordinates, fractional so that crops stay exact at any scale.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -28,35 +16,18 @@ pub struct Rect {
     pub height: f64,
 }
 
-impl Orientation {
-    pub fn from_exif(value: u32) -> Option<Self> {
-        use Orientation::*;
-        Some(match value {
-            1 => Normal,
-            2 => FlipHorizontal,
-            3 => Rotate180,
-            4 => FlipVertical,
-            5 => Transpose,
-            6 => Rotate90,
-            7 => Transverse,
-            8 => Rotate270,
-            _ => return None,
-        })
-    }
-
-    /// True for the orientations that swap width and height.
-    pub fn swaps_axes(self) -> bool {
-        matches!(self, Orientation::Transpose | Orientation::Rotate90 | Orientation::Transverse | Orientation::Rotate270)
-    }
-
-    /// The displayed size of a stored size (and back: the mapping is its own inverse for sizes).
-    pub fn display(self, stored: Dimensions) -> Dimensions {
-        if self.swaps_axes() { stored.transposed() } else { stored }
-    }
-
+/// What the engine does with an [`Orientation`]: map crops, turn pixels.
+pub trait Turn {
     /// Maps a rectangle in displayed coordinates to stored coordinates, for a stored image of
     /// `stored_width` × `stored_height` (in the same units as the rectangle).
-    pub fn to_stored(self, r: Rect, stored_width: f64, stored_height: f64) -> Rect {
+    fn to_stored(self, r: Rect, stored_width: f64, stored_height: f64) -> Rect;
+
+    /// The pixels turned upright.
+    fn apply(self, pixels: Pixels) -> Pixels;
+}
+
+impl Turn for Orientation {
+    fn to_stored(self, r: Rect, stored_width: f64, stored_height: f64) -> Rect {
         use Orientation::*;
         let (w, h) = (stored_width, stored_height);
         let (left, top, width, height) = match self {
@@ -72,51 +43,51 @@ impl Orientation {
         Rect { left, top, width, height }
     }
 
-    /// The pixels turned upright.
-    pub fn apply(self, pixels: Pixels) -> Pixels {
+    fn apply(self, pixels: Pixels) -> Pixels {
         if self == Orientation::Normal {
             return pixels;
         }
         let data = match pixels.layout.channels() {
-            1 => self.remap::<1>(&pixels),
-            2 => self.remap::<2>(&pixels),
-            3 => self.remap::<3>(&pixels),
-            _ => self.remap::<4>(&pixels),
+            1 => remap::<1>(self, &pixels),
+            2 => remap::<2>(self, &pixels),
+            3 => remap::<3>(self, &pixels),
+            _ => remap::<4>(self, &pixels),
         };
         Pixels::new(pixels.layout, self.display(pixels.size), data)
     }
+}
 
-    /// Builds the displayed image row by row, reading each pixel from where it is stored.
-    fn remap<const N: usize>(self, pixels: &Pixels) -> Vec<u8> {
-        use Orientation::*;
-        let (w, h) = (pixels.size.width as usize, pixels.size.height as usize);
-        let out_size = self.display(pixels.size);
-        let (ow, oh) = (out_size.width as usize, out_size.height as usize);
-        let src = &pixels.data;
-        let mut out = Vec::with_capacity(src.len());
-        for y in 0..oh {
-            for x in 0..ow {
-                let (sx, sy) = match self {
-                    Normal => (x, y),
-                    FlipHorizontal => (w - 1 - x, y),
-                    Rotate180 => (w - 1 - x, h - 1 - y),
-                    FlipVertical => (x, h - 1 - y),
-                    Transpose => (y, x),
-                    Rotate90 => (y, h - 1 - x),
-                    Transverse => (w - 1 - y, h - 1 - x),
-                    Rotate270 => (w - 1 - y, x),
-                };
-                let at = (sy * w + sx) * N;
-                out.extend_from_slice(&src[at..at + N]);
-            }
+/// Builds the displayed image row by row, reading each pixel from where it is stored.
+fn remap<const N: usize>(orientation: Orientation, pixels: &Pixels) -> Vec<u8> {
+    use Orientation::*;
+    let (w, h) = (pixels.size.width as usize, pixels.size.height as usize);
+    let out_size = orientation.display(pixels.size);
+    let (ow, oh) = (out_size.width as usize, out_size.height as usize);
+    let src = &pixels.data;
+    let mut out = Vec::with_capacity(src.len());
+    for y in 0..oh {
+        for x in 0..ow {
+            let (sx, sy) = match orientation {
+                Normal => (x, y),
+                FlipHorizontal => (w - 1 - x, y),
+                Rotate180 => (w - 1 - x, h - 1 - y),
+                FlipVertical => (x, h - 1 - y),
+                Transpose => (y, x),
+                Rotate90 => (y, h - 1 - x),
+                Transverse => (w - 1 - y, h - 1 - x),
+                Rotate270 => (w - 1 - y, x),
+            };
+            let at = (sy * w + sx) * N;
+            out.extend_from_slice(&src[at..at + N]);
         }
-        out
     }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Dimensions;
     use crate::pixels::Layout;
 
     const ALL: [Orientation; 8] = [

@@ -40,17 +40,7 @@ impl Layout {
     }
 }
 
-/// An opaque colour.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Rgb {
-    pub r: u8,
-    pub g: u8,
-    pub b: u8,
-}
-
-impl Rgb {
-    pub const WHITE: Rgb = Rgb { r: 255, g: 255, b: 255 };
-}
+pub use localpix_contract::Rgb;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pixels {

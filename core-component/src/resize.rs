@@ -15,36 +15,7 @@ use crate::{
     pixels::{self, Layout, Pixels},
 };
 
-/// How the output size is chosen.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum ResizeMode {
-    None,
-    FitWithin(Dimensions),
-    FitWidth(u32),
-    FitHeight(u32),
-    Cover(Dimensions),
-    Exact(Dimensions),
-    ScalePercent(f32),
-}
-
-/// The resampling filter.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Filter {
-    Nearest,
-    Box,
-    Bilinear,
-    CatmullRom,
-    Mitchell,
-    #[default]
-    Lanczos3,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct ResizeOptions {
-    pub mode: ResizeMode,
-    pub filter: Filter,
-    pub never_upscale: bool,
-}
+pub use localpix_contract::{Filter, ResizeMode, ResizeOptions};
 
 /// The output size and the part of the source it shows, in displayed coordinates.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -18,10 +18,10 @@ let foreign;
 let context;
 
 /** Serves `files` (name → content) from a directory of their own, on a port of their own. */
-async function serveFiles(files) {
+async function serveFiles(files, headers) {
   const dir = mkdtempSync(join(tmpdir(), 'localpix-site-'));
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
-  const server = await serve({ dir, port: 0 });
+  const server = await serve({ dir, port: 0, headers });
   return { server, url: `http://127.0.0.1:${server.address().port}/` };
 }
 
@@ -167,5 +167,37 @@ test('the widget works with the host page cut off from the network, and sends no
   } finally {
     await context.unroute('**/*');
     await page.close();
+  }
+});
+
+test('a host page with a strict Content-Security-Policy needs only script-src and frame-src for the widget', async () => {
+  // What docs/embed.md tells host sites to allow: localpix's origin for the script and the frame.
+  // No 'unsafe-inline' for styles: the element's style sheet is a constructed one.
+  const origin = localpix.url.slice(0, -1);
+  const policy = `default-src 'none'; script-src 'self' ${origin}; frame-src ${origin}; style-src 'self'`;
+  const page = `<!doctype html><meta charset="utf-8"><title>strict host</title>
+<script type="module" src="${localpix.url}embed.js"></script>
+<script type="module" src="listen.js"></script>
+<localpix-resizer max-width="320" format="jpeg"></localpix-resizer>`;
+  // The host's own listener, in a file (its policy allows no inline script).
+  const listen = `window.heard = []; window.violations = [];
+document.addEventListener('securitypolicyviolation', (e) => window.violations.push(e.violatedDirective + ' ' + e.blockedURI));
+document.addEventListener('localpix-result', ({ detail }) => window.heard.push({ name: detail.file.name, width: detail.width }));`;
+  const strict = await serveFiles({ 'index.html': page, 'listen.js': listen }, () => ({ 'content-security-policy': policy }));
+  const tab = await context.newPage();
+  try {
+    await tab.goto(strict.url);
+    const frame = await widgetFrame(tab);
+    await frame.waitForSelector('html[data-engine="ready"]', { timeout: 30000 });
+    // The element's own style applies: its minimum height of 18rem (288px).
+    const height = await tab.$eval('localpix-resizer', (el) => el.getBoundingClientRect().height);
+    assert.ok(height >= 288, `the widget's style was blocked: ${height}px high`);
+    await frame.setInputFiles('#file-input', [fixturePath('photo-640x400.jpg')]);
+    await tab.waitForFunction(() => window.heard.length === 1, null, { timeout: 30000 });
+    assert.deepEqual(await tab.evaluate(() => window.heard), [{ name: 'photo-640x400-320w.jpg', width: 320 }]);
+    assert.deepEqual(await tab.evaluate(() => window.violations), []);
+  } finally {
+    await tab.close();
+    await new Promise((done) => strict.server.close(done));
   }
 });

@@ -3,13 +3,14 @@
 // request elsewhere; only the widget page may be framed; no cross-origin isolation is required.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { serve } from '../../tools/serve.mjs';
 import { launch, openApp, recordRequests, serveDist, violations, waitForBatch } from '../support/browser.mjs';
-import { fixturePath } from '../support/files.mjs';
+import { ROOT, fixture, fixturePath } from '../support/files.mjs';
 
 let localpix;
 let elsewhere;
@@ -90,5 +91,62 @@ test('only the widget page may be framed by other sites, and no cross-origin iso
   const own = await openApp(context, localpix.url, { offline: false });
   assert.equal(await own.evaluate(() => crossOriginIsolated), false);
   await own.close();
+  await page.close();
+});
+
+/** The panel of a row: its verdict, the fields it lists, and how their values are drawn. */
+function panelOf(page, name) {
+  return page.$$eval(
+    '.file-row',
+    (trs, wanted) => {
+      const tr = trs.find((r) => r.querySelector('.file-name')?.textContent === wanted);
+      const values = [...tr.querySelectorAll('.privacy-found dd')];
+      return {
+        state: tr.dataset.state,
+        verdict: tr.querySelector('.privacy .verdict')?.textContent ?? null,
+        found: tr.querySelector('.privacy .found')?.textContent ?? null,
+        fields: [...tr.querySelectorAll('.privacy-found dt')].map((dt, i) => [dt.textContent, values[i].textContent]),
+        decorations: values.map((dd) => getComputedStyle(dd).textDecorationLine),
+      };
+    },
+    name,
+  );
+}
+
+test('the panel lists every personal field of the file and says "removed" only once the result shows it', async () => {
+  const page = await openApp(context, `${localpix.url}?meta=keep-safe`);
+  // A copy of the same file cut inside its picture: its headers (and so the panel) are whole,
+  // but no result can be made.
+  const dir = mkdtempSync(join(tmpdir(), 'localpix-cut-'));
+  const whole = fixture('private-all.jpg');
+  const cut = join(dir, 'private-cut.jpg');
+  // Its first scan, found by walking the segments (the thumbnail inside EXIF has one too).
+  let scan = 2;
+  while (whole[scan + 1] !== 0xda) scan += 2 + ((whole[scan + 2] << 8) | whole[scan + 3]);
+  writeFileSync(cut, whole.subarray(0, scan + 400));
+  await page.setInputFiles('#file-input', [fixturePath('private-all.jpg'), cut]);
+  await waitForBatch(page, 2);
+
+  const panel = await panelOf(page, 'private-all.jpg');
+  assert.equal(panel.state, 'done');
+  assert.equal(panel.verdict, 'removed');
+  for (const kind of ['location', 'device', 'names', 'text', 'hidden data']) assert.match(panel.found, new RegExp(kind));
+  // Every personal value exiftool reads in the file is listed (a C2PA manifest as a whole).
+  const tags = JSON.parse(execFileSync('exiftool', ['-j', '-a', '-G1', fixturePath('private-all.jpg')], { encoding: 'utf8' }))[0];
+  const expected = new Set(Object.entries(tags).filter(([key]) => !/^(JUMBF|JSON):/.test(key)).flatMap(([, v]) => String(v).match(/PRIVATE[-0-9A-Z]*/g) ?? []));
+  const listed = JSON.stringify(panel.fields);
+  assert.deepEqual([...expected].filter((token) => !listed.includes(token)), [], 'personal values missing from the panel');
+  const value = (name) => panel.fields.find(([field]) => field === name)?.[1];
+  assert.equal(value('GPSLatitude'), '48° 51′ 29.88″ N');
+  assert.ok(!listed.includes('missing'), listed);
+  for (const name of ['MakerNote', 'EXIF thumbnail', 'MPF image 2', 'Data after the image', 'C2PA manifest']) assert.ok(value(name), `${name} not listed`);
+  // Values stay legible: not struck through (hyphens in PRIVATE-… would vanish under a line).
+  assert.deepEqual([...new Set(panel.decorations)], ['none']);
+
+  const failed = await panelOf(page, 'private-cut.jpg');
+  assert.equal(failed.state, 'failed');
+  assert.equal(failed.verdict, 'no result was made');
+  assert.ok(failed.fields.length > 50, 'the cut file still shows what it holds');
+  await page.screenshot({ path: join(ROOT, 'target/e2e/privacy-panel.png'), fullPage: true });
   await page.close();
 });

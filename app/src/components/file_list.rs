@@ -3,9 +3,11 @@
 use leptos::prelude::*;
 
 use super::{Comparing, privacy::PrivacyNote};
+use localpix_contract::Error as EngineError;
+
 use crate::{
     batch::{Batch, Row, RowState},
-    bridge::Stage,
+    bridge::{JobError, Stage},
     units,
 };
 
@@ -41,6 +43,7 @@ pub fn FileList() -> impl IntoView {
 
 #[component]
 fn FileRow(row: Row) -> impl IntoView {
+    let batch = expect_context::<Batch>();
     let comparing = expect_context::<Comparing>();
     let facts = row.file.get_value();
     let name = facts.name.clone();
@@ -48,7 +51,7 @@ fn FileRow(row: Row) -> impl IntoView {
     // The result once there is one (always displayable), else the original when the browser can
     // show it.
     let thumbnail = move || row.output.with(|o| o.as_ref().map(|o| o.url.clone())).or_else(|| facts.preview.clone());
-    let original_size = move || row.info.with(|i| i.as_ref().map(|i| format!("{}×{}", i.width, i.height)));
+    let original_size = move || row.info.with(|i| i.as_ref().map(|i| i.dimensions.to_string()));
     let state = move || row.state.get();
     let step = move || match state() {
         RowState::Queued => 0,
@@ -90,11 +93,13 @@ fn FileRow(row: Row) -> impl IntoView {
                     <progress max=Stage::STEPS value=step aria-label=format!("Progress of {}", row.name())></progress>
                 </Show>
                 {move || match state() {
-                    RowState::Failed(message) => Some(view! { <p class="error" role="alert">{message}</p> }),
+                    RowState::Failed(error) => Some(view! { <FailureNote error/> }),
                     _ => None,
                 }}
             </td>
             <td class="row-actions">
+                <button type="button" class="button small quiet remove" on:click=move |_| batch.remove(row.id)
+                    aria-label=format!("Remove {}", row.name())>"Remove"</button>
                 {move || row.output.get().map(|o| view! {
                     <a class="button small" href=o.url.clone() download=o.name.clone()>"Save"<span class="visually-hidden">{format!(" {}", o.name)}</span></a>
                     <button type="button" class="button small quiet" on:click=move |_| comparing.0.set(Some(row.id))>
@@ -104,4 +109,38 @@ fn FileRow(row: Row) -> impl IntoView {
             </td>
         </tr>
     }
+}
+
+/// Why a file failed, and what the person can do about it: the engine's error is typed, so the
+/// note can offer the budget that would work or say what the limit is.
+#[component]
+fn FailureNote(error: JobError) -> impl IntoView {
+    let batch = expect_context::<Batch>();
+    let action = match &error {
+        JobError::Engine(EngineError::BudgetUnreachable { smallest_bytes, .. }) => {
+            let kb = smallest_bytes.div_ceil(1000);
+            Some(view! {
+                <button type="button" class="button small" on:click=move |_| batch.settings.update(|s| s.max_kb = Some(kb))>
+                    {format!("Allow {kb} KB")}
+                </button>
+            }
+            .into_any())
+        }
+        JobError::Engine(EngineError::TooLarge { dimensions, limit, .. }) => Some(
+            view! {
+                <span class="fine-print">{format!("This image: {dimensions}; the limit: {}", limit_text(*limit, dimensions.pixels()))}</span>
+            }
+            .into_any(),
+        ),
+        _ => None,
+    };
+    view! {
+        <p class="error" role="alert">{error.message().to_string()}</p>
+        {action}
+    }
+}
+
+/// A `too-large` limit as people read it: megapixels for a pixel limit, megabytes for memory.
+fn limit_text(limit: u32, pixels: u64) -> String {
+    if pixels > u64::from(limit) { format!("{:.1} megapixels", f64::from(limit) / 1e6) } else { format!("{} MB of memory", limit >> 20) }
 }

@@ -1,31 +1,62 @@
 //! What private data a photo carried and that it is gone: the reason to use localpix, shown plainly.
+//!
+//! "Removed" is said only once the result exists and has been read back without any private
+//! field; before that the note says what will happen, and after a failure that nothing was made.
 
 use leptos::prelude::*;
 
-use crate::{
-    batch::Row,
-    bridge::{Field, ImageInfo},
-};
+use localpix_contract::{ImageInfo, MetadataField, SensitiveKind};
+
+use crate::batch::{Output, Row, RowState};
 
 /// A kind of private field as people name it.
-fn kind_label(kind: &str) -> &'static str {
+fn kind_label(kind: SensitiveKind) -> &'static str {
     match kind {
-        "location" => "location (GPS)",
-        "device" => "device serial / ID",
-        "person" => "names",
-        _ => "hidden data (maker notes, thumbnail)",
+        SensitiveKind::Location => "location (GPS, places)",
+        SensitiveKind::Device => "device serial / ID",
+        SensitiveKind::Person => "names",
+        SensitiveKind::FreeText => "text (captions, comments)",
+        SensitiveKind::HiddenContent => "hidden data (maker notes, thumbnails, extra images)",
     }
 }
 
 /// The kinds of private data found, in a fixed order, each once.
 fn kinds(info: &ImageInfo) -> Vec<&'static str> {
-    let mut found: Vec<&'static str> = Vec::new();
-    for kind in ["location", "device", "person", "hidden-content"] {
-        if info.sensitive().any(|f| f.sensitive.as_deref() == Some(kind)) {
-            found.push(kind_label(kind));
-        }
+    use SensitiveKind::*;
+    [Location, Device, Person, FreeText, HiddenContent]
+        .into_iter()
+        .filter(|kind| info.sensitive().any(|f| f.sensitive == Some(*kind)))
+        .map(kind_label)
+        .collect()
+}
+
+/// "1 field", "3 fields"; with an adjective, "1 harmless field".
+fn fields(count: usize) -> String {
+    counted(count, "")
+}
+
+fn counted(count: usize, adjective: &str) -> String {
+    format!("{count} {adjective}{}", if count == 1 { "field" } else { "fields" })
+}
+
+/// What happened to the private fields, as far as is known now.
+fn verdict(output: Option<&Output>, state: &RowState) -> String {
+    match (output, state) {
+        (Some(o), _) if o.kept_sensitive == 0 => "removed".into(),
+        (Some(o), _) => format!("{} still in the result", counted(o.kept_sensitive as usize, "private ")),
+        (None, RowState::Failed(_) | RowState::Cancelled) => "no result was made".into(),
+        (None, _) => "will be removed".into(),
     }
-    found
+}
+
+/// The harmless fields: how many, and how many the result kept.
+fn other_note(others: usize, output: Option<&Output>) -> String {
+    match output {
+        Some(o) if o.kept_fields > 0 => format!("{} kept (camera details)", fields(o.kept_fields as usize)),
+        Some(_) if others > 0 => format!("{}, none kept", counted(others, "harmless ")),
+        _ if others > 0 => counted(others, "harmless "),
+        _ => String::new(),
+    }
 }
 
 #[component]
@@ -33,33 +64,25 @@ pub fn PrivacyNote(row: Row) -> impl IntoView {
     move || {
         let info = row.info.get()?;
         let output = row.output.get();
-        let private: Vec<Field> = info.sensitive().cloned().collect();
-        let others = info.fields.len() - private.len();
-        let verdict = match &output {
-            Some(o) if o.kept_sensitive == 0 => "removed".to_string(),
-            Some(o) => format!("{} private fields still in the result", o.kept_sensitive),
-            None => "will be removed".to_string(),
-        };
-        let other_note = match &output {
-            Some(o) if o.kept_fields > 0 => format!("{others} other fields; {} kept", o.kept_fields),
-            _ if others > 0 => format!("{others} other fields, removed"),
-            _ => String::new(),
-        };
+        let state = row.state.get();
+        let private: Vec<MetadataField> = info.sensitive().cloned().collect();
+        let others = other_note(info.metadata.len() - private.len(), output.as_ref());
         Some(if private.is_empty() {
             view! {
                 <p class="privacy-none">"None found"</p>
-                <p class="fine-print">{other_note}</p>
+                <p class="fine-print">{others}</p>
             }
             .into_any()
         } else {
-            let summary = kinds(&info).join(", ");
+            let leaked = output.as_ref().is_some_and(|o| o.kept_sensitive > 0);
             view! {
                 <details class="privacy-found">
                     <summary>
-                        <span class="found">{summary}</span>
+                        <span class="found">{kinds(&info).join(", ")}</span>
                         ": "
-                        <strong class="verdict" class:leaked=output.as_ref().is_some_and(|o| o.kept_sensitive > 0)>{verdict}</strong>
+                        <strong class="verdict" class:leaked=leaked class:pending=output.is_none()>{verdict(output.as_ref(), &state)}</strong>
                     </summary>
+                    <p class="fine-print">{format!("{} in the original:", fields(private.len()))}</p>
                     <dl>
                         {private.into_iter().map(|f| view! {
                             <dt>{f.name}</dt>
@@ -67,9 +90,46 @@ pub fn PrivacyNote(row: Row) -> impl IntoView {
                         }).collect_view()}
                     </dl>
                 </details>
-                <p class="fine-print">{other_note}</p>
+                <p class="fine-print">{others}</p>
             }
             .into_any()
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn output(kept_fields: u32, kept_sensitive: u32) -> Output {
+        Output {
+            name: "a.jpg".into(),
+            url: String::new(),
+            format: localpix_contract::ImageFormat::Jpeg,
+            width: 1,
+            height: 1,
+            bytes: 1,
+            quality: None,
+            kept_fields,
+            kept_sensitive,
+        }
+    }
+
+    #[test]
+    fn says_removed_only_when_the_result_shows_it() {
+        assert_eq!(verdict(None, &RowState::Queued), "will be removed");
+        let damaged = crate::bridge::JobError::Engine(localpix_contract::Error::malformed("damaged"));
+        assert_eq!(verdict(None, &RowState::Failed(damaged)), "no result was made");
+        assert_eq!(verdict(None, &RowState::Cancelled), "no result was made");
+        assert_eq!(verdict(Some(&output(0, 0)), &RowState::Done), "removed");
+        assert_eq!(verdict(Some(&output(3, 1)), &RowState::Done), "1 private field still in the result");
+    }
+
+    #[test]
+    fn counts_read_as_english() {
+        assert_eq!(other_note(1, None), "1 harmless field");
+        assert_eq!(other_note(3, Some(&output(0, 0))), "3 harmless fields, none kept");
+        assert_eq!(other_note(4, Some(&output(2, 0))), "2 fields kept (camera details)");
+        assert_eq!(other_note(0, Some(&output(0, 0))), "");
     }
 }

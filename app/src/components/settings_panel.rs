@@ -5,10 +5,12 @@ use leptos::{ev, prelude::*};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 
+use localpix_contract as api;
+
 use crate::{
     batch::Batch,
     persist,
-    settings::{Choice, Filter, Format, MAX_PERCENT, MAX_SIDE, Metadata, ResizeKind, Settings},
+    settings::{Choice, MAX_PERCENT, MAX_SIDE, ResizeKind, Settings, metadata_description},
 };
 
 /// The value of the `<input>` or `<select>` an event came from.
@@ -76,10 +78,10 @@ pub fn SettingsPanel() -> impl IntoView {
                     <label for="never-upscale">"Never enlarge"</label>
                 </div>
                 <ChoiceField id="filter" label="Filter" current=Signal::derive(move || settings.with(|s| s.filter))
-                    on_change=commit(settings, |s, v| s.filter = Filter::from_key(v).unwrap_or(s.filter))/>
+                    on_change=commit(settings, |s, v| s.filter = api::Filter::from_key(v).unwrap_or(s.filter))/>
                 <ChoiceField id="format" label="Format" current=Signal::derive(move || settings.with(|s| s.format))
-                    on_change=commit(settings, |s, v| s.format = Format::from_key(v).unwrap_or(s.format))/>
-                <Show when=move || settings.with(|s| matches!(s.format, Format::Same | Format::Jpeg))>
+                    on_change=commit(settings, |s, v| s.format = api::OutputFormat::from_key(v).unwrap_or(s.format))/>
+                <Show when=move || settings.with(|s| matches!(s.format, api::OutputFormat::SameAsInput | api::OutputFormat::Jpeg))>
                     <div class="field quality">
                         <label for="quality">"JPEG quality " <output for="quality">{move || settings.with(|s| s.quality)}</output></label>
                         <input id="quality" type="range" min="1" max="100"
@@ -94,7 +96,8 @@ pub fn SettingsPanel() -> impl IntoView {
                         on:change=commit(settings, |s, v| s.max_kb = v.trim().parse::<u32>().ok().filter(|&kb| kb > 0))/>
                 </div>
                 <ChoiceField id="metadata" label="Metadata" wide=true current=Signal::derive(move || settings.with(|s| s.metadata))
-                    on_change=commit(settings, |s, v| s.metadata = Metadata::from_key(v).unwrap_or(s.metadata))/>
+                    on_change=commit(settings, |s, v| s.metadata = api::MetadataPolicy::from_key(v).unwrap_or(s.metadata))
+                    description=Signal::derive(move || settings.with(|s| metadata_description(s.metadata)))/>
             </div>
             <p class="settings-actions">
                 <button type="button" class="button" on:click=copy_link>"Copy link to these settings"</button>
@@ -113,15 +116,20 @@ fn ChoiceField<T: Choice + Send + Sync>(
     current: Signal<T>,
     on_change: impl Fn(ev::Event) + 'static,
     #[prop(optional)] wide: bool,
+    /// A sentence under the field about the current choice.
+    #[prop(optional, into)]
+    description: Option<Signal<&'static str>>,
 ) -> impl IntoView {
+    let described_by = description.map(|_| format!("{id}-description"));
     view! {
         <div class="field" class:wide=wide>
             <label for=id>{label}</label>
-            <select id=id on:change=on_change>
+            <select id=id on:change=on_change aria-describedby=described_by.clone()>
                 {T::ALL.iter().map(|&choice| view! {
                     <option value=choice.key() selected=move || current.get() == choice>{choice.label()}</option>
                 }).collect_view()}
             </select>
+            {description.map(|text| view! { <p class="fine-print" id=described_by>{text}</p> })}
         </div>
     }
 }

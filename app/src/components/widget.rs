@@ -46,7 +46,7 @@ fn WidgetRow(row: Row) -> impl IntoView {
             <span class="widget-detail">
                 {move || match row.state.get() {
                     RowState::Done => row.output.get().map(|o| format!("{}×{}, {}", o.width, o.height, units::bytes(o.bytes))).unwrap_or_default(),
-                    RowState::Failed(message) => message,
+                    RowState::Failed(error) => error.message().to_string(),
                     other => other.label(),
                 }}
             </span>

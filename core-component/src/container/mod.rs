@@ -17,14 +17,7 @@ use crate::{
     metadata::MetadataBlocks,
 };
 
-/// How the stored samples are organised.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ColorModel {
-    Gray,
-    Rgb,
-    Palette,
-    Cmyk,
-}
+pub use localpix_contract::ColorModel;
 
 /// What a file's headers say, and its metadata blocks.
 #[derive(Clone, Debug)]

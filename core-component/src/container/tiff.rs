@@ -10,7 +10,7 @@ use image::ImageDecoder;
 use super::{ColorModel, Container, text};
 use crate::{
     Dimensions,
-    error::{Error, Result},
+    error::{self, Error, Result},
     format::ImageFormat,
     metadata::{MetadataBlocks, exif::ExifData, extra, iptc},
 };
@@ -65,12 +65,12 @@ pub fn read_tiff(bytes: &[u8]) -> Result<Container> {
 /// BigTIFF (64-bit offsets) is rare: its size and layout come from the `image` crate's reader,
 /// and its metadata is not listed.
 fn read_bigtiff(bytes: &[u8]) -> Result<Container> {
-    let decoder = image::codecs::tiff::TiffDecoder::new(Cursor::new(bytes)).map_err(|e| Error::from_decoder("TIFF", e))?;
+    let decoder = image::codecs::tiff::TiffDecoder::new(Cursor::new(bytes)).map_err(|e| error::from_decoder("TIFF", e))?;
     Ok(from_image_decoder(ImageFormat::Tiff, &decoder, None))
 }
 
 pub fn read_bmp(bytes: &[u8]) -> Result<Container> {
-    let decoder = image::codecs::bmp::BmpDecoder::new(Cursor::new(bytes)).map_err(|e| Error::from_decoder("BMP", e))?;
+    let decoder = image::codecs::bmp::BmpDecoder::new(Cursor::new(bytes)).map_err(|e| error::from_decoder("BMP", e))?;
     // Bits per pixel: at 24 in the old 12-byte OS/2 header, at 28 in every later one.
     let header_size = bytes.get(14..18).map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
     let bpp_at = if header_size == 12 { 24 } else { 28 };

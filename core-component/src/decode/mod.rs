@@ -7,9 +7,9 @@ use std::io::Cursor;
 use crate::{
     Dimensions,
     container::{self, Container},
-    error::{Error, Result},
+    error::{self, Result},
     format::ImageFormat,
-    limits::Limits,
+    limits::{CheckLimits, Limits},
     pixels::Pixels,
 };
 
@@ -44,7 +44,7 @@ pub fn decode(bytes: &[u8], container: &Container, limits: &Limits, min_stored: 
     let mut reader = image::ImageReader::with_format(Cursor::new(bytes), format);
     reader.limits(limits.for_image_crate());
     // For animations (GIF, APNG, animated WebP) this is the first frame.
-    let image = reader.decode().map_err(|e| Error::from_decoder(container.format.name(), e))?;
+    let image = reader.decode().map_err(|e| error::from_decoder(container.format.name(), e))?;
     let mut pixels = Pixels::from_dynamic(image);
     // Some decoders give RGBA whatever the file holds (GIF always): a file that declares no
     // transparency keeps none, so nothing downstream pays for a fourth channel.
@@ -57,7 +57,7 @@ pub fn decode(bytes: &[u8], container: &Container, limits: &Limits, min_stored: 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{container, pixels::Layout, testdata};
+    use crate::{Error, container, pixels::Layout, testdata};
 
     fn decode_fixture(name: &str) -> Decoded {
         let bytes = testdata::fixture(name);

@@ -12,57 +12,7 @@ use crate::{
     pixels::Pixels,
 };
 
-/// The format asked for.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum OutputFormat {
-    #[default]
-    SameAsInput,
-    Jpeg,
-    Png,
-    WebpLossless,
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum ChromaSubsampling {
-    Yuv444,
-    Yuv422,
-    #[default]
-    Yuv420,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct JpegOptions {
-    pub quality: u8,
-    pub progressive: bool,
-    pub chroma_subsampling: ChromaSubsampling,
-}
-
-impl Default for JpegOptions {
-    fn default() -> Self {
-        Self { quality: 80, progressive: false, chroma_subsampling: ChromaSubsampling::Yuv420 }
-    }
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum PngEffort {
-    Fast,
-    #[default]
-    Balanced,
-    Smallest,
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct PngOptions {
-    pub effort: PngEffort,
-}
-
-/// The format asked for, and the settings of each format.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Encoding {
-    pub format: OutputFormat,
-    pub jpeg: JpegOptions,
-    pub png: PngOptions,
-}
+pub use localpix_contract::{ChromaSubsampling, Encoding, JpegOptions, OutputFormat, PngEffort, PngOptions};
 
 /// The format actually written, with its settings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,21 +22,20 @@ pub enum Writer {
     WebpLossless,
 }
 
-impl Encoding {
-    /// Resolves `same-as-input` against the input's format; checks the settings.
-    pub fn writer_for(&self, input: ImageFormat) -> Result<Writer> {
-        if !(1..=100).contains(&self.jpeg.quality) {
-            return Err(Error::invalid(format!("JPEG quality must be from 1 to 100, not {}.", self.jpeg.quality)));
+impl Writer {
+    /// The writer `encoding` asks for, `same-as-input` resolved against the input's format; checks
+    /// the settings.
+    pub fn for_encoding(encoding: &Encoding, input: ImageFormat) -> Result<Writer> {
+        if !(1..=100).contains(&encoding.jpeg.quality) {
+            return Err(Error::invalid(format!("JPEG quality must be from 1 to 100, not {}.", encoding.jpeg.quality)));
         }
-        Ok(match (self.format, input) {
-            (OutputFormat::Jpeg, _) | (OutputFormat::SameAsInput, ImageFormat::Jpeg) => Writer::Jpeg(self.jpeg),
+        Ok(match (encoding.format, input) {
+            (OutputFormat::Jpeg, _) | (OutputFormat::SameAsInput, ImageFormat::Jpeg) => Writer::Jpeg(encoding.jpeg),
             (OutputFormat::WebpLossless, _) | (OutputFormat::SameAsInput, ImageFormat::WebP) => Writer::WebpLossless,
-            _ => Writer::Png(self.png),
+            _ => Writer::Png(encoding.png),
         })
     }
-}
 
-impl Writer {
     pub fn format(self) -> ImageFormat {
         match self {
             Writer::Jpeg(_) => ImageFormat::Jpeg,

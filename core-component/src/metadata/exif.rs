@@ -4,7 +4,7 @@
 
 use exif::{Context, Field, In, Tag, Value};
 
-use super::{MetadataField, MetadataGroup, SensitiveKind};
+use super::{MetadataField, MetadataGroup, NewField, SensitiveKind};
 use crate::{Dimensions, orient::Orientation};
 
 /// The fields of one EXIF block, parsed. Owned, so the file's bytes need not be kept.

@@ -5,7 +5,7 @@
 //! None of it reaches an output, which is rebuilt from the pixels; it is described here so that
 //! people know what the file they are about to share holds.
 
-use super::{MetadataField, MetadataGroup, SensitiveKind};
+use super::{MetadataField, MetadataGroup, NewField, SensitiveKind};
 
 /// A size as people read it in the report.
 fn bytes(size: u64) -> String {

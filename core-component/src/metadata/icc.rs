@@ -1,38 +1,20 @@
 //! ICC colour profiles: what `probe` says about one, read from its header and `desc` tag.
 
-/// The colour space a profile describes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ProfileColorSpace {
-    Rgb,
-    Gray,
-    Cmyk,
-    Other,
-}
+pub use localpix_contract::{ColorProfile, ProfileColorSpace};
 
-/// What a person needs to know about a profile.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ColorProfileInfo {
-    pub description: Option<String>,
-    pub color_space: ProfileColorSpace,
-    pub is_srgb: bool,
-    pub size: u32,
-}
-
-impl ColorProfileInfo {
-    pub fn read(profile: &[u8]) -> Self {
-        let color_space = match profile.get(16..20) {
-            Some(b"RGB ") => ProfileColorSpace::Rgb,
-            Some(b"GRAY") => ProfileColorSpace::Gray,
-            Some(b"CMYK") => ProfileColorSpace::Cmyk,
-            _ => ProfileColorSpace::Other,
-        };
-        let description = description(profile);
-        // The description is how sRGB profiles name themselves ("sRGB IEC61966-2.1", "sRGB
-        // built-in", "sRGB v4 ICC preference"); one that only claims it still looks the same.
-        let is_srgb =
-            color_space == ProfileColorSpace::Rgb && description.as_deref().is_some_and(|d| d.to_ascii_lowercase().contains("srgb"));
-        Self { description, color_space, is_srgb, size: profile.len() as u32 }
-    }
+/// What a person needs to know about a profile, read from its header and `desc` tag.
+pub fn describe(profile: &[u8]) -> ColorProfile {
+    let color_space = match profile.get(16..20) {
+        Some(b"RGB ") => ProfileColorSpace::Rgb,
+        Some(b"GRAY") => ProfileColorSpace::Gray,
+        Some(b"CMYK") => ProfileColorSpace::Cmyk,
+        _ => ProfileColorSpace::Other,
+    };
+    let description = description(profile);
+    // The description is how sRGB profiles name themselves ("sRGB IEC61966-2.1", "sRGB
+    // built-in", "sRGB v4 ICC preference"); one that only claims it still looks the same.
+    let is_srgb = color_space == ProfileColorSpace::Rgb && description.as_deref().is_some_and(|d| d.to_ascii_lowercase().contains("srgb"));
+    ColorProfile { description, color_space, is_srgb, size: profile.len() as u32 }
 }
 
 /// The `desc` tag: ASCII in v2 profiles (`desc` type), UTF-16 in v4 (`mluc` type).
@@ -69,7 +51,7 @@ mod tests {
     #[test]
     fn reads_the_adobe_rgb_profile_of_the_fixture() {
         let container = crate::container::read(&testdata::fixture("adobergb-icc.jpg")).unwrap();
-        let info = ColorProfileInfo::read(container.blocks.icc.as_deref().expect("the fixture has a profile"));
+        let info = describe(container.blocks.icc.as_deref().expect("the fixture has a profile"));
         assert_eq!(info.color_space, ProfileColorSpace::Rgb);
         assert!(!info.is_srgb);
         assert!(info.description.as_deref().is_some_and(|d| !d.is_empty()), "{info:?}");
@@ -78,7 +60,7 @@ mod tests {
     #[test]
     fn survives_garbage() {
         for len in [0, 20, 131, 200] {
-            let _ = ColorProfileInfo::read(&vec![0xAB; len]);
+            let _ = describe(&vec![0xAB; len]);
         }
     }
 }

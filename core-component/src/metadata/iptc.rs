@@ -1,6 +1,6 @@
 //! IPTC-IIM: the news-agency fields (caption, by-line, city...) found in JPEG APP13 segments.
 
-use super::{MetadataField, MetadataGroup, SensitiveKind};
+use super::{MetadataField, MetadataGroup, NewField, SensitiveKind};
 
 /// What a Photoshop image-resource block (JPEG APP13 after its `Photoshop 3.0\0` signature,
 /// TIFF tag 34377) holds that matters here.

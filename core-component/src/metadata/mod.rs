@@ -10,47 +10,15 @@ pub mod icc;
 pub mod iptc;
 pub mod xmp;
 
-/// Where in the file a field was found.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MetadataGroup {
-    Exif,
-    Gps,
-    Xmp,
-    Iptc,
-    Comment,
-    Thumbnail,
-    /// Data besides the picture and its metadata blocks: MPF images, a video after the image,
-    /// a C2PA manifest, other application segments.
-    ExtraData,
+pub use localpix_contract::{MetadataField, MetadataGroup, MetadataPolicy, SensitiveKind};
+
+/// A field as the engine reports it: long values shortened.
+pub(crate) trait NewField {
+    fn new(group: MetadataGroup, name: impl Into<String>, value: impl Into<String>, sensitive: Option<SensitiveKind>) -> Self;
 }
 
-/// Why a field is private.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SensitiveKind {
-    /// Where the photo was taken.
-    Location,
-    /// Which device took it (serial numbers, unique IDs).
-    Device,
-    /// Who took or owns it.
-    Person,
-    /// Data a person cannot easily check: maker notes, thumbnails, extra images, edit history.
-    HiddenContent,
-    /// Text a person wrote (captions, comments, keywords, titles): it can say anything, names
-    /// and addresses included.
-    FreeText,
-}
-
-/// One field, as a person reads it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct MetadataField {
-    pub group: MetadataGroup,
-    pub name: String,
-    pub value: String,
-    pub sensitive: Option<SensitiveKind>,
-}
-
-impl MetadataField {
-    pub(crate) fn new(group: MetadataGroup, name: impl Into<String>, value: impl Into<String>, sensitive: Option<SensitiveKind>) -> Self {
+impl NewField for MetadataField {
+    fn new(group: MetadataGroup, name: impl Into<String>, value: impl Into<String>, sensitive: Option<SensitiveKind>) -> Self {
         Self { group, name: name.into(), value: shorten(value.into()), sensitive }
     }
 }
@@ -132,18 +100,6 @@ impl MetadataBlocks {
     pub fn orientation(&self) -> crate::orient::Orientation {
         self.exif.as_ref().and_then(|exif| exif.orientation()).unwrap_or_default()
     }
-}
-
-/// Which metadata the output keeps.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum MetadataPolicy {
-    /// Nothing; non-sRGB colours are converted to sRGB instead of keeping the profile.
-    #[default]
-    StripAll,
-    /// The colour profile only.
-    KeepColorProfile,
-    /// The colour profile and the camera details of EXIF ([`exif::is_camera_detail`]).
-    KeepSafe,
 }
 
 /// What an output file carries, decided from the source's blocks and the policy.

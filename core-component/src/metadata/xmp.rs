@@ -2,7 +2,7 @@
 //! written back (see `MetadataPolicy::KeepSafe`), so a small tolerant scanner is enough here, not
 //! an XML parser.
 
-use super::{MetadataField, MetadataGroup, SensitiveKind};
+use super::{MetadataField, MetadataGroup, NewField, SensitiveKind};
 
 /// The properties of one XMP packet: attributes of `rdf:Description` and simple or list-valued
 /// elements, in document order.

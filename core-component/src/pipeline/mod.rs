@@ -9,102 +9,61 @@ use std::sync::Arc;
 use crate::{
     Dimensions, budget,
     color::{self, ProfileAction},
-    container::{self, ColorModel, Container},
+    container::{self, Container},
     decode,
-    encode::{Encoding, Writer},
+    encode::Writer,
     error::{Error, Result},
     format::ImageFormat,
     limits::Limits,
-    metadata::{MetadataBlocks, MetadataField, MetadataPolicy, OutputMetadata, icc::ColorProfileInfo},
-    orient::{Orientation, Rect},
-    pixels::{Pixels, Rgb},
+    metadata::{MetadataBlocks, MetadataPolicy, OutputMetadata, icc},
+    orient::{Orientation, Rect, Turn},
+    pixels::Pixels,
     resize::{self, Filter, ResizeMode, ResizeOptions},
 };
 
-/// What `probe` reads from a file without decoding its pixels.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ImageInfo {
-    pub format: ImageFormat,
-    /// As displayed, after the EXIF orientation.
-    pub dimensions: Dimensions,
-    pub orientation: Orientation,
-    pub has_alpha: bool,
-    pub bit_depth: u8,
-    pub color_model: ColorModel,
-    pub frame_count: u32,
-    pub progressive: bool,
-    pub color_profile: Option<ColorProfileInfo>,
-    pub metadata: Vec<MetadataField>,
-}
+pub use localpix_contract::{DecodeOptions, EncodeOptions, ImageInfo, Options, Output};
 
-impl ImageInfo {
-    fn from_container(container: &Container) -> Self {
-        let orientation = container.blocks.orientation();
-        Self {
-            format: container.format,
-            dimensions: orientation.display(container.stored),
-            orientation,
-            has_alpha: container.has_alpha,
-            bit_depth: container.bit_depth,
-            color_model: container.color_model,
-            frame_count: container.frame_count,
-            progressive: container.progressive,
-            color_profile: container.blocks.icc.as_deref().map(ColorProfileInfo::read),
-            metadata: container.blocks.fields(),
-        }
+/// What `probe` reports of a file's headers and metadata.
+fn info_of(container: &Container) -> ImageInfo {
+    let orientation = container.blocks.orientation();
+    ImageInfo {
+        format: container.format,
+        dimensions: orientation.display(container.stored),
+        orientation,
+        has_alpha: container.has_alpha,
+        bit_depth: container.bit_depth,
+        color_model: container.color_model,
+        frame_count: container.frame_count,
+        progressive: container.progressive,
+        color_profile: container.blocks.icc.as_deref().map(icc::describe),
+        metadata: container.blocks.fields(),
     }
 }
 
 /// Reads a file's headers and metadata without decoding its pixels.
 pub fn probe(bytes: &[u8]) -> Result<ImageInfo> {
-    Ok(ImageInfo::from_container(&container::read(bytes)?))
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct DecodeOptions {
-    pub limits: Limits,
-    /// The resize that will follow; lets a JPEG decode at a reduction that keeps what it needs.
-    pub intended_resize: Option<ResizeOptions>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct EncodeOptions {
-    pub encoding: Encoding,
-    pub metadata: MetadataPolicy,
-    pub background: Rgb,
-    pub max_bytes: Option<u32>,
-}
-
-impl Default for EncodeOptions {
-    fn default() -> Self {
-        Self { encoding: Encoding::default(), metadata: MetadataPolicy::StripAll, background: Rgb::WHITE, max_bytes: None }
-    }
-}
-
-/// Everything `process` does.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Options {
-    pub limits: Limits,
-    pub resize: ResizeOptions,
-    pub encode: EncodeOptions,
+    Ok(info_of(&container::read(bytes)?))
 }
 
 /// The recommended options (see `default-options` in the WIT contract).
 pub fn default_options() -> Options {
-    Options {
-        limits: Limits::default(),
-        resize: ResizeOptions { mode: ResizeMode::FitWithin(Dimensions::new(1920, 1920)), filter: Filter::Lanczos3, never_upscale: true },
-        encode: EncodeOptions::default(),
-    }
+    Options::default()
 }
 
-/// An encoded image.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Output {
-    pub bytes: Vec<u8>,
-    pub format: ImageFormat,
-    pub dimensions: Dimensions,
-    pub quality: Option<u8>,
+/// Checks options without an image (WIT `check-options`): the same checks `process` makes, so a
+/// caller can refuse a setting before any file is read.
+pub fn check_options(options: &Options) -> Result<()> {
+    let Limits { max_pixels, max_memory } = options.limits;
+    if max_pixels == 0 || max_memory == 0 {
+        return Err(Error::invalid("The limits must allow at least one pixel and one byte."));
+    }
+    // Planning on any image checks the mode's sizes and percentage.
+    resize::plan(1000.0, 1000.0, &options.resize)?;
+    Writer::for_encoding(&options.encode.encoding, ImageFormat::Jpeg)?;
+    if options.encode.max_bytes == Some(0) {
+        return Err(Error::invalid("The largest file size must be above 0 bytes."));
+    }
+    Ok(())
 }
 
 /// What every image derived from one decode shares.
@@ -146,7 +105,7 @@ impl Image {
             None => None,
         };
         let decoded = decode::decode(bytes, &container, &options.limits, min_stored)?;
-        let info = ImageInfo::from_container(&container);
+        let info = info_of(&container);
         Ok(Image {
             source: Arc::new(Source { info, blocks: container.blocks }),
             pixels: decoded.pixels,
@@ -213,7 +172,7 @@ impl Image {
 
     /// Encodes, consuming the image so its pixels need no copy.
     pub fn into_output(self, options: &EncodeOptions) -> Result<Output> {
-        let writer = options.encoding.writer_for(self.source.info.format)?;
+        let writer = Writer::for_encoding(&options.encoding, self.source.info.format)?;
         let upright = self.orientation.apply(self.pixels);
         let (pixels, profile) = output_colors(upright, &self.source, options, writer);
         let metadata_for = |size: Dimensions| OutputMetadata::for_policy(options.metadata, &self.source.blocks, profile.as_deref(), size);

@@ -2,9 +2,11 @@
 
 use super::*;
 use crate::{
-    encode::{ChromaSubsampling, JpegOptions, OutputFormat},
+    encode::{ChromaSubsampling, Encoding, JpegOptions, OutputFormat},
+    format::ImageFormat,
     metadata::SensitiveKind,
     pixels::Layout,
+    pixels::Rgb,
     testdata::{self, corpus, fixture},
 };
 

@@ -4,10 +4,11 @@
 
 use js_sys::{Array, JSON, Reflect, Uint8Array};
 use localpix_app::{
-    bridge::{ImageInfo, JobError, JobResult},
+    bridge::{JobError, JobResult, PoolError, to_js},
     naming, persist, save,
-    settings::{Format, Metadata, ResizeKind, Settings},
+    settings::{ResizeKind, Settings},
 };
+use localpix_contract::{Dimensions, Error as EngineError, ImageFormat, MetadataPolicy, OutputFormat, SensitiveKind};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
@@ -31,7 +32,7 @@ fn settings_go_into_the_address_bar_and_storage_and_come_back() {
         resize: ResizeKind::Width,
         width: 1280,
         quality: 70,
-        metadata: Metadata::KeepSafe,
+        metadata: MetadataPolicy::KeepSafe,
         max_kb: Some(300),
         ..Settings::default()
     };
@@ -50,7 +51,7 @@ fn settings_go_into_the_address_bar_and_storage_and_come_back() {
 
 #[wasm_bindgen_test]
 fn stored_settings_apply_when_the_link_has_none() {
-    let stored = Settings { format: Format::Png, ..Settings::default() };
+    let stored = Settings { format: OutputFormat::Png, ..Settings::default() };
     window().local_storage().unwrap().unwrap().set_item("localpix.settings", &stored.to_query()).unwrap();
     let history = window().history().unwrap();
     let path = window().location().pathname().unwrap();
@@ -61,7 +62,7 @@ fn stored_settings_apply_when_the_link_has_none() {
 #[wasm_bindgen_test]
 fn names_come_from_the_files_people_drop() {
     let file = File::new_with_u8_array_sequence(&Array::of1(&Uint8Array::from(&b"x"[..])), "Holiday Photo.JPEG").unwrap();
-    assert_eq!(naming::output_name(&file.name(), "jpeg", 1920), "Holiday Photo-1920w.jpg");
+    assert_eq!(naming::output_name(&file.name(), ImageFormat::Jpeg, 1920), "Holiday Photo-1920w.jpg");
 }
 
 #[wasm_bindgen_test]
@@ -90,57 +91,80 @@ async fn the_zip_holds_every_result_under_a_unique_name() {
     assert!(save::zip_name(save::now()).starts_with("localpix-20"));
 }
 
-/// What `js/worker.js` posts for a finished job, as the engine's jco module shapes it.
+/// What bridge.js resolves a finished job with: the worker's report (the engine's jco shapes)
+/// and the result's Blob.
 fn done_message() -> JsValue {
-    let message = JSON::parse(
+    let report = JSON::parse(
         r#"{
         "info": {"format": "jpeg", "dimensions": {"width": 640, "height": 400}, "orientation": "rotate90",
                  "hasAlpha": false, "bitDepth": 8, "colorModel": "rgb", "frameCount": 1, "progressive": false,
                  "colorProfile": {"description": "Adobe RGB (1998)", "colorSpace": "rgb", "isSrgb": false, "size": 560},
                  "metadata": [
                    {"group": "exif", "name": "Model", "value": "\"EC-1\""},
-                   {"group": "gps", "name": "GPSLatitude", "value": "52 deg 31 min", "sensitive": "location"},
+                   {"group": "gps", "name": "GPSLatitude", "value": "52° 31′ 0″ N", "sensitive": "location"},
                    {"group": "exif", "name": "BodySerialNumber", "value": "\"SN-0042-PRIVATE\"", "sensitive": "device"}
                  ]},
-        "output": {"format": "jpeg", "dimensions": {"width": 320, "height": 200}, "quality": 80, "keptFields": 0, "keptSensitive": 0}
+        "output": {"format": "jpeg", "dimensions": {"width": 320, "height": 200}, "quality": 80},
+        "keptFields": 0, "keptSensitive": 0
     }"#,
     )
     .unwrap();
+    let message = js_sys::Object::new();
+    Reflect::set(&message, &"report".into(), &report).unwrap();
     Reflect::set(&message, &"blob".into(), &blob(&[0xFF, 0xD8], "image/jpeg")).unwrap();
-    message
+    message.into()
 }
 
 #[wasm_bindgen_test]
 fn a_finished_job_is_read_with_its_private_fields() {
-    let result = JobResult::from_js(&done_message()).expect("the message reads");
-    assert_eq!((result.format.as_str(), result.width, result.height, result.quality), ("jpeg", 320, 200, Some(80)));
-    assert_eq!((result.kept_fields, result.kept_sensitive), (0, 0));
+    let result = JobResult::read(done_message().unchecked_into()).expect("the message reads");
+    let output = &result.report.output;
+    assert_eq!((output.format, output.dimensions, output.quality), (ImageFormat::Jpeg, Dimensions::new(320, 200), Some(80)));
+    assert_eq!((result.report.kept_fields, result.report.kept_sensitive), (0, 0));
     assert_eq!(result.blob.size(), 2.0);
-    let info = result.info;
-    assert_eq!((info.width, info.height), (640, 400));
-    assert_eq!(info.color_profile.as_deref(), Some("Adobe RGB (1998)"));
+    let info = &result.report.info;
+    assert_eq!(info.dimensions, Dimensions::new(640, 400));
+    assert_eq!(info.color_profile.as_ref().and_then(|p| p.description.as_deref()), Some("Adobe RGB (1998)"));
     let private: Vec<&str> = info.sensitive().map(|f| f.name.as_str()).collect();
     assert_eq!(private, ["GPSLatitude", "BodySerialNumber"]);
-    assert_eq!(info.fields.len(), 3);
+    assert_eq!(info.metadata[1].sensitive, Some(SensitiveKind::Location));
 }
 
 #[wasm_bindgen_test]
 fn a_malformed_message_is_refused_not_misread() {
     let message = done_message();
     Reflect::set(&message, &"blob".into(), &JsValue::from_str("not a blob")).unwrap();
-    assert!(JobResult::from_js(&message).is_none());
-    assert!(ImageInfo::from_js(&JsValue::NULL).is_none());
+    assert!(JobResult::read(message.unchecked_into()).is_none());
+    let message = done_message();
+    let report = Reflect::get(&message, &"report".into()).unwrap();
+    Reflect::set(&report, &"output".into(), &JsValue::NULL).unwrap();
+    assert!(JobResult::read(message.unchecked_into()).is_none());
 }
 
 #[wasm_bindgen_test]
-fn errors_keep_their_kind_and_message() {
-    let error = JSON::parse(r#"{"tag": "malformed-input", "message": "The JPEG data ends early."}"#).unwrap();
-    let error = JobError::from_js(&error);
-    assert_eq!((error.tag.as_str(), error.message.as_str()), ("malformed-input", "The JPEG data ends early."));
-    assert!(!error.is_cancelled());
+fn errors_keep_their_kind_so_the_page_can_act_on_it() {
+    let budget =
+        JSON::parse(r#"{"tag": "budget-unreachable", "val": {"maxBytes": 1000, "smallestBytes": 5100, "message": "Too small."}}"#).unwrap();
+    let JobError::Engine(EngineError::BudgetUnreachable { smallest_bytes, .. }) = JobError::from_js(budget) else {
+        panic!("not read as a budget error")
+    };
+    assert_eq!(smallest_bytes, 5100);
+    let malformed = JobError::from_js(JSON::parse(r#"{"tag": "malformed-input", "val": "The JPEG data ends early."}"#).unwrap());
+    assert_eq!(malformed.message(), "The JPEG data ends early.");
+    assert!(!malformed.is_cancelled());
     // Anything else thrown (a worker's ErrorEvent, a string) still reads as a failure with words.
-    let odd = JobError::from_js(&JsValue::from_str("boom"));
-    assert_eq!((odd.tag.as_str(), odd.message.as_str()), ("crashed", "boom"));
-    let cancelled = JSON::parse(r#"{"tag": "cancelled", "message": "Cancelled."}"#).unwrap().unchecked_into::<JsValue>();
-    assert!(JobError::from_js(&cancelled).is_cancelled());
+    let odd = JobError::from_js(JsValue::from_str("boom"));
+    assert!(matches!(&odd, JobError::Pool(PoolError::Crashed(m)) if m.contains("boom")), "{odd:?}");
+    assert!(JobError::from_js(JSON::parse(r#"{"tag": "cancelled"}"#).unwrap()).is_cancelled());
+}
+
+#[wasm_bindgen_test]
+fn options_go_to_the_worker_in_the_engines_shape() {
+    let settings = Settings { resize: ResizeKind::Width, width: 800, max_kb: Some(90), ..Settings::default() };
+    let options = to_js(&settings.engine_options());
+    let json: String = JSON::stringify(&options).unwrap().into();
+    assert!(json.contains(r#""mode":{"tag":"fit-width","val":800}"#), "{json}");
+    assert!(json.contains(r#""maxBytes":90000"#), "{json}");
+    let defaults: String = JSON::stringify(&to_js(&Settings::default().engine_options())).unwrap().into();
+    assert!(!defaults.contains("maxBytes"), "a `none` option is left out, as jco leaves it undefined: {defaults}");
 }

@@ -1,0 +1,56 @@
+// Every name that two of localpix's files must agree on, once. The page's worker pool (bridge.js),
+// the image worker (worker.js) and the widget element (embed.js) import it; the build writes
+// OFFLINE into the service worker (tools/post-build.mjs: a service worker cannot import modules in
+// every browser). The Rust side keeps the same names in app/src/protocol.rs, with serde; the
+// browser tests (tests/browser/tests/protocol.rs) fail when the two differ.
+
+/** Messages between the page's pool (bridge.js) and an image worker (worker.js), by `kind`. */
+export const WORKER = Object.freeze({
+  // page → worker
+  load: 'load', // load the engine now; answered by `loaded`
+  job: 'job', // process one file
+  forget: 'forget', // drop what is kept of these files
+  // worker → page
+  loaded: 'loaded',
+  progress: 'progress',
+  done: 'done',
+  failed: 'failed', // the engine refused the file: a typed error, the file's fault
+  crashed: 'crashed', // the engine trapped: this worker must be replaced
+});
+
+/** A job's stages, in order, as `progress` messages name them. */
+export const STAGES = Object.freeze(['decoding', 'resizing', 'encoding']);
+
+/** Failures of the pool itself, beside the engine's typed errors (WIT `error`), by `tag`. */
+export const POOL_ERRORS = Object.freeze({ crashed: 'crashed', cancelled: 'cancelled', unreadable: 'unreadable' });
+
+/** The service worker's names, shared with the page (offline.rs, launch.rs). */
+export const OFFLINE = Object.freeze({
+  readyMarker: '/__localpix/offline-ready', // cached once every file is: "works offline" is true
+  sharedCache: 'localpix-shared', // files shared to the installed app (share_target)
+  fileNameHeader: 'x-file-name', // a shared file's name, URI-encoded
+  skipWaiting: 'skip-waiting', // the page's "Reload to update"
+});
+
+/** Messages between the widget element (embed.js) and its frame (embed.rs), by `type`. */
+export const WIDGET = Object.freeze({
+  ready: 'localpix:ready',
+  settings: 'localpix:settings',
+  process: 'localpix:process',
+  result: 'localpix:result',
+  error: 'localpix:error',
+});
+
+/** The settings link's query keys (settings.rs), which the widget's attributes map to. */
+export const SETTINGS = Object.freeze({
+  resize: 'resize',
+  width: 'w',
+  height: 'h',
+  percent: 'pct',
+  upscale: 'upscale',
+  filter: 'filter',
+  format: 'format',
+  quality: 'q',
+  metadata: 'meta',
+  maxKb: 'maxkb',
+});

@@ -1,0 +1,248 @@
+//! What the engine says about images: sizes, formats, orientation, colour, metadata (WIT
+//! `image-info` and the types in it), and what it makes (WIT `output`).
+
+use serde::{Deserialize, Serialize};
+
+/// A width and a height in pixels (WIT `dimensions`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Dimensions {
+    pub width: u32,
+    pub height: u32,
+}
+
+impl Dimensions {
+    pub const fn new(width: u32, height: u32) -> Self {
+        Self { width, height }
+    }
+
+    /// Width × height, without overflow.
+    pub fn pixels(self) -> u64 {
+        u64::from(self.width) * u64::from(self.height)
+    }
+
+    /// The same size with the sides swapped (a quarter turn).
+    pub fn transposed(self) -> Self {
+        Self::new(self.height, self.width)
+    }
+}
+
+impl std::fmt::Display for Dimensions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}×{}", self.width, self.height)
+    }
+}
+
+/// The image formats localpix reads (WIT `image-format`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ImageFormat {
+    Jpeg,
+    Png,
+    #[serde(rename = "webp")]
+    WebP,
+    Gif,
+    Bmp,
+    Tiff,
+}
+
+impl ImageFormat {
+    /// The name people know the format by.
+    pub fn name(self) -> &'static str {
+        match self {
+            ImageFormat::Jpeg => "JPEG",
+            ImageFormat::Png => "PNG",
+            ImageFormat::WebP => "WebP",
+            ImageFormat::Gif => "GIF",
+            ImageFormat::Bmp => "BMP",
+            ImageFormat::Tiff => "TIFF",
+        }
+    }
+}
+
+/// The EXIF `Orientation` values 1–8, named by what they do (WIT `orientation`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Orientation {
+    #[default]
+    Normal,
+    FlipHorizontal,
+    Rotate180,
+    FlipVertical,
+    Transpose,
+    Rotate90,
+    Transverse,
+    Rotate270,
+}
+
+impl Orientation {
+    /// From the EXIF tag's value; `None` for values outside 1–8.
+    pub fn from_exif(value: u32) -> Option<Self> {
+        Some(match value {
+            1 => Self::Normal,
+            2 => Self::FlipHorizontal,
+            3 => Self::Rotate180,
+            4 => Self::FlipVertical,
+            5 => Self::Transpose,
+            6 => Self::Rotate90,
+            7 => Self::Transverse,
+            8 => Self::Rotate270,
+            _ => return None,
+        })
+    }
+
+    /// True when turning swaps width and height.
+    pub fn swaps_axes(self) -> bool {
+        matches!(self, Self::Transpose | Self::Rotate90 | Self::Transverse | Self::Rotate270)
+    }
+
+    /// The displayed size of an image stored at `stored`.
+    pub fn display(self, stored: Dimensions) -> Dimensions {
+        if self.swaps_axes() { stored.transposed() } else { stored }
+    }
+}
+
+/// How the stored samples are organised (WIT `color-model`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ColorModel {
+    Gray,
+    Rgb,
+    Palette,
+    Cmyk,
+}
+
+/// The colour space an ICC profile describes (WIT `profile-color-space`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProfileColorSpace {
+    Rgb,
+    Gray,
+    Cmyk,
+    Other,
+}
+
+/// An embedded ICC profile, as a person needs to know it (WIT `color-profile`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ColorProfile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub color_space: ProfileColorSpace,
+    pub is_srgb: bool,
+    pub size: u32,
+}
+
+/// Where in the file a metadata field was found (WIT `metadata-group`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MetadataGroup {
+    Exif,
+    Gps,
+    Xmp,
+    Iptc,
+    Comment,
+    Thumbnail,
+    /// Data besides the picture and its metadata blocks: MPF images, a video after the image,
+    /// a C2PA manifest, other application segments.
+    ExtraData,
+}
+
+/// Why a field is private (WIT `sensitive-kind`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SensitiveKind {
+    /// Where the photo was taken.
+    Location,
+    /// Which device took it (serial numbers, unique IDs).
+    Device,
+    /// Who took, owns or is in it.
+    Person,
+    /// Data a person cannot easily check: maker notes, thumbnails, extra images, edit history.
+    HiddenContent,
+    /// Text a person wrote (captions, comments, keywords, titles).
+    FreeText,
+}
+
+/// One metadata field, as a person reads it (WIT `metadata-field`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetadataField {
+    pub group: MetadataGroup,
+    pub name: String,
+    pub value: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensitive: Option<SensitiveKind>,
+}
+
+/// What `probe` reads from a file without decoding its pixels (WIT `image-info`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImageInfo {
+    pub format: ImageFormat,
+    /// As displayed, after the EXIF orientation.
+    pub dimensions: Dimensions,
+    pub orientation: Orientation,
+    pub has_alpha: bool,
+    pub bit_depth: u8,
+    pub color_model: ColorModel,
+    pub frame_count: u32,
+    pub progressive: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color_profile: Option<ColorProfile>,
+    pub metadata: Vec<MetadataField>,
+}
+
+impl ImageInfo {
+    /// The private fields only.
+    pub fn sensitive(&self) -> impl Iterator<Item = &MetadataField> {
+        self.metadata.iter().filter(|f| f.sensitive.is_some())
+    }
+}
+
+/// An encoded image (WIT `output`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Output {
+    /// The file's bytes. Left out of the serde form: JavaScript keeps them (as a Blob) rather
+    /// than copying them into another wasm memory.
+    #[serde(skip)]
+    pub bytes: Vec<u8>,
+    pub format: ImageFormat,
+    pub dimensions: Dimensions,
+    /// The JPEG quality used; `None` for lossless formats.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quality: Option<u8>,
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn reads_what_jco_gives_for_probe() {
+        let info: ImageInfo = serde_json::from_value(json!({
+            "format": "webp", "dimensions": { "width": 640, "height": 400 }, "orientation": "rotate90",
+            "hasAlpha": false, "bitDepth": 8, "colorModel": "rgb", "frameCount": 1, "progressive": false,
+            "colorProfile": { "colorSpace": "rgb", "isSrgb": false, "size": 560, "description": "Adobe RGB (1998)" },
+            "metadata": [
+                { "group": "gps", "name": "GPSLatitude", "value": "48° 51′ 29.88″ N", "sensitive": "location" },
+                { "group": "extra-data", "name": "C2PA manifest", "value": "…", "sensitive": "hidden-content" },
+                { "group": "exif", "name": "Model", "value": "EC-1" }
+            ]
+        }))
+        .unwrap();
+        assert_eq!(info.format, ImageFormat::WebP);
+        assert_eq!(info.orientation, Orientation::Rotate90);
+        assert_eq!(info.sensitive().count(), 2);
+        assert_eq!(info.metadata[2].sensitive, None);
+    }
+
+    #[test]
+    fn orientation_turns_sizes() {
+        assert_eq!(Orientation::Rotate90.display(Dimensions::new(400, 640)), Dimensions::new(640, 400));
+        assert_eq!(Orientation::FlipVertical.display(Dimensions::new(400, 640)), Dimensions::new(400, 640));
+        assert_eq!(Orientation::from_exif(6), Some(Orientation::Rotate90));
+        assert_eq!(Orientation::from_exif(9), None);
+    }
+}

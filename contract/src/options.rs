@@ -1,0 +1,225 @@
+//! What callers ask for: decode limits, resize, encoding and metadata policy (WIT `options` and the
+//! records in it), with the recommended defaults.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Dimensions;
+
+/// Bounds that keep a hostile or huge file from exhausting memory (WIT `limits`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Limits {
+    /// Most pixels (width × height) an image may have.
+    pub max_pixels: u32,
+    /// Most bytes a decoder may allocate.
+    pub max_memory: u32,
+}
+
+impl Default for Limits {
+    /// 100 megapixels and 1 GiB.
+    fn default() -> Self {
+        Self { max_pixels: 100_000_000, max_memory: 1 << 30 }
+    }
+}
+
+/// What decoding needs to know (WIT `decode-options`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DecodeOptions {
+    pub limits: Limits,
+    /// The resize that will follow; lets a JPEG decode at a reduction that keeps what it needs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intended_resize: Option<ResizeOptions>,
+}
+
+/// How the output size is chosen (WIT `resize-mode`). Sizes are as displayed.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "tag", content = "val", rename_all = "kebab-case")]
+pub enum ResizeMode {
+    None,
+    FitWithin(Dimensions),
+    FitWidth(u32),
+    FitHeight(u32),
+    Cover(Dimensions),
+    Exact(Dimensions),
+    ScalePercent(f32),
+}
+
+/// The resampling filter (WIT `filter`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Filter {
+    Nearest,
+    Box,
+    Bilinear,
+    CatmullRom,
+    Mitchell,
+    #[default]
+    Lanczos3,
+}
+
+/// How to resize (WIT `resize-options`).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResizeOptions {
+    pub mode: ResizeMode,
+    pub filter: Filter,
+    pub never_upscale: bool,
+}
+
+impl Default for ResizeOptions {
+    /// Fit within 1920×1920, Lanczos3, never enlarging: a photo for the web.
+    fn default() -> Self {
+        Self { mode: ResizeMode::FitWithin(Dimensions::new(1920, 1920)), filter: Filter::Lanczos3, never_upscale: true }
+    }
+}
+
+/// The format asked for (WIT `output-format`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OutputFormat {
+    #[default]
+    SameAsInput,
+    Jpeg,
+    Png,
+    WebpLossless,
+}
+
+/// How a JPEG stores colour detail (WIT `chroma-subsampling`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChromaSubsampling {
+    Yuv444,
+    Yuv422,
+    #[default]
+    Yuv420,
+}
+
+/// JPEG settings (WIT `jpeg-options`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JpegOptions {
+    /// 1 (smallest) to 100 (best).
+    pub quality: u8,
+    pub progressive: bool,
+    pub chroma_subsampling: ChromaSubsampling,
+}
+
+impl Default for JpegOptions {
+    /// Quality 80, baseline, 4:2:0: what cameras and browsers write.
+    fn default() -> Self {
+        Self { quality: 80, progressive: false, chroma_subsampling: ChromaSubsampling::Yuv420 }
+    }
+}
+
+/// How hard the PNG compressor works (WIT `png-effort`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PngEffort {
+    Fast,
+    #[default]
+    Balanced,
+    Smallest,
+}
+
+/// PNG settings (WIT `png-options`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PngOptions {
+    pub effort: PngEffort,
+}
+
+/// The format asked for and the settings of each format (WIT `encoding`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Encoding {
+    pub format: OutputFormat,
+    pub jpeg: JpegOptions,
+    pub png: PngOptions,
+}
+
+/// Which metadata the output keeps (WIT `metadata-policy`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MetadataPolicy {
+    /// Nothing; non-sRGB colours are converted to sRGB instead of keeping the profile.
+    #[default]
+    StripAll,
+    /// The colour profile only.
+    KeepColorProfile,
+    /// The colour profile and the camera details of EXIF.
+    KeepSafe,
+}
+
+/// An opaque colour (WIT `rgb`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rgb {
+    pub r: u8,
+    pub g: u8,
+    pub b: u8,
+}
+
+impl Rgb {
+    pub const WHITE: Rgb = Rgb { r: 255, g: 255, b: 255 };
+}
+
+/// How to encode (WIT `encode-options`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EncodeOptions {
+    pub encoding: Encoding,
+    pub metadata: MetadataPolicy,
+    /// What transparent pixels are laid on in formats without alpha.
+    pub background: Rgb,
+    /// The largest output wanted, in bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_bytes: Option<u32>,
+}
+
+impl Default for EncodeOptions {
+    /// The input's format where localpix writes it, all metadata stripped, a white background, no
+    /// byte budget.
+    fn default() -> Self {
+        Self { encoding: Encoding::default(), metadata: MetadataPolicy::StripAll, background: Rgb::WHITE, max_bytes: None }
+    }
+}
+
+/// Everything `process` does (WIT `options`). The default is the engine's recommendation, what
+/// `default-options` returns.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Options {
+    pub limits: Limits,
+    pub resize: ResizeOptions,
+    pub encode: EncodeOptions,
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn serialises_as_jco_encodes_the_wit() {
+        let mut options = Options::default();
+        options.resize.mode = ResizeMode::ScalePercent(50.0);
+        options.encode.encoding.format = OutputFormat::WebpLossless;
+        options.encode.metadata = MetadataPolicy::KeepColorProfile;
+        options.resize.filter = Filter::CatmullRom;
+        let value = serde_json::to_value(options).unwrap();
+        assert_eq!(
+            value["resize"],
+            json!({ "mode": { "tag": "scale-percent", "val": 50.0 }, "filter": "catmull-rom", "neverUpscale": true })
+        );
+        assert_eq!(value["encode"]["encoding"]["format"], "webp-lossless");
+        assert_eq!(value["encode"]["encoding"]["jpeg"], json!({ "quality": 80, "progressive": false, "chromaSubsampling": "yuv420" }));
+        assert_eq!(value["encode"]["metadata"], "keep-color-profile");
+        assert_eq!(value["limits"], json!({ "maxPixels": 100_000_000, "maxMemory": 1 << 30 }));
+        // `option` fields are left out when `none`, as jco leaves them `undefined`.
+        assert_eq!(value["encode"].get("maxBytes"), None);
+        let none = serde_json::to_value(ResizeMode::None).unwrap();
+        assert_eq!(none, json!({ "tag": "none" }));
+        assert_eq!(serde_json::from_value::<Options>(value).unwrap(), options);
+    }
+}
