@@ -1,7 +1,7 @@
 // `make bench`: each workload's stages (decode, resize, encode) timed in the native build of the
 // engine and in the WebAssembly component run by Node (jco), medians of RUNS runs. The Makefile
-// pins this process, and so the native one it starts, to one core (`taskset -c 0`): natively,
-// jpeg-decoder would otherwise spread its work over helper threads, which wasm cannot.
+// pins this process, and so the native one it starts, to one core (`taskset -c 0`), as the component
+// has one thread.
 // Prints a Markdown table for the README. The corpus photos must be present.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';

@@ -1,7 +1,8 @@
 // `make bench`, in the browser: the component (jco, as the app ships it) in headless Chromium against
 // Chromium's own path for the same job, createImageBitmap (resizeQuality "high") + OffscreenCanvas
-// convertToBlob, for kleiber (20 MP JPEG) → fit 1920, JPEG q80. Medians of RUNS runs, one tab, on
-// the page's thread (a worker runs the same code at the same speed). Needs the corpus.
+// convertToBlob, for kleiber (20 MP JPEG) → fit 1920, JPEG q80. Medians of RUNS runs, the paths
+// taking turns, one tab, on the page's thread (a worker runs the same code at the same speed).
+// Needs the corpus.
 import { copyFileSync, cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,55 +34,59 @@ try {
     const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const options = imaging.defaultOptions();
     options.encode.encoding.format = 'jpeg';
+    // The three paths take turns, run by run, so that a change in the machine's load (it is
+    // shared) falls on all of them alike.
     const ours = { decode: [], resize: [], encode: [], total: [], bytes: 0 };
-    for (let i = 0; i < runs; i++) {
-      const t0 = performance.now();
-      const image = imaging.Image.decode(input, { limits: options.limits, intendedResize: options.resize });
-      const t1 = performance.now();
-      const resized = image.resize(options.resize);
-      const t2 = performance.now();
-      const out = resized.encode(options.encode);
-      const t3 = performance.now();
-      image[Symbol.dispose]();
-      resized[Symbol.dispose]();
-      ours.decode.push(t1 - t0);
-      ours.resize.push(t2 - t1);
-      ours.encode.push(t3 - t2);
-      ours.total.push(t3 - t0);
-      ours.bytes = out.bytes.length;
-    }
     const chromium = { decodeResize: [], encode: [], total: [], bytes: 0 };
-    for (let i = 0; i < runs; i++) {
-      const t0 = performance.now();
-      const bitmap = await createImageBitmap(blob, { resizeWidth: 1920, resizeHeight: 1080, resizeQuality: 'high' });
-      const t1 = performance.now();
-      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-      canvas.getContext('2d').drawImage(bitmap, 0, 0);
-      const jpeg = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.8 });
-      const t2 = performance.now();
-      bitmap.close();
-      chromium.decodeResize.push(t1 - t0);
-      chromium.encode.push(t2 - t1);
-      chromium.total.push(t2 - t0);
-      chromium.bytes = jpeg.size;
-    }
-    // The other common form: decode at full size, let the canvas scale while drawing.
     const drawn = { decodeResize: [], encode: [], total: [], bytes: 0 };
     for (let i = 0; i < runs; i++) {
-      const t0 = performance.now();
-      const bitmap = await createImageBitmap(blob);
-      const canvas = new OffscreenCanvas(1920, 1080);
-      const context = canvas.getContext('2d');
-      context.imageSmoothingQuality = 'high';
-      context.drawImage(bitmap, 0, 0, 1920, 1080);
-      const t1 = performance.now();
-      const jpeg = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.8 });
-      const t2 = performance.now();
-      bitmap.close();
-      drawn.decodeResize.push(t1 - t0);
-      drawn.encode.push(t2 - t1);
-      drawn.total.push(t2 - t0);
-      drawn.bytes = jpeg.size;
+      {
+        const t0 = performance.now();
+        const image = imaging.Image.decode(input, { limits: options.limits, intendedResize: options.resize });
+        const t1 = performance.now();
+        const resized = image.resize(options.resize);
+        const t2 = performance.now();
+        const out = resized.encode(options.encode);
+        const t3 = performance.now();
+        image[Symbol.dispose]();
+        resized[Symbol.dispose]();
+        ours.decode.push(t1 - t0);
+        ours.resize.push(t2 - t1);
+        ours.encode.push(t3 - t2);
+        ours.total.push(t3 - t0);
+        ours.bytes = out.bytes.length;
+      }
+      {
+        const t0 = performance.now();
+        const bitmap = await createImageBitmap(blob, { resizeWidth: 1920, resizeHeight: 1080, resizeQuality: 'high' });
+        const t1 = performance.now();
+        const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+        canvas.getContext('2d').drawImage(bitmap, 0, 0);
+        const jpeg = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.8 });
+        const t2 = performance.now();
+        bitmap.close();
+        chromium.decodeResize.push(t1 - t0);
+        chromium.encode.push(t2 - t1);
+        chromium.total.push(t2 - t0);
+        chromium.bytes = jpeg.size;
+      }
+      {
+        // The other common form: decode at full size, let the canvas scale while drawing.
+        const t0 = performance.now();
+        const bitmap = await createImageBitmap(blob);
+        const canvas = new OffscreenCanvas(1920, 1080);
+        const context = canvas.getContext('2d');
+        context.imageSmoothingQuality = 'high';
+        context.drawImage(bitmap, 0, 0, 1920, 1080);
+        const t1 = performance.now();
+        const jpeg = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.8 });
+        const t2 = performance.now();
+        bitmap.close();
+        drawn.decodeResize.push(t1 - t0);
+        drawn.encode.push(t2 - t1);
+        drawn.total.push(t2 - t0);
+        drawn.bytes = jpeg.size;
+      }
     }
     const medians = (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Array.isArray(v) ? median(v) : v]));
     return { ours: medians(ours), chromium: medians(chromium), drawn: medians(drawn), userAgent: navigator.userAgent };
@@ -94,6 +99,7 @@ try {
   console.log(`| localpix (component, Lanczos3) | ${ms(ours.decode)} | ${ms(ours.resize)} | ${ms(ours.encode)} | **${ms(ours.total)}** | ${ours.bytes} |`);
   console.log(`| Chromium createImageBitmap (resizeQuality high) + canvas | ${ms(chromium.decodeResize)} (decode and resize) | | ${ms(chromium.encode)} | **${ms(chromium.total)}** | ${chromium.bytes} |`);
   console.log(`| Chromium createImageBitmap + drawImage scaled (smoothing high) | ${ms(drawn.decodeResize)} (decode and resize) | | ${ms(drawn.encode)} | **${ms(drawn.total)}** | ${drawn.bytes} |`);
+  console.log(`\nlocalpix ÷ Chromium, total: ${(ours.total / chromium.total).toFixed(2)} (createImageBitmap resize), ${(ours.total / drawn.total).toFixed(2)} (drawImage scaled).`);
 } finally {
   await context.close();
   server.close();

@@ -1,0 +1,50 @@
+// Times localpix-jpeg against jpeg-decoder 0.3.2, both compiled to WebAssembly with simd128 and
+// run in Node, interleaved call by call. Prints per file and reduction the median milliseconds
+// of each, their ratio, and the pixel checksums (compare them with the native
+// `cargo run --release -p localpix-jpeg --example checksums FILE…`).
+//
+// node crates/localpix-jpeg/examples/wasm_bench.mjs [--runs N] [--reductions 1,2] FILE.jpg…
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const at = args.indexOf(name);
+  return at < 0 ? fallback : args.splice(at, 2)[1];
+};
+const runs = Number(option('--runs', 9));
+const reductions = option('--reductions', '1,2').split(',').map(Number);
+const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+const wasm = readFileSync(join(root, 'target/wasm32-unknown-unknown/release/examples/wasm_bench.wasm'));
+const { instance } = await WebAssembly.instantiate(wasm, {});
+const { memory, input, decode_new: decodeNew, decode_old: decodeOld, last_checksum: lastChecksum } = instance.exports;
+
+const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const hex = (x) => (x >>> 0).toString(16).padStart(8, '0');
+
+console.log('| file | scale | localpix-jpeg ms | jpeg-decoder ms | ratio | checksum |');
+console.log('|---|---|--:|--:|--:|---|');
+for (const path of args) {
+  const bytes = readFileSync(path);
+  const at = input(bytes.length);
+  new Uint8Array(memory.buffer, at, bytes.length).set(bytes);
+  for (const reduction of reductions) {
+    const times = { new: [], old: [] };
+    let sum = 0;
+    decodeNew(reduction); // warm up both
+    decodeOld(reduction);
+    for (let i = 0; i < runs; i++) {
+      let t = performance.now();
+      decodeNew(reduction);
+      times.new.push(performance.now() - t);
+      if (i === 0) sum = lastChecksum();
+      t = performance.now();
+      decodeOld(reduction);
+      times.old.push(performance.now() - t);
+    }
+    const [a, b] = [median(times.new), median(times.old)];
+    const name = path.split('/').pop();
+    console.log(`| ${name} | 1/${reduction} | ${a.toFixed(1)} | ${b.toFixed(1)} | ${(a / b).toFixed(2)} | ${hex(sum)} |`);
+  }
+}

@@ -1,0 +1,111 @@
+//! The walk through a file's segments: tables as they come, the frame, each scan in turn, and
+//! the pixels at the end.
+
+use crate::{
+    Image, Options, PixelFormat,
+    color::ColorSpace,
+    error::{Error, Result},
+    frame::Frame,
+    progressive,
+    segments::{self, Coding, Segments, marker},
+    sequential::{self, Tables},
+};
+
+/// More scans than any encoder writes (libjpeg's progressive scripts have 10, jpegtran's and
+/// mozjpeg's a few dozen): each scan passes over every block, so a file of thousands of empty
+/// scans would otherwise take minutes.
+const MAX_SCANS: usize = 256;
+
+pub(crate) fn decode(data: &[u8], options: &Options) -> Result<Image> {
+    if !matches!(options.reduction, 1 | 2 | 4 | 8) {
+        return Err(Error::unsupported(format!("decoding at 1/{} (only 1/1, 1/2, 1/4 and 1/8)", options.reduction)));
+    }
+    if !data.starts_with(&[0xFF, marker::SOI]) {
+        return Err(Error::malformed("it does not start with a JPEG start-of-image marker"));
+    }
+    let mut segments = Segments::new(data);
+    segments.pos = 2;
+    let mut tables = Tables::new();
+    let (mut jfif, mut adobe) = (false, None);
+    let mut frame: Option<Frame> = None;
+    let mut scans = 0;
+    loop {
+        let code = match segments.next_marker() {
+            Ok(code) => code,
+            // No end-of-image marker: a sequential image whose scans all ended is whole (some
+            // writers omit the marker); anything else is cut short.
+            Err(Error::Truncated) => match frame {
+                Some(frame) if frame.header.coding == Coding::Sequential && frame.is_complete() => return finish(frame),
+                _ => return Err(Error::Truncated),
+            },
+            Err(e) => return Err(e),
+        };
+        match code {
+            marker::SOF0..=0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF => {
+                let body = segments.segment()?;
+                if frame.is_some() {
+                    return Err(Error::unsupported("more than one frame (hierarchical coding)"));
+                }
+                let header = segments::parse_frame(code, body)?;
+                frame = Some(Frame::new(header, options.reduction as usize, options.max_memory)?);
+            }
+            marker::DHT => segments::parse_huffman_tables(segments.segment()?, &mut tables.dc, &mut tables.ac)?,
+            marker::DQT => segments::parse_quant_tables(segments.segment()?, &mut tables.quant)?,
+            marker::DRI => tables.restart_interval = segments::parse_restart_interval(segments.segment()?)?,
+            marker::DAC => return Err(Error::unsupported("arithmetic coding")),
+            marker::SOS => {
+                let body = segments.segment()?;
+                let frame = frame.as_mut().ok_or_else(|| Error::malformed("a scan comes before the frame header"))?;
+                let scan = segments::parse_scan(body, &frame.header)?;
+                if scans == 0 {
+                    // libjpeg decides at the first scan, having seen every header before it.
+                    let ids: Vec<u8> = frame.header.components.iter().map(|c| c.id).collect();
+                    frame.color = ColorSpace::guess(&ids, jfif, adobe);
+                }
+                scans += 1;
+                if scans > MAX_SCANS {
+                    return Err(Error::malformed(format!("more than {MAX_SCANS} scans")));
+                }
+                segments.pos = match frame.header.coding {
+                    Coding::Sequential => sequential::decode_scan(frame, &scan, &tables, data, segments.pos)?,
+                    Coding::Progressive => progressive::decode_scan(frame, &scan, &tables, data, segments.pos)?,
+                };
+            }
+            marker::EOI => return frame.ok_or_else(|| Error::malformed("the image ends before its frame header")).and_then(finish),
+            marker::APP0 => jfif |= segments::is_jfif(segments.segment()?),
+            marker::APP14 => {
+                if let Some(transform) = segments::adobe_transform(segments.segment()?) {
+                    adobe = Some(transform);
+                }
+            }
+            // A restart marker after the last interval (some writers add one), TEM, reserved.
+            code if marker::is_standalone(code) => {}
+            // Other APPn, COM, DNL (the height is always in the frame header here), JPGn…
+            _ => {
+                segments.segment()?;
+            }
+        }
+    }
+}
+
+fn finish(mut frame: Frame) -> Result<Image> {
+    if frame.planes.iter().any(|p| p.quant.is_none()) {
+        return Err(Error::malformed("a colour component has no scan"));
+    }
+    match frame.header.coding {
+        Coding::Progressive => progressive::finish(&mut frame),
+        Coding::Sequential => {
+            // Scans that stopped early (a marker in the data) leave their rows as decoded.
+            for plane in &mut frame.planes {
+                plane.rows_ready = plane.height;
+            }
+        }
+    }
+    let format = match frame.color {
+        ColorSpace::Gray => PixelFormat::L8,
+        ColorSpace::YCbCr | ColorSpace::Rgb => PixelFormat::Rgb24,
+        ColorSpace::Cmyk | ColorSpace::Ycck => PixelFormat::Cmyk32,
+    };
+    let (width, height) = (frame.width as u32, frame.height as u32);
+    Ok(Image { width, height, format, pixels: frame.into_output() })
+}
