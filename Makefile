@@ -168,7 +168,6 @@ test-jpeg-wasm: setup-rust setup-npm
 	CARGO_TARGET_WASM32_WASIP2_RUNNER="jco run --jco-import $(CURDIR)/tools/wasi-preopen-root.mjs" \
 	  RUSTFLAGS="-C target-feature=+simd128" cargo test -p localpix-jpeg --target wasm32-wasip2
 
-# The jco-transpiled component in Node, against the native build (examples/reference.rs).
 # Pillow, an independent decoder for the interoperability tests, in its own virtualenv.
 TEST_VENV := target/venv-test
 .PHONY: setup-python-test
@@ -181,6 +180,7 @@ $(TEST_VENV)/.installed: requirements-test.txt
 	$(TEST_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	@touch $@
 
+# The jco-transpiled component in Node, against the native build (examples/reference.rs).
 .PHONY: test-component
 test-component: component setup-exiftool setup-python-test
 	cargo build -p localpix-core --example reference
