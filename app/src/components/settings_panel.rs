@@ -98,6 +98,12 @@ pub fn SettingsPanel() -> impl IntoView {
                         prop:value=move || settings.with(|s| s.max_kb.map(|kb| kb.to_string()).unwrap_or_default())
                         on:change=commit(settings, |s, v| s.max_kb = v.trim().parse::<u32>().ok().filter(|&kb| kb > 0))/>
                 </div>
+                <div class="field check">
+                    <input id="keep-original" type="checkbox"
+                        prop:checked=move || settings.with(|s| s.keep_smaller_original)
+                        on:change=commit(settings, |s, v| s.keep_smaller_original = v == "true")/>
+                    <label for="keep-original">"Keep the original when the result would be larger"</label>
+                </div>
                 <ChoiceField id="metadata" label="Metadata" wide=true current=Signal::derive(move || settings.with(|s| s.metadata))
                     on_change=commit(settings, |s, v| s.metadata = api::MetadataPolicy::from_key(v).unwrap_or(s.metadata))
                     description=Signal::derive(move || settings.with(|s| metadata_description(s.metadata)))/>
