@@ -18,10 +18,7 @@ pub struct Sizes {
 pub fn notes(settings: &Settings, info: &ImageInfo, resized: Dimensions, output: &Output, sizes: Sizes) -> Vec<String> {
     let mut notes = Vec::new();
     if output.kept_original {
-        notes.push(format!(
-            "The original's own picture, without its metadata: a new {} would have been larger.",
-            format_name(output.format)
-        ));
+        notes.push(format!("The original's own picture, without its metadata: a new {} would have been larger.", output.format.name()));
     } else if settings.format == OutputFormat::SameAsInput && output.format != info.format {
         notes.push(format_change(info));
     }
@@ -54,18 +51,7 @@ pub fn notes(settings: &Settings, info: &ImageInfo, resized: Dimensions, output:
 fn format_change(info: &ImageInfo) -> String {
     match info.format {
         ImageFormat::WebP if info.lossy => "JPEG: a lossy WebP stays lossy (a lossless WebP would be many times larger).".into(),
-        other => format!("PNG: localpix does not write {}; PNG keeps every pixel.", format_name(other)),
-    }
-}
-
-fn format_name(format: ImageFormat) -> &'static str {
-    match format {
-        ImageFormat::Jpeg => "JPEG",
-        ImageFormat::Png => "PNG",
-        ImageFormat::WebP => "WebP",
-        ImageFormat::Gif => "GIF",
-        ImageFormat::Bmp => "BMP",
-        ImageFormat::Tiff => "TIFF",
+        other => format!("PNG: localpix does not write {}; PNG keeps every pixel.", other.name()),
     }
 }
 
