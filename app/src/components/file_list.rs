@@ -48,9 +48,8 @@ fn FileRow(row: Row) -> impl IntoView {
     let facts = row.file.get_value();
     let name = facts.name.clone();
     let original_bytes = facts.bytes;
-    // The result once there is one (always displayable), else the original when the browser can
-    // show it.
-    let thumbnail = move || row.output.with(|o| o.as_ref().map(|o| o.url.clone())).or_else(|| facts.preview.clone());
+    // A small picture of the result, made by the worker: the list never decodes a full-size photo.
+    let thumbnail = move || row.output.with(|o| o.as_ref().and_then(|o| o.thumbnail_url.clone()));
     let original_size = move || row.info.with(|i| i.as_ref().map(|i| i.dimensions.to_string()));
     let state = move || row.state.get();
     let step = move || match state() {
