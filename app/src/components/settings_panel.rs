@@ -53,9 +53,16 @@ pub fn SettingsPanel() -> impl IntoView {
         }
     };
 
+    // On a phone the form would push the batch 1,500 px down: it starts folded into its summary
+    // line, and opens on a tap. Wider screens show it open.
+    let wide = web_sys::window().and_then(|w| w.match_media("(min-width: 721px)").ok().flatten()).is_none_or(|query| query.matches());
+
     view! {
-        <section class="settings" aria-labelledby="settings-heading">
-            <h2 id="settings-heading">"Settings for all images"</h2>
+        <details class="settings" open=wide>
+            <summary>
+                <h2 id="settings-heading">"Settings for all images"</h2>
+                <span class="settings-summary">{move || settings.with(Settings::summary)}</span>
+            </summary>
             <div class="fields">
                 <ChoiceField id="resize" label="Resize" current=Signal::derive(move || settings.with(|s| s.resize))
                     on_change=commit(settings, |s, v| s.resize = ResizeKind::from_key(v).unwrap_or(s.resize))/>
@@ -106,7 +113,7 @@ pub fn SettingsPanel() -> impl IntoView {
                 <span class="fine-print" role="status">{move || copied.get().then_some("Link copied.")}</span>
                 <button type="button" class="button quiet" on:click=move |_| settings.set(Settings::default())>"Reset to defaults"</button>
             </p>
-        </section>
+        </details>
     }
 }
 
