@@ -409,3 +409,39 @@ test('a result never grows without a word: a lossy WebP keeps its own picture, a
   await limited.getByRole('button', { name: 'Reset to defaults' }).click();
   for (const p of [page, limited]) await p.close();
 });
+
+test('a value the form cannot use is shown beside its field with the reason, and never used', async () => {
+  const page = await openApp(context, `${server.url}?resize=fit&w=1920&h=1920&format=jpeg&q=80`);
+  await page.setInputFiles('#file-input', [fixturePath('photo-640x400.jpg')]);
+  await waitForBatch(page, 1);
+  // Count every restart of the row from now on.
+  await page.evaluate(() => {
+    window.restarts = 0;
+    new MutationObserver((changes) => {
+      for (const change of changes) if (change.target.dataset.state !== 'done') window.restarts++;
+    }).observe(document.querySelector('.file-row'), { attributes: true, attributeFilter: ['data-state'] });
+  });
+  const width = page.getByLabel('Width (px)');
+  const message = page.locator('#width-error');
+  await width.fill('0');
+  await width.press('Enter');
+  assert.equal(await message.textContent(), 'The width must be 1 to 65 535 pixels, not 0. Still using 1920.');
+  assert.equal(await width.getAttribute('aria-invalid'), 'true');
+  assert.equal(await width.getAttribute('aria-describedby'), 'width-error');
+  await width.fill('640x');
+  await width.press('Enter');
+  assert.equal(await message.textContent(), '“640x” is not a whole number: the width is 1 to 65 535 pixels. Still using 1920.');
+  await page.screenshot({ path: join(SHOTS, 'field-error.png') });
+  await page.waitForTimeout(500);
+  assert.equal(await page.evaluate(() => window.restarts), 0, 'a rejected value started a run');
+  assert.match(page.url(), /w=1920/);
+
+  // A good value clears the message and is used.
+  await width.fill('320');
+  await width.press('Enter');
+  await page.waitForFunction(() => document.querySelector('.file-row a[download]')?.getAttribute('download') === 'photo-640x400-320w.jpg');
+  assert.equal(await message.count(), 0);
+  assert.equal(await width.getAttribute('aria-invalid'), null);
+  await page.getByRole('button', { name: 'Reset to defaults' }).click();
+  await page.close();
+});
