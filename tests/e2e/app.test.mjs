@@ -89,6 +89,12 @@ test('a batch through the file picker: right sizes, upright, no private data, a 
   assert.match(phone.privacy, /location \(GPS/);
   assert.match(phone.privacy, /removed/);
 
+  // The batch's total saving is shown, not only told to screen readers.
+  const before = done.reduce((sum, r) => sum + (r.name === 'kleiber-6028x3391.jpg' ? readFileSync(kleiber) : fixture(r.name)).length, 0);
+  const after = [...results.values()].reduce((sum, bytes) => sum + bytes.length, 0);
+  const percent = Math.round(((before - after) / before) * 100);
+  assert.match(await page.locator('.batch-saving').textContent(), new RegExp(`^Saved .+ of .+ \\(−${percent}%\\)$`));
+
   // Download all: one ZIP with every result, byte for byte.
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download all (ZIP)' }).click()]);
   assert.match(download.suggestedFilename(), /^localpix-\d{4}-\d\d-\d\d\.zip$/);
@@ -128,7 +134,17 @@ async function dispatchFiles(page, kind, name, bytes, type) {
 test('pasting and dropping images add them to the batch', async () => {
   const page = await openApp(context, server.url);
   await dispatchFiles(page, 'paste', 'pasted.png', fixture('alpha-640x360.png'), 'image/png');
+  // Files dragged over any part of the page: the whole page says it takes them.
+  await page.evaluate(() => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File(['x'], 'x.jpg', { type: 'image/jpeg' }));
+    document.querySelector('h1').dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  });
+  const overlay = await page.locator('.drop-overlay').boundingBox();
+  assert.deepEqual([overlay.x, overlay.y, overlay.width, overlay.height], [0, 0, 1280, 900], 'the drop highlight covers the page');
+  await page.screenshot({ path: join(SHOTS, 'drop-anywhere.png') });
   await dispatchFiles(page, 'drop', 'dropped.jpg', fixture('photo-640x400.jpg'), 'image/jpeg');
+  assert.equal(await page.locator('.drop-overlay').count(), 0, 'the highlight goes with the drop');
   await waitForBatch(page, 2);
   const list = await rows(page);
   assert.deepEqual(list.map((r) => [r.name, r.state, r.download]), [

@@ -45,11 +45,19 @@ test('on a phone the settings are one line, a tap opens them, and added files co
   assert.ok(first.y >= 0 && first.y < PHONE.height, `the first row is at ${first.y}px`);
   assert.match(await page.locator('[role="status"][aria-live="polite"]').last().textContent(), /3/);
   await page.screenshot({ path: join(SHOTS, 'phone-batch.png') });
+  // Targets a finger can hit: 44 px at least.
+  for (const target of [page.locator('.file-row').first().getByRole('link', { name: /^Save/ }), page.getByRole('button', { name: 'Clear' })]) {
+    const box = await target.boundingBox();
+    assert.ok(box.height >= 44, `${await target.textContent()} is ${box.height}px tall`);
+  }
 
   // A tap on the summary opens the form.
   await page.locator('details.settings > summary').tap();
   assert.equal(await settings.evaluate((d) => d.open), true);
   assert.equal(await page.getByLabel('Width (px)').isVisible(), true);
+  for (const box of await Promise.all((await page.locator('.field.check').all()).map((check) => check.boundingBox()))) {
+    assert.ok(box.height >= 44, `a checkbox row is ${box.height}px tall`);
+  }
   await page.close();
 });
 
