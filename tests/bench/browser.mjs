@@ -28,7 +28,10 @@ try {
   const page = await context.newPage();
   await page.goto(`http://127.0.0.1:${server.address().port}/`);
   const result = await page.evaluate(async (runs) => {
-    const { imaging } = await import('./component/localpix_core.js');
+    // The browser build is jco's `--instantiation async` output (the app compiles it once for all
+    // workers): instantiate it here the same way.
+    const { instantiate } = await import('./component/localpix_core.js');
+    const { imaging } = await instantiate((name) => WebAssembly.compileStreaming(fetch(new URL('./component/' + name, location.href))), {});
     const blob = await (await fetch('photo.jpg')).blob();
     const input = new Uint8Array(await blob.arrayBuffer());
     const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];

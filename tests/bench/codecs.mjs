@@ -369,7 +369,10 @@ async function benchInPage({ base, width, height, runs, encoders }) {
   const referencePng = await fetchBytes('reference.png');
   const imageData = new ImageData(new Uint8ClampedArray(rgba.buffer), width, height);
 
-  const { imaging } = await import('/component/localpix_core.js');
+  // The browser build is jco's `--instantiation async` output (the app compiles it once for all
+  // workers): instantiate it here the same way.
+  const { instantiate } = await import('/component/localpix_core.js');
+  const { imaging } = await instantiate((name) => WebAssembly.compileStreaming(fetch(new URL('/component/' + name, location.href))), {});
   const { default: mozjpeg } = await import('/node_modules/@jsquash/jpeg/encode.js');
   const { default: pngEncode } = await import('/node_modules/@jsquash/png/encode.js');
   const { default: oxipng } = await import('/node_modules/@jsquash/oxipng/optimise.js');
