@@ -111,6 +111,7 @@ impl From<api::ImageFormat> for wit::ImageFormat {
             F::Gif => Self::Gif,
             F::Bmp => Self::Bmp,
             F::Tiff => Self::Tiff,
+            F::Heic => Self::Heic,
         }
     }
 }

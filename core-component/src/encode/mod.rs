@@ -65,6 +65,9 @@ impl Writer {
             // A lossy photo stays lossy: lossless WebP would be many times its size.
             (OutputFormat::Webp, _) => Writer::Webp { quality, effort },
             (OutputFormat::SameAsInput, ImageFormat::WebP) if input.lossy => Writer::Webp { quality, effort },
+            // HEIC cannot be written: its photos become JPEG, or lossy WebP to keep transparency.
+            (OutputFormat::SameAsInput, ImageFormat::Heic) if input.has_alpha => Writer::Webp { quality, effort },
+            (OutputFormat::SameAsInput, ImageFormat::Heic) => Writer::Jpeg { quality, effort, options: encoding.jpeg },
             (OutputFormat::WebpLossless, _) | (OutputFormat::SameAsInput, ImageFormat::WebP) => Writer::WebpLossless,
             _ => Writer::Png { effort, options: encoding.png },
         })

@@ -294,7 +294,7 @@ fn lossy_webp_takes_part_in_auto_quality_and_budgets() {
 #[test]
 fn every_error_kind_says_what_went_wrong() {
     let photo = fixture("photo-640x400.jpg");
-    let heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic".to_vec();
+    let avif = b"\0\0\0\x18ftypavif\0\0\0\0mif1avif".to_vec();
     let mut over_limit = default_options();
     over_limit.limits.max_pixels = 100_000;
     let mut bad_quality = default_options();
@@ -305,7 +305,7 @@ fn every_error_kind_says_what_went_wrong() {
     tiny_budget.encode.max_bytes = Some(200);
     type Case = (&'static str, Vec<u8>, Options, fn(&Error) -> bool);
     let cases: [Case; 7] = [
-        ("unsupported", heic, default_options(), |e| matches!(e, Error::UnsupportedFormat(m) if m.contains("HEIC"))),
+        ("unsupported", avif, default_options(), |e| matches!(e, Error::UnsupportedFormat(m) if m.contains("AVIF"))),
         ("truncated", photo[..photo.len() / 2].to_vec(), default_options(), |e| matches!(e, Error::MalformedInput(_))),
         ("empty", Vec::new(), default_options(), |e| matches!(e, Error::MalformedInput(m) if m.contains("empty"))),
         (
