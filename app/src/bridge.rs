@@ -4,7 +4,7 @@
 //! (de)serialised with serde-wasm-bindgen in exactly jco's shapes.
 
 use js_sys::{Array, Promise};
-use localpix_contract::{Error as EngineError, ImageInfo, Options, Output};
+use localpix_contract::{Dimensions, Error as EngineError, ImageInfo, Options, Output};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -42,6 +42,9 @@ extern "C" {
 
     #[wasm_bindgen(method, getter)]
     fn blob(this: &Done) -> Blob;
+
+    #[wasm_bindgen(method, getter)]
+    fn thumbnail(this: &Done) -> JsValue;
 }
 
 /// A stage of one job, as the worker reports it (protocol.js `STAGES`).
@@ -84,6 +87,8 @@ pub struct Report {
     pub info: ImageInfo,
     /// The output's format, size and quality (its bytes are in the Blob).
     pub output: Output,
+    /// The size the resize gave, before a byte budget made it smaller.
+    pub resized: Dimensions,
     /// Metadata fields found in the result itself, and how many of them are private (read back
     /// from the output, not assumed from the policy).
     pub kept_fields: u32,
@@ -96,6 +101,8 @@ pub struct JobResult {
     pub report: Report,
     /// The result's bytes, typed `image/<format>`.
     pub blob: Blob,
+    /// A small JPEG of it for the list (none from an older worker script).
+    pub thumbnail: Option<Blob>,
 }
 
 /// Why a job failed: the engine refused the file (its typed error, so the UI can act on the kind),
@@ -213,7 +220,7 @@ impl JobResult {
     pub fn read(done: Done) -> Option<Self> {
         let report = serde_wasm_bindgen::from_value(done.report()).ok()?;
         let blob = JsValue::from(done.blob()).dyn_into().ok()?;
-        Some(Self { report, blob })
+        Some(Self { report, blob, thumbnail: done.thumbnail().dyn_into().ok() })
     }
 }
 

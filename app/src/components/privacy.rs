@@ -105,6 +105,7 @@ mod tests {
         Output {
             name: "a.jpg".into(),
             url: String::new(),
+            thumbnail_url: None,
             format: localpix_contract::ImageFormat::Jpeg,
             width: 1,
             height: 1,
@@ -113,6 +114,7 @@ mod tests {
             score: None,
             kept_fields,
             kept_sensitive,
+            notes: vec![],
         }
     }
 
