@@ -6,6 +6,7 @@
 //! Plain Rust with no browser in it, so it is tested natively. The engine's defaults are the
 //! contract's (`Options::default()`, what `default-options` returns), never copied here.
 
+pub mod fields;
 pub mod notes;
 
 use localpix_contract::{self as api, Dimensions, Options};
