@@ -87,6 +87,8 @@ pub struct Output {
     /// What the row must say about how it came out (a kept original, another format, what a size
     /// limit cost).
     pub notes: Vec<String>,
+    /// Made smaller than the resize asked, to fit the byte budget.
+    pub shrunk: bool,
 }
 
 /// One file of the batch.
@@ -354,6 +356,7 @@ impl Batch {
             score: report.output.score,
             kept_fields: report.kept_fields,
             kept_sensitive: report.kept_sensitive,
+            shrunk: report.output.dimensions != report.resized,
             notes: notes::notes(
                 &self.settings.get_untracked(),
                 &report.info,

@@ -421,6 +421,11 @@ test('a result never grows without a word: a lossy WebP keeps its own picture, a
   const said = await limited.locator('.file-row .notes').textContent();
   assert.match(said, /Made \d+×\d+ instead of 640×400 to fit within 8 KB, at quality \d+\./);
   assert.ok((await bytesOf(limited, (await rows(limited))[0])).length <= 8000);
+  // The settings say it too, under the limit, with what would avoid it.
+  assert.equal(
+    await limited.locator('.field-warning').textContent(),
+    '1 of 1 results had to be made smaller than the size asked to fit. Allow more KB, or choose a smaller size.',
+  );
   await limited.screenshot({ path: join(SHOTS, 'notes-budget.png') });
   await limited.getByRole('button', { name: 'Reset to defaults' }).click();
   for (const p of [page, limited]) await p.close();

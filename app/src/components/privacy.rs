@@ -115,6 +115,7 @@ mod tests {
             kept_fields,
             kept_sensitive,
             notes: vec![],
+            shrunk: false,
         }
     }
 

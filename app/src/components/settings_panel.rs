@@ -22,6 +22,19 @@ fn value_of(e: &ev::Event) -> String {
     target.and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()).map(|s| s.value()).unwrap_or_default()
 }
 
+/// Said under the size limit when it could not be met at the size asked: how many results were
+/// made smaller, and what would avoid it.
+fn budget_warning(batch: &Batch) -> Option<String> {
+    let (shrunk, done) = batch.rows.with(|rows| {
+        rows.iter()
+            .filter_map(|r| r.output.with(|o| o.as_ref().map(|o| o.shrunk)))
+            .fold((0, 0), |(s, d), shrunk| (s + usize::from(shrunk), d + 1))
+    });
+    (shrunk > 0).then(|| {
+        format!("{shrunk} of {done} results had to be made smaller than the size asked to fit. Allow more KB, or choose a smaller size.")
+    })
+}
+
 /// A checked number field's handler: applies an accepted value to the batch's settings, only when
 /// it changes something.
 fn apply(settings: RwSignal<Settings>, apply: fn(&mut Settings, Option<u32>)) -> impl Fn(Option<u32>) + Copy + 'static {
@@ -99,8 +112,11 @@ pub fn SettingsPanel() -> impl IntoView {
                         value=shown(|s| s.palette_colors.map(u32::from))
                         on_valid=apply(settings, |s, v| s.palette_colors = v.map(|c| c as u16))/>
                 </Show>
-                <NumberField id="max-kb" label="Largest file (KB)" rule=fields::MAX_KB placeholder="no limit"
-                    value=shown(|s| s.max_kb) on_valid=apply(settings, |s, v| s.max_kb = v)/>
+                <div class="field-group">
+                    <NumberField id="max-kb" label="Largest file (KB)" rule=fields::MAX_KB placeholder="no limit"
+                        value=shown(|s| s.max_kb) on_valid=apply(settings, |s, v| s.max_kb = v)/>
+                    {move || budget_warning(&batch).map(|text| view! { <p class="field-warning" role="status">{text}</p> })}
+                </div>
                 <CheckField id="keep-original" label="Keep the original when the result would be larger"
                     checked=Signal::derive(move || settings.with(|s| s.keep_smaller_original))
                     on_change=commit(settings, |s, v| s.keep_smaller_original = v == "true")/>

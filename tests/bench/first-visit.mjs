@@ -1,0 +1,65 @@
+// The first visit, measured: how long until files can be chosen (the page's shell), until the app
+// runs, until the engine is ready, and until everything is stored for offline use; and every
+// request with the bytes it moved. In headless Chromium on localhost, as it is and with Chrome
+// DevTools' "Slow 4G" preset applied through the DevTools protocol. A benchmark, not a test: run
+// it after `make dist` with `node tests/bench/first-visit.mjs [runs]` and copy the table into
+// docs/performance.md.
+import { launch, serveDist } from '../support/browser.mjs';
+
+// Chrome DevTools' presets (front_end/core/sdk/NetworkManager.ts): Slow 4G is 1.4 Mbit/s down,
+// 675 kbit/s up, 562.5 ms of added latency, each scaled by 0.9 as DevTools does.
+const SLOW_4G = { offline: false, latency: 150 * 3.75, downloadThroughput: ((1.4 * 1000 * 1000) / 8) * 0.9, uploadThroughput: ((675 * 1000) / 8) * 0.9 };
+const RUNS = Number(process.argv[2] ?? 3);
+
+async function visit(url, conditions) {
+  const context = await launch();
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  if (conditions) await cdp.send('Network.emulateNetworkConditions', conditions);
+  const requests = [];
+  context.on('requestfinished', async (request) => {
+    const sizes = await request.sizes().catch(() => null);
+    requests.push({ url: request.url(), bytes: sizes ? sizes.responseBodySize + sizes.responseHeadersSize : 0, fromServiceWorker: request.serviceWorker() !== null });
+  });
+  const start = performance.now();
+  const since = () => Math.round(performance.now() - start);
+  await page.goto(url, { waitUntil: 'commit' });
+  await page.waitForSelector('#shell-input, #file-input', { state: 'attached', timeout: 120_000 });
+  const picker = since();
+  await page.waitForSelector('html[data-engine]', { state: 'attached', timeout: 120_000 });
+  const app = since();
+  await page.waitForSelector('html[data-engine="ready"]', { timeout: 120_000 });
+  const engine = since();
+  await page.waitForSelector('[data-offline="ready"]', { timeout: 300_000 });
+  const offline = since();
+  await context.close();
+  const pageRequests = requests.filter((r) => !r.fromServiceWorker);
+  const bytes = (list) => list.reduce((sum, r) => sum + r.bytes, 0);
+  return { picker, app, engine, offline, requests: requests.length, pageBytes: bytes(pageRequests), allBytes: bytes(requests), list: requests };
+}
+
+const server = await serveDist();
+const rows = [];
+for (let run = 0; run < RUNS; run++) {
+  // Interleaved: one of each per run, so both see the same machine load.
+  for (const [name, conditions] of [['localhost', null], ['Slow 4G', SLOW_4G]]) {
+    const result = await visit(server.url, conditions);
+    rows.push({ name, ...result });
+    console.error(`${name} run ${run + 1}: picker ${result.picker} ms, app ${result.app} ms, engine ${result.engine} ms, offline ${result.offline} ms, ${result.requests} requests, ${result.allBytes} bytes`);
+  }
+}
+await server.close();
+
+const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+console.log('| network | files can be chosen | app running | engine ready | stored offline | requests | bytes moved (all) |');
+console.log('|---|--:|--:|--:|--:|--:|--:|');
+for (const name of ['localhost', 'Slow 4G']) {
+  const mine = rows.filter((r) => r.name === name);
+  const ms = (key) => `${(median(mine.map((r) => r[key])) / 1000).toFixed(2)} s`;
+  console.log(`| ${name} | ${ms('picker')} | ${ms('app')} | ${ms('engine')} | ${ms('offline')} | ${median(mine.map((r) => r.requests))} | ${(median(mine.map((r) => r.allBytes)) / 1e6).toFixed(2)} MB |`);
+}
+console.log('\nRequests of the last Slow 4G visit:');
+for (const request of rows.findLast((r) => r.name === 'Slow 4G').list) {
+  console.log(`  ${request.fromServiceWorker ? 'sw  ' : 'page'} ${String(request.bytes).padStart(8)}  ${new URL(request.url).pathname}`);
+}
