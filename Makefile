@@ -30,9 +30,31 @@ CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
+# Cargo features of the engine component. HEIC input (`heic`, heifer) would add 90 KB gzipped, +13%
+# over the engine before issue 11 with lossy WebP, past the 10% the first visit may grow
+# (docs/performance.md): it is built natively and tested, and in the component only on request,
+# `make component ENGINE_FEATURES=heic`, until it can load lazily.
+ENGINE_FEATURES :=
 COMPONENT_DIR := target/component
 COMPONENT := $(COMPONENT_DIR)/localpix_core.wasm
 CORE_WASM := target/wasm32-unknown-unknown/release/localpix_core.wasm
+CORE_WASM_OPT := target/wasm32-unknown-unknown/release/localpix_core.opt.wasm
+
+# --- C for wasm32 ---------------------------------------------------------------------------------
+# Lossy WebP is libwebp (C, through libwebp-sys, whose build script compiles it with the `cc` crate,
+# which reads these variables). Debian's clang 14 compiles it for wasm32 with wasi-libc's headers
+# (declarations only: -D__wasi__ lets them parse; nothing of wasi-libc is linked, the C library
+# functions libwebp calls come from crates/localpix-webp and Rust's compiler-builtins, so the
+# engine still imports nothing). Its SSE2 code becomes wasm SIMD through Emscripten's headers in
+# crates/localpix-webp/wasm-simd: twice as fast as its plain C, the same bytes. -Os: the encoder
+# is 125 KB gzipped instead of 167 KB at -O3, for about 10% more encode time (docs/performance.md).
+# Native builds (the tests) use the system's C compiler with libwebp-sys's own flags.
+export CC_wasm32_unknown_unknown := clang-14
+export AR_wasm32_unknown_unknown := llvm-ar-14
+export CFLAGS_wasm32_unknown_unknown := -Os -isystem /usr/include/wasm32-wasi -D__wasi__ -msimd128 \
+  -I$(CURDIR)/crates/localpix-webp/wasm-simd -DEMSCRIPTEN -D__SSE__ -D__SSE2__
+# The Debian versions this was measured with (bookworm).
+CLANG_PACKAGES := clang-14=1:14.0.6-12 llvm-14=1:14.0.6-12 wasi-libc=0.0~git20220510.9886d3d-2
 
 # --- Setup (idempotent: each step only when missing or at another version) --------------------
 # Each target installs only what it uses: `make test-native` and `make lint` need the Rust
@@ -68,7 +90,7 @@ define cargo_tool
 endef
 
 .PHONY: setup-component
-setup-component: setup-rust setup-tools-toolchain setup-npm
+setup-component: setup-rust setup-clang setup-tools-toolchain setup-npm
 	$(call cargo_tool,wasm-tools,$(WASM_TOOLS_VERSION),wasm-tools,--locked)
 
 .PHONY: setup-wasm-bindgen
@@ -89,12 +111,26 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
+# clang, llvm-ar and wasi-libc's headers compile libwebp for wasm32 (see "C for wasm32" above).
+.PHONY: setup-clang
+setup-clang:
+	@command -v clang-14 >/dev/null && command -v llvm-ar-14 >/dev/null && [ -f /usr/include/wasm32-wasi/stdio.h ] || { \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(CLANG_PACKAGES); }
+
 # exiftool reads the outputs in the privacy tests: an independent reader, not our own parser.
 .PHONY: setup-exiftool
 setup-exiftool:
 	@command -v exiftool >/dev/null || { \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libimage-exiftool-perl; }
+
+# cwebp (Debian's libwebp 1.2.4) is the reference the lossy WebP tests compare bytes with.
+.PHONY: setup-cwebp
+setup-cwebp:
+	@command -v cwebp >/dev/null || { \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends webp=1.2.4-0.2+deb12u1; }
 
 # nginx runs docs/deploy.md's configuration in the end-to-end tests.
 .PHONY: setup-nginx
@@ -112,21 +148,29 @@ setup-chromium:
 # --- The image engine -------------------------------------------------------------------------
 .PHONY: component
 component: setup-component
-	cargo build --release --target wasm32-unknown-unknown -p localpix-core
+	cargo build --release --target wasm32-unknown-unknown -p localpix-core --no-default-features --features "$(ENGINE_FEATURES)"
 	@mkdir -p $(COMPONENT_DIR)
-	wasm-tools component new $(CORE_WASM) -o $(COMPONENT)
+	@$(MAKE) $(CORE_WASM_OPT)
+	wasm-tools component new $(CORE_WASM_OPT) -o $(COMPONENT)
 	@# The contract: one export, no imports (pure computation runs anywhere), and SIMD inside.
 	@wit=$$(wasm-tools component wit $(COMPONENT)); \
 	  if grep -q '^ *import ' <<<"$$wit"; then echo "$(COMPONENT) imports something:"; echo "$$wit"; exit 1; fi; \
 	  grep -q '^ *export localpix:image/imaging@0.1.0;' <<<"$$wit" || { echo "$(COMPONENT) lacks its export"; exit 1; }
-	@simd=$$(wasm-tools print $(CORE_WASM) | grep -c -E '\b(v128|i8x16|i16x8|i32x4|f32x4)\.' || true); \
-	  [ "$$simd" -gt 1000 ] || { echo "$(CORE_WASM) has only $$simd SIMD instructions: was simd128 enabled?"; exit 1; }; \
+	@simd=$$(wasm-tools print $(CORE_WASM_OPT) | grep -c -E '\b(v128|i8x16|i16x8|i32x4|f32x4)\.' || true); \
+	  [ "$$simd" -gt 1000 ] || { echo "$(CORE_WASM_OPT) has only $$simd SIMD instructions: was simd128 enabled?"; exit 1; }; \
 	  echo "$(COMPONENT): no imports, $$simd SIMD instructions"
 	@# For the browser (the page compiles the .core.wasm once and hands it to each worker: app/js/worker.js)
 	@# and for Node (tests, bench).
 	jco transpile $(COMPONENT) -o $(COMPONENT_DIR)/js --name localpix_core --no-nodejs-compat --quiet --instantiation async
 	jco transpile $(COMPONENT) -o $(COMPONENT_DIR)/node --name localpix_core --quiet
 	@echo '{"type":"module"}' > $(COMPONENT_DIR)/node/package.json
+
+# Binaryen's optimiser (wasm-opt, from jco's own dependency `binaryen`) shrinks the core module by
+# 7% gzipped, which pays for most of libwebp (docs/performance.md, "Download size"); every test of
+# the component runs on its output. Only when cargo wrote a new module: it takes about a minute.
+$(CORE_WASM_OPT): $(CORE_WASM)
+	wasm-opt -Oz --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+	  --enable-mutable-globals --enable-multivalue --enable-reference-types $< -o $@
 
 # --- The app -----------------------------------------------------------------------------------
 # Trunk builds app/index.html into dist/; its pre_build hook runs `make component` (Trunk.toml).
@@ -145,9 +189,9 @@ test: lint test-native test-jpeg-wasm test-component test-browser test-e2e
 # Formatting and lints, warnings as errors: the engine natively and as the component (its WIT
 # mapping builds only for wasm32), the app as it is built (wasm).
 .PHONY: lint
-lint: setup-rust
+lint: setup-rust setup-clang
 	cargo fmt --check
-	cargo clippy -p localpix-contract -p localpix-settings -p localpix-core -p localpix-jpeg --all-targets -- -D warnings
+	cargo clippy -p localpix-contract -p localpix-settings -p localpix-core -p localpix-jpeg -p localpix-webp --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown -p localpix-core -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown -p localpix-jpeg --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown -p localpix-app -p localpix-browser-tests --all-targets -- -D warnings
@@ -158,6 +202,7 @@ test-native: setup-rust
 	cargo test -p localpix-contract
 	cargo test -p localpix-settings
 	cargo test -p localpix-jpeg
+	cargo test -p localpix-webp
 	cargo test -p localpix-core
 	cargo test -p localpix-app --lib
 
@@ -184,7 +229,7 @@ $(TEST_VENV)/.installed: requirements-test.txt
 
 # The jco-transpiled component in Node, against the native build (examples/reference.rs).
 .PHONY: test-component
-test-component: component setup-exiftool setup-python-test
+test-component: component setup-exiftool setup-python-test setup-cwebp
 	cargo build -p localpix-core --example reference
 	cargo build -p localpix-contract --example echo
 	node --test tests/component/

@@ -12,6 +12,7 @@ pub fn extension(format: ImageFormat) -> &'static str {
         ImageFormat::Gif => "gif",
         ImageFormat::Bmp => "bmp",
         ImageFormat::Tiff => "tiff",
+        ImageFormat::Heic => "heic",
     }
 }
 
@@ -24,6 +25,7 @@ pub fn mime_type(format: ImageFormat) -> &'static str {
         ImageFormat::Gif => "image/gif",
         ImageFormat::Bmp => "image/bmp",
         ImageFormat::Tiff => "image/tiff",
+        ImageFormat::Heic => "image/heic",
     }
 }
 

@@ -81,9 +81,9 @@ fn samples() -> Vec<Options> {
         o.resize.filter = filter;
         samples.push(o);
     }
-    for format in [OutputFormat::SameAsInput, OutputFormat::Jpeg, OutputFormat::Png, OutputFormat::WebpLossless] {
+    for format in [OutputFormat::SameAsInput, OutputFormat::Jpeg, OutputFormat::Png, OutputFormat::Webp, OutputFormat::WebpLossless] {
         match format {
-            OutputFormat::SameAsInput | OutputFormat::Jpeg | OutputFormat::Png | OutputFormat::WebpLossless => {}
+            OutputFormat::SameAsInput | OutputFormat::Jpeg | OutputFormat::Png | OutputFormat::Webp | OutputFormat::WebpLossless => {}
         }
         let mut o = base;
         o.encode.encoding.format = format;

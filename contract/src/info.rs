@@ -43,6 +43,8 @@ pub enum ImageFormat {
     Gif,
     Bmp,
     Tiff,
+    /// HEIC/HEIF: HEVC-coded still images, as iPhones write them.
+    Heic,
 }
 
 impl ImageFormat {
@@ -55,6 +57,7 @@ impl ImageFormat {
             ImageFormat::Gif => "GIF",
             ImageFormat::Bmp => "BMP",
             ImageFormat::Tiff => "TIFF",
+            ImageFormat::Heic => "HEIC",
         }
     }
 }

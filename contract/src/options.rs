@@ -82,6 +82,8 @@ pub enum OutputFormat {
     SameAsInput,
     Jpeg,
     Png,
+    /// Lossy WebP (libwebp), with `encoding.quality` and `encoding.effort`; keeps alpha.
+    Webp,
     WebpLossless,
 }
 

@@ -28,22 +28,43 @@ pub fn sniff(bytes: &[u8]) -> Result<ImageFormat> {
     if starts(b"II*\0") || starts(b"MM\0*") || starts(b"II+\0") || starts(b"MM\0+") {
         return Ok(ImageFormat::Tiff);
     }
+    if cfg!(feature = "heic") && is_heic(bytes) {
+        return Ok(ImageFormat::Heic);
+    }
     Err(Error::UnsupportedFormat(match recognise_other(bytes) {
         Some(other) => format!("This is {other}, which localpix cannot read yet. Export it as JPEG or PNG first."),
-        None => "This is not an image localpix can read: it is not JPEG, PNG, WebP, GIF, BMP or TIFF.".into(),
+        None => "This is not an image localpix can read: it is not JPEG, PNG, WebP, GIF, BMP, TIFF or HEIC.".into(),
     }))
+}
+
+/// An ISO media file whose brands say HEVC-coded HEIF: the major brand (`heic`, `heix`, `heim`,
+/// `heis`), or a generic one (`mif1`, `msf1`) with a HEVC brand among the compatible ones (an AVIF
+/// is `mif1` too, with `avif` there).
+fn is_heic(bytes: &[u8]) -> bool {
+    const HEVC: [&[u8]; 5] = [b"heic", b"heix", b"heim", b"heis", b"hevc"];
+    ftyp_brands(bytes).any(|brand| HEVC.contains(&brand))
+}
+
+/// The brands of an ISO media file's `ftyp` box: the major one, then the compatible ones.
+fn ftyp_brands(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let is_ftyp = bytes.get(4..8) == Some(b"ftyp");
+    let end = bytes.get(..4).map_or(0, |b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize).min(bytes.len());
+    let major = bytes.get(8..12).filter(|_| is_ftyp);
+    let compatible = bytes.get(16..end).filter(|_| is_ftyp).unwrap_or_default().chunks_exact(4);
+    major.into_iter().chain(compatible)
 }
 
 /// Formats people drop by mistake or expect to work, named so the message can say what they are.
 fn recognise_other(bytes: &[u8]) -> Option<&'static str> {
     if bytes.get(4..8) == Some(b"ftyp") {
-        return match bytes.get(8..12) {
-            Some(b"avif") | Some(b"avis") => Some("an AVIF image"),
-            Some(b"heic") | Some(b"heix") | Some(b"mif1") | Some(b"msf1") | Some(b"hevc") => {
-                Some("a HEIC/HEIF image (the iPhone's default format)")
-            }
-            _ => Some("a video or ISO media file"),
-        };
+        let has = |brands: &[&[u8]]| ftyp_brands(bytes).any(|brand| brands.contains(&brand));
+        return Some(if has(&[b"avif", b"avis"]) {
+            "an AVIF image"
+        } else if has(&[b"heic", b"heix", b"mif1", b"msf1", b"hevc"]) {
+            "a HEIC/HEIF image (the iPhone's default format)"
+        } else {
+            "a video or ISO media file"
+        });
     }
     let starts = |magic: &[u8]| bytes.starts_with(magic);
     if starts(&[0xFF, 0x0A]) || starts(b"\0\0\0\x0CJXL \r\n\x87\n") {
@@ -79,10 +100,18 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "heic")]
+    fn names_heic_by_its_brands_not_avif() {
+        assert_eq!(sniff(b"\0\0\0\x18ftypheic\0\0\0\0mif1heic").unwrap(), ImageFormat::Heic);
+        assert_eq!(sniff(b"\0\0\0\x18ftypmif1\0\0\0\0mif1heic").unwrap(), ImageFormat::Heic);
+        assert!(matches!(sniff(b"\0\0\0\x18ftypmif1\0\0\0\0mif1avif"), Err(Error::UnsupportedFormat(m)) if m.contains("AVIF")));
+    }
+
+    #[test]
     fn explains_what_it_cannot_read() {
-        let heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic";
-        let Err(Error::UnsupportedFormat(message)) = sniff(heic) else { panic!("HEIC accepted") };
-        assert!(message.contains("HEIC"), "{message}");
+        let avif = b"\0\0\0\x18ftypavif\0\0\0\0mif1avif";
+        let Err(Error::UnsupportedFormat(message)) = sniff(avif) else { panic!("AVIF accepted") };
+        assert!(message.contains("AVIF"), "{message}");
         assert!(matches!(sniff(b""), Err(Error::MalformedInput(_))));
         assert!(matches!(sniff(b"hello, world"), Err(Error::UnsupportedFormat(_))));
     }

@@ -13,6 +13,8 @@ pub const FIXTURES: &[&str] = &[
     "animated.gif",
     "cmyk.jpg",
     "gray16.png",
+    "heic-alpha.heic",
+    "heic-grid-gps-orient6.heic",
     "one-pixel.png",
     "orientation-1.jpg",
     "orientation-2.jpg",

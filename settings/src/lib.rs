@@ -104,6 +104,7 @@ engine_choice!(api::OutputFormat {
     SameAsInput => "Same as input",
     Jpeg => "JPEG",
     Png => "PNG",
+    Webp => "WebP",
     WebpLossless => "WebP (lossless)",
 });
 
@@ -393,6 +394,10 @@ mod tests {
     fn engine_choices_are_keyed_by_their_wit_names() {
         assert_eq!(api::Filter::CatmullRom.key(), "catmull-rom");
         assert_eq!(api::OutputFormat::from_key("webp-lossless"), Some(api::OutputFormat::WebpLossless));
+        assert_eq!(api::OutputFormat::from_key("webp"), Some(api::OutputFormat::Webp));
+        let lossy_webp = Settings { format: api::OutputFormat::Webp, ..Settings::default() };
+        assert!(lossy_webp.to_query().contains("format=webp&"), "{}", lossy_webp.to_query());
+        assert_eq!(Settings::from_query(&lossy_webp.to_query()), lossy_webp);
         assert_eq!(api::MetadataPolicy::ALL.len(), 3);
     }
 

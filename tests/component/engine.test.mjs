@@ -194,7 +194,7 @@ test('a byte budget is met, or refused honestly', () => {
 
 test('every error variant, each with a message for people', () => {
   const photo = fixture('photo-640x400.jpg');
-  const heic = new Uint8Array([0, 0, 0, 0x18, ...Buffer.from('ftypheic'), 0, 0, 0, 0, ...Buffer.from('mif1heic')]);
+  const avif = new Uint8Array([0, 0, 0, 0x18, ...Buffer.from('ftypavif'), 0, 0, 0, 0, ...Buffer.from('mif1avif')]);
   const overLimit = options();
   overLimit.limits.maxPixels = 100000;
   const badQuality = options();
@@ -202,7 +202,7 @@ test('every error variant, each with a message for people', () => {
   const wide = options({ mode: { tag: 'exact', val: { width: 70000, height: 1 } }, format: 'jpeg' });
   wide.resize.neverUpscale = false;
   const cases = [
-    ['unsupported-format', heic, options(), (v) => assert.match(v, /HEIC/)],
+    ['unsupported-format', avif, options(), (v) => assert.match(v, /AVIF/)],
     ['malformed-input', photo.subarray(0, photo.length / 2), options(), () => {}],
     ['malformed-input', new Uint8Array(), options(), (v) => assert.match(v, /empty/)],
     ['too-large', photo, overLimit, (v) => assert.deepEqual([v.dimensions, v.limit], [{ width: 640, height: 400 }, 100000])],

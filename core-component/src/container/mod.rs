@@ -5,6 +5,8 @@
 //! reads, so a truncated or lying file gives an error, never a panic.
 
 mod gif;
+#[cfg(feature = "heic")]
+mod heic;
 mod jpeg;
 mod png;
 mod tiff;
@@ -44,6 +46,10 @@ pub fn read(bytes: &[u8]) -> Result<Container> {
         ImageFormat::Gif => gif::read(bytes),
         ImageFormat::Bmp => tiff::read_bmp(bytes),
         ImageFormat::Tiff => tiff::read_tiff(bytes),
+        #[cfg(feature = "heic")]
+        ImageFormat::Heic => heic::read(bytes),
+        #[cfg(not(feature = "heic"))]
+        ImageFormat::Heic => unreachable!("sniff names HEIC only with the heic feature"),
     }
 }
 

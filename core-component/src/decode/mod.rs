@@ -1,5 +1,8 @@
-//! Pixels from a file: JPEG with our own scaled path, the other formats with the `image` crate.
+//! Pixels from a file: JPEG with our own scaled path, HEIC with heifer, the other formats with the
+//! `image` crate.
 
+#[cfg(feature = "heic")]
+mod heic;
 mod jpeg;
 
 use std::io::Cursor;
@@ -30,12 +33,16 @@ pub fn decode(bytes: &[u8], container: &Container, limits: &Limits, min_stored: 
         let scale = min_stored.map_or(1, |min| jpeg::reduction(container.stored, min));
         return jpeg::decode(bytes, container, limits, scale);
     }
+    #[cfg(feature = "heic")]
+    if container.format == ImageFormat::Heic {
+        return heic::decode(bytes, container, limits);
+    }
     let format = match container.format {
         ImageFormat::Png => image::ImageFormat::Png,
         ImageFormat::WebP => image::ImageFormat::WebP,
         ImageFormat::Gif => image::ImageFormat::Gif,
         ImageFormat::Bmp => image::ImageFormat::Bmp,
-        ImageFormat::Tiff | ImageFormat::Jpeg => image::ImageFormat::Tiff,
+        ImageFormat::Tiff | ImageFormat::Jpeg | ImageFormat::Heic => image::ImageFormat::Tiff,
     };
     // A WebP whose VP8X header forgot its alpha flag (exiftool writes such files) holds
     // transparency the decoder would drop: decode a copy with the flag set.

@@ -62,7 +62,7 @@ fn every_output_decodes_right_in_independent_decoders() {
         if original.size.width < 8 || original.size.height < 8 {
             continue;
         }
-        for format in [OutputFormat::Jpeg, OutputFormat::Png, OutputFormat::WebpLossless] {
+        for format in [OutputFormat::Jpeg, OutputFormat::Png, OutputFormat::Webp, OutputFormat::WebpLossless] {
             for effort in [Effort::Fast, Effort::Balanced, Effort::Smallest] {
                 let encoding = Encoding { format, quality: Quality::Fixed(85), effort, ..Encoding::default() };
                 let input = super::Input { format: original_format(name), lossy: false, has_alpha: original.layout.has_alpha() };
@@ -80,13 +80,13 @@ fn every_output_decodes_right_in_independent_decoders() {
                 }
                 // The reference for a lossy format is the first decoder's reading: the decoders must
                 // agree with each other within rounding, and with the encoded pixels within the
-                // format's loss (JPEG at 85 loses a few levels on photos, more on dithered GIFs; a
+                // format's loss (JPEG and lossy WebP at 85 lose a few levels on photos, more on dithered GIFs; a
                 // misread is 50+).
                 let first = decoders[0].1.clone();
                 for (decoder, got) in decoders {
                     assert_eq!(got.len(), expected.len(), "{context}: {decoder} read another size");
                     let diff = testdata::mean_abs_diff(&got, &expected);
-                    let allowed = if format == OutputFormat::Jpeg { 20.0 } else { 0.0 };
+                    let allowed = if matches!(format, OutputFormat::Jpeg | OutputFormat::Webp) { 20.0 } else { 0.0 };
                     assert!(diff <= allowed, "{context}: {decoder} differs from the encoded pixels by {diff:.2} per sample");
                     let between = testdata::mean_abs_diff(&got, &first);
                     assert!(between <= 1.0, "{context}: {decoder} and the image crate disagree by {between:.2} per sample");

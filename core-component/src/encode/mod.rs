@@ -1,5 +1,5 @@
-//! Writing the output: JPEG (mozjpeg-rs), PNG (png: adaptive filters) and lossless WebP
-//! (image-webp), each with the metadata the policy kept.
+//! Writing the output: JPEG (mozjpeg-rs), PNG (png: adaptive filters), lossy WebP (libwebp) and
+//! lossless WebP (image-webp), each with the metadata the policy kept.
 
 mod jpeg;
 mod png;
@@ -41,6 +41,7 @@ impl Input {
 pub enum Writer {
     Jpeg { quality: u8, effort: Effort, options: JpegOptions },
     Png { effort: Effort, options: PngOptions },
+    Webp { quality: u8, effort: Effort },
     WebpLossless,
 }
 
@@ -57,11 +58,16 @@ impl Writer {
             return Err(Error::invalid(format!("A palette has 2 to 256 colours, not {colors}.")));
         }
         let effort = encoding.effort;
-        let jpeg = Writer::Jpeg { quality, effort, options: encoding.jpeg };
         Ok(match (encoding.format, input.format) {
-            (OutputFormat::Jpeg, _) | (OutputFormat::SameAsInput, ImageFormat::Jpeg) => jpeg,
+            (OutputFormat::Jpeg, _) | (OutputFormat::SameAsInput, ImageFormat::Jpeg) => {
+                Writer::Jpeg { quality, effort, options: encoding.jpeg }
+            }
             // A lossy photo stays lossy: lossless WebP would be many times its size.
-            (OutputFormat::SameAsInput, ImageFormat::WebP) if input.lossy && !input.has_alpha => jpeg,
+            (OutputFormat::Webp, _) => Writer::Webp { quality, effort },
+            (OutputFormat::SameAsInput, ImageFormat::WebP) if input.lossy => Writer::Webp { quality, effort },
+            // HEIC cannot be written: its photos become JPEG, or lossy WebP to keep transparency.
+            (OutputFormat::SameAsInput, ImageFormat::Heic) if input.has_alpha => Writer::Webp { quality, effort },
+            (OutputFormat::SameAsInput, ImageFormat::Heic) => Writer::Jpeg { quality, effort, options: encoding.jpeg },
             (OutputFormat::WebpLossless, _) | (OutputFormat::SameAsInput, ImageFormat::WebP) => Writer::WebpLossless,
             _ => Writer::Png { effort, options: encoding.png },
         })
@@ -71,14 +77,14 @@ impl Writer {
         match self {
             Writer::Jpeg { .. } => ImageFormat::Jpeg,
             Writer::Png { .. } => ImageFormat::Png,
-            Writer::WebpLossless => ImageFormat::WebP,
+            Writer::Webp { .. } | Writer::WebpLossless => ImageFormat::WebP,
         }
     }
 
     /// The quality of lossy writers.
     pub fn quality(self) -> Option<u8> {
         match self {
-            Writer::Jpeg { quality, .. } => Some(quality),
+            Writer::Jpeg { quality, .. } | Writer::Webp { quality, .. } => Some(quality),
             _ => None,
         }
     }
@@ -87,6 +93,7 @@ impl Writer {
     pub fn with_quality(self, quality: u8) -> Writer {
         match self {
             Writer::Jpeg { effort, options, .. } => Writer::Jpeg { quality, effort, options },
+            Writer::Webp { effort, .. } => Writer::Webp { quality, effort },
             other => other,
         }
     }
@@ -116,7 +123,8 @@ impl Writer {
         match self {
             Writer::Jpeg { quality, effort, options } => jpeg::encode(pixels, quality, effort, &options, metadata),
             Writer::Png { effort, options } => png::encode(pixels, effort, &options, metadata),
-            Writer::WebpLossless => webp::encode(pixels, metadata),
+            Writer::Webp { quality, effort } => webp::encode_lossy(pixels, quality, effort, metadata),
+            Writer::WebpLossless => webp::encode_lossless(pixels, metadata),
         }
     }
 }

@@ -43,6 +43,13 @@ impl ExifData {
         Some(Self { fields, little_endian: exif.little_endian(), thumbnail_bytes, damaged })
     }
 
+    /// The same fields without the Orientation tag: for HEIC, whose `irot`/`imir` boxes turn the
+    /// picture (the decoder applies them) and whose EXIF Orientation repeats that turn.
+    pub fn without_orientation(mut self) -> Self {
+        self.fields.retain(|f| !(f.tag == Tag::Orientation && f.ifd_num == In::PRIMARY));
+        self
+    }
+
     pub fn orientation(&self) -> Option<Orientation> {
         let field = self.fields.iter().find(|f| f.tag == Tag::Orientation && f.ifd_num == In::PRIMARY)?;
         Orientation::from_exif(field.value.get_uint(0)?)

@@ -104,6 +104,14 @@ fn alpha_is_kept_in_png_and_webp() {
     let alphas: Vec<u8> = pixels.data.chunks_exact(4).map(|p| p[3]).collect();
     assert!(alphas.contains(&0) && alphas.contains(&255));
     assert!(pixels.data.chunks_exact(4).filter(|p| p[3] > 0).all(|p| p[0] > 240 && p[1] < 15), "red stays red");
+    // Lossy WebP keeps the alpha plane losslessly (the PNG's exactly); the colours lose a little.
+    let out = process(&half_transparent_png(), &options_with(OutputFormat::Webp, ResizeMode::FitWidth(32))).unwrap();
+    assert!(probe(&out.bytes).unwrap().lossy);
+    let lossy = pixels_of(&out.bytes);
+    assert_eq!(lossy.size, pixels.size);
+    let alpha = |p: &Pixels| p.data.chunks_exact(4).map(|p| p[3]).collect::<Vec<u8>>();
+    assert_eq!(alpha(&lossy), alphas);
+    assert!(lossy.data.chunks_exact(4).filter(|p| p[3] == 255).all(|p| p[0] > 200 && p[1] < 50), "red stays red");
 }
 
 #[test]
@@ -114,13 +122,18 @@ fn same_as_input_keeps_a_lossy_photo_lossy() {
     let mut options = options_with(OutputFormat::SameAsInput, ResizeMode::None);
     options.encode.keep_smaller_original = false;
     let out = process(&input, &options).unwrap();
-    // No lossy WebP writer yet: JPEG, never a lossless WebP many times the size of the original.
-    assert_eq!(out.format, ImageFormat::Jpeg);
-    assert!(out.bytes.len() < input.len() * 2, "{} bytes from {}", out.bytes.len(), input.len());
-    // With transparency JPEG cannot serve: the transparency is kept, losslessly.
-    let out = process(&fixture("alpha-lossy.webp"), &options).unwrap();
+    // Lossy WebP again, never a lossless WebP many times the size of the original.
     assert_eq!(out.format, ImageFormat::WebP);
-    assert!(probe(&out.bytes).unwrap().has_alpha);
+    assert!(probe(&out.bytes).unwrap().lossy);
+    assert!(out.bytes.len() < input.len() * 2, "{} bytes from {}", out.bytes.len(), input.len());
+    // With transparency too: lossy colours, the transparency kept.
+    let out = process(&fixture("alpha-lossy.webp"), &options).unwrap();
+    let info = probe(&out.bytes).unwrap();
+    assert_eq!(out.format, ImageFormat::WebP);
+    assert!(info.has_alpha && info.lossy);
+    // A lossless WebP stays lossless.
+    let out = process(&fixture("alpha-lossless.webp"), &options).unwrap();
+    assert!(!probe(&out.bytes).unwrap().lossy);
 }
 
 #[test]
@@ -299,9 +312,29 @@ fn a_byte_budget_lowers_quality_then_size() {
 }
 
 #[test]
+fn lossy_webp_takes_part_in_auto_quality_and_budgets() {
+    let input = fixture("photo-640x400.jpg");
+    let mut options = options_with(OutputFormat::Webp, ResizeMode::None);
+    options.encode.encoding.quality = Quality::Auto(localpix_contract::QualityTarget::High);
+    let auto = process(&input, &options).unwrap();
+    assert_eq!(auto.format, ImageFormat::WebP);
+    assert!(auto.score.unwrap().ssimulacra2 >= 75.0, "{:?}", auto.score);
+    let found = auto.quality.unwrap();
+    assert!((30..=98).contains(&found), "quality {found}");
+    let mut budget = options_with(OutputFormat::Webp, ResizeMode::None);
+    let at_80 = process(&input, &budget).unwrap().bytes.len() as u32;
+    let max = at_80 * 4 / 5;
+    budget.encode.max_bytes = Some(max);
+    let out = process(&input, &budget).unwrap();
+    assert!(out.bytes.len() as u32 <= max, "{} bytes for {max}", out.bytes.len());
+    assert!(out.quality.unwrap() < 80 && out.quality.unwrap() >= budget::MIN_QUALITY, "{:?}", out.quality);
+    assert_eq!((out.format, out.dimensions), (ImageFormat::WebP, Dimensions::new(640, 400)));
+}
+
+#[test]
 fn every_error_kind_says_what_went_wrong() {
     let photo = fixture("photo-640x400.jpg");
-    let heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic".to_vec();
+    let avif = b"\0\0\0\x18ftypavif\0\0\0\0mif1avif".to_vec();
     let mut over_limit = default_options();
     over_limit.limits.max_pixels = 100_000;
     let mut bad_quality = default_options();
@@ -312,7 +345,7 @@ fn every_error_kind_says_what_went_wrong() {
     tiny_budget.encode.max_bytes = Some(200);
     type Case = (&'static str, Vec<u8>, Options, fn(&Error) -> bool);
     let cases: [Case; 7] = [
-        ("unsupported", heic, default_options(), |e| matches!(e, Error::UnsupportedFormat(m) if m.contains("HEIC"))),
+        ("unsupported", avif, default_options(), |e| matches!(e, Error::UnsupportedFormat(m) if m.contains("AVIF"))),
         ("truncated", photo[..photo.len() / 2].to_vec(), default_options(), |e| matches!(e, Error::MalformedInput(_))),
         ("empty", Vec::new(), default_options(), |e| matches!(e, Error::MalformedInput(m) if m.contains("empty"))),
         (
@@ -508,7 +541,7 @@ fn probe_flags_every_personal_field_of_the_privacy_fixtures() {
 fn every_policy_keeps_nothing_personal_and_keep_safe_keeps_the_camera() {
     let camera = ["Make", "Model", "LensModel", "ExposureTime", "FNumber", "PhotographicSensitivity", "DateTimeOriginal"];
     for name in PRIVATE_FIXTURES {
-        for format in [OutputFormat::Jpeg, OutputFormat::Png, OutputFormat::WebpLossless] {
+        for format in [OutputFormat::Jpeg, OutputFormat::Png, OutputFormat::Webp, OutputFormat::WebpLossless] {
             for policy in [MetadataPolicy::StripAll, MetadataPolicy::KeepColorProfile, MetadataPolicy::KeepSafe] {
                 let mut options = options_with(format, ResizeMode::FitWidth(64));
                 options.encode.metadata = policy;
