@@ -108,6 +108,24 @@ impl Pixels {
         Pixels::new(self.layout.without_alpha(), self.size, data)
     }
 
+    /// Divides premultiplied ("associated") colour samples by their alpha, as a TIFF with
+    /// ExtraSamples = 1 stores them; fully transparent pixels keep their samples.
+    pub fn unpremultiply(&mut self) {
+        let channels = self.layout.channels();
+        if !self.layout.has_alpha() {
+            return;
+        }
+        for pixel in self.data.chunks_exact_mut(channels) {
+            let (colour, alpha) = pixel.split_at_mut(channels - 1);
+            let alpha = u32::from(alpha[0]);
+            if alpha != 0 && alpha != 255 {
+                for c in colour {
+                    *c = ((u32::from(*c) * 255 + alpha / 2) / alpha).min(255) as u8;
+                }
+            }
+        }
+    }
+
     /// True when no pixel is transparent.
     pub fn is_opaque(&self) -> bool {
         match self.layout {
@@ -152,5 +170,14 @@ mod tests {
         let grey = Pixels::new(Layout::GrayAlpha, Dimensions::new(1, 1), vec![0, 0]);
         assert_eq!(grey.flatten(Rgb::WHITE).data, [255]);
         assert_eq!(grey.flatten(Rgb { r: 10, g: 20, b: 30 }).data, [10, 20, 30]);
+    }
+
+    #[test]
+    fn unpremultiplying_divides_colour_by_alpha() {
+        // Premultiplied: half-transparent white stored as 128; transparent and opaque untouched.
+        let data = vec![128, 64, 0, 128, 9, 9, 9, 0, 200, 100, 50, 255];
+        let mut pixels = Pixels::new(Layout::Rgba, Dimensions::new(3, 1), data);
+        pixels.unpremultiply();
+        assert_eq!(pixels.data, [255, 128, 0, 128, 9, 9, 9, 0, 200, 100, 50, 255]);
     }
 }

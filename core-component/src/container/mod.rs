@@ -30,6 +30,9 @@ pub struct Container {
     pub has_alpha: bool,
     pub frame_count: u32,
     pub progressive: bool,
+    /// The colour samples are premultiplied by alpha (a TIFF's ExtraSamples = 1, "associated
+    /// alpha"); decoding divides them back.
+    pub associated_alpha: bool,
     pub blocks: MetadataBlocks,
 }
 
@@ -45,6 +48,7 @@ pub fn read(bytes: &[u8]) -> Result<Container> {
     }
 }
 
+pub use tiff::unsupported_variant as tiff_unsupported_variant;
 pub use webp::with_alpha_flag as webp_with_alpha_flag;
 
 fn be16(bytes: &[u8], at: usize) -> Option<u16> {

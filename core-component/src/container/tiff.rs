@@ -58,7 +58,39 @@ pub fn read_tiff(bytes: &[u8]) -> Result<Container> {
         has_alpha: find(338).is_some() || samples > colour_samples,
         frame_count: tiff.page_count(first),
         progressive: false,
+        associated_alpha: number(338) == Some(1),
         blocks,
+    })
+}
+
+/// What a TIFF the decoder refused is made of, in words a person can act on ("12-bit grey
+/// samples", "colours from a palette"), read from its first IFD; `None` when nothing there is out
+/// of the ordinary. The decoder's own reason names its internals (`color type Unknown(12)`).
+pub fn unsupported_variant(bytes: &[u8]) -> Option<String> {
+    let tiff = Tiff { bytes, little_endian: bytes.starts_with(b"II") };
+    let entries = tiff.entries(tiff.u32(4)? as usize)?;
+    let number = |tag: u16| entries.iter().find(|e| e.tag == tag).and_then(|e| tiff.first_number(e));
+    let (compression, photometric) = (number(259).unwrap_or(1), number(262).unwrap_or(1));
+    let (bits, format, samples) = (number(258).unwrap_or(1), number(339).unwrap_or(1), number(277).unwrap_or(1));
+    let colour = match photometric {
+        0 | 1 => "grey",
+        2 => "RGB",
+        5 => "CMYK",
+        _ => "colour",
+    };
+    Some(match (compression, photometric) {
+        (2..=4, _) if compression != 4 => "CCITT fax (Group 3) compression".into(),
+        (6, _) => "old-style JPEG compression (withdrawn from TIFF in 1995)".into(),
+        (_, 6) => "YCbCr colour (as JPEG-compressed TIFFs do)".into(),
+        (_, 3) => "colours from a palette (a colour map)".into(),
+        (_, 8..=10) => "CIE L*a*b* colour".into(),
+        (_, 32844 | 32845) => "LogLuv high-dynamic-range samples".into(),
+        _ if format == 2 => format!("signed {bits}-bit {colour} samples"),
+        _ if format == 3 => format!("{bits}-bit floating-point {colour} samples"),
+        _ if !matches!(bits, 1 | 8 | 16) => format!("{bits}-bit {colour} samples"),
+        (_, 5) if number(284) == Some(2) => "CMYK in separate planes".into(),
+        _ if samples > 1 && colour == "grey" => format!("grey with {} extra channel(s)", samples - 1),
+        _ => return None,
     })
 }
 
@@ -99,6 +131,7 @@ fn from_image_decoder(format: ImageFormat, decoder: &impl ImageDecoder, bits_per
         has_alpha: color.has_alpha(),
         frame_count: 1,
         progressive: false,
+        associated_alpha: false,
         blocks: MetadataBlocks::default(),
     }
 }

@@ -44,8 +44,18 @@ pub fn decode(bytes: &[u8], container: &Container, limits: &Limits, min_stored: 
     let mut reader = image::ImageReader::with_format(Cursor::new(bytes), format);
     reader.limits(limits.for_image_crate());
     // For animations (GIF, APNG, animated WebP) this is the first frame.
-    let image = reader.decode().map_err(|e| error::from_decoder(container.format.name(), e))?;
+    let image = reader.decode().map_err(|e| match e {
+        // Name what the TIFF holds rather than the decoder's internal reason.
+        image::ImageError::Unsupported(_) if container.format == ImageFormat::Tiff => match container::tiff_unsupported_variant(bytes) {
+            Some(variant) => error::unsupported_tiff(&variant),
+            None => error::from_decoder("TIFF", e),
+        },
+        e => error::from_decoder(container.format.name(), e),
+    })?;
     let mut pixels = Pixels::from_dynamic(image);
+    if container.associated_alpha {
+        pixels.unpremultiply();
+    }
     // Some decoders give RGBA whatever the file holds (GIF always): a file that declares no
     // transparency keeps none, so nothing downstream pays for a fourth channel.
     if pixels.layout.has_alpha() && !container.has_alpha {
