@@ -146,7 +146,7 @@ test: lint test-native test-jpeg-wasm test-component test-browser test-e2e
 .PHONY: lint
 lint: setup-rust
 	cargo fmt --check
-	cargo clippy -p localpix-contract -p localpix-core -p localpix-jpeg --all-targets -- -D warnings
+	cargo clippy -p localpix-contract -p localpix-settings -p localpix-core -p localpix-jpeg --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown -p localpix-core -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown -p localpix-jpeg --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown -p localpix-app -p localpix-browser-tests --all-targets -- -D warnings
@@ -159,6 +159,7 @@ SKIP_LOG := target/skipped-tests.txt
 .PHONY: test-native
 test-native: setup-rust
 	cargo test -p localpix-contract
+	cargo test -p localpix-settings
 	cargo test -p localpix-jpeg
 	@mkdir -p target && rm -f $(SKIP_LOG)
 	LOCALPIX_SKIP_LOG=$(CURDIR)/$(SKIP_LOG) cargo test -p localpix-core

@@ -16,7 +16,7 @@ pub mod offline;
 pub mod persist;
 pub mod protocol;
 pub mod save;
-pub mod settings;
+pub use localpix_settings as settings;
 pub mod units;
 
 /// Mounts the app on the page's body: the full app, or the widget on `embed.html`

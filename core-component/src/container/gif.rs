@@ -63,6 +63,7 @@ pub fn read(bytes: &[u8]) -> Result<Container> {
         frame_count: frames,
         progressive: interlaced,
         associated_alpha: false,
+        lossy: false,
         blocks,
     })
 }

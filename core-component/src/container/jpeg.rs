@@ -111,6 +111,7 @@ pub fn read(bytes: &[u8]) -> Result<Container> {
         frame_count: 1,
         progressive,
         associated_alpha: false,
+        lossy: true,
         blocks,
     })
 }

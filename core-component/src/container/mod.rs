@@ -33,6 +33,8 @@ pub struct Container {
     /// The colour samples are premultiplied by alpha (a TIFF's ExtraSamples = 1, "associated
     /// alpha"); decoding divides them back.
     pub associated_alpha: bool,
+    /// True when the pixels were compressed with loss (JPEG, lossy WebP).
+    pub lossy: bool,
     pub blocks: MetadataBlocks,
 }
 

@@ -59,6 +59,7 @@ pub fn read_tiff(bytes: &[u8]) -> Result<Container> {
         frame_count: tiff.page_count(first),
         progressive: false,
         associated_alpha: number(338) == Some(1),
+        lossy: false,
         blocks,
     })
 }
@@ -132,6 +133,7 @@ fn from_image_decoder(format: ImageFormat, decoder: &impl ImageDecoder, bits_per
         frame_count: 1,
         progressive: false,
         associated_alpha: false,
+        lossy: false,
         blocks: MetadataBlocks::default(),
     }
 }

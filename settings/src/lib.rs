@@ -1,5 +1,7 @@
-//! The batch settings: what a user chooses once for all files, their defaults, their form as a URL
-//! query (shared links, and what localStorage keeps), and the engine options they become.
+//! The settings people choose once for all their files: their defaults, their form as a URL query
+//! (the web app's shared links and what localStorage keeps; the CLI's `--settings`), and the engine
+//! options they become. The web app's form and the CLI's options both come from here, so their
+//! names and defaults cannot drift apart.
 //!
 //! Plain Rust with no browser in it, so it is tested natively. The engine's defaults are the
 //! contract's (`Options::default()`, what `default-options` returns), never copied here.
