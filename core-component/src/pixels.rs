@@ -108,30 +108,30 @@ impl Pixels {
         Pixels::new(self.layout.without_alpha(), self.size, data)
     }
 
-    /// Divides premultiplied ("associated") colour samples by their alpha, as a TIFF with
-    /// ExtraSamples = 1 stores them; fully transparent pixels keep their samples.
-    pub fn unpremultiply(&mut self) {
-        let channels = self.layout.channels();
-        if !self.layout.has_alpha() {
-            return;
-        }
-        for pixel in self.data.chunks_exact_mut(channels) {
-            let (colour, alpha) = pixel.split_at_mut(channels - 1);
-            let alpha = u32::from(alpha[0]);
-            if alpha != 0 && alpha != 255 {
-                for c in colour {
-                    *c = ((u32::from(*c) * 255 + alpha / 2) / alpha).min(255) as u8;
-                }
-            }
-        }
-    }
-
     /// True when no pixel is transparent.
     pub fn is_opaque(&self) -> bool {
         match self.layout {
             Layout::Rgba => self.data.chunks_exact(4).all(|p| p[3] == 255),
             Layout::GrayAlpha => self.data.chunks_exact(2).all(|p| p[1] == 255),
             _ => true,
+        }
+    }
+}
+
+/// Divides premultiplied ("associated") colour samples by their pixel's alpha, the last of
+/// `channels`, as a TIFF with ExtraSamples = 1 stores them. At the samples' own depth (`max` is
+/// 255 or 65535): a 16-bit file rounded to 8 bits first loses its faint pixels' colour. Fully
+/// transparent pixels keep their samples.
+pub fn unpremultiply<T: Copy + Into<u32> + TryFrom<u32>>(samples: &mut [T], channels: usize, max: u32) {
+    for pixel in samples.chunks_exact_mut(channels) {
+        let (colour, alpha) = pixel.split_at_mut(channels - 1);
+        let alpha: u32 = alpha[0].into();
+        if alpha != 0 && alpha != max {
+            for c in colour {
+                let value = ((u64::from((*c).into()) * u64::from(max) + u64::from(alpha / 2)) / u64::from(alpha)).min(u64::from(max));
+                // Within `max`, so it fits T.
+                *c = T::try_from(value as u32).unwrap_or(*c);
+            }
         }
     }
 }
@@ -175,9 +175,12 @@ mod tests {
     #[test]
     fn unpremultiplying_divides_colour_by_alpha() {
         // Premultiplied: half-transparent white stored as 128; transparent and opaque untouched.
-        let data = vec![128, 64, 0, 128, 9, 9, 9, 0, 200, 100, 50, 255];
-        let mut pixels = Pixels::new(Layout::Rgba, Dimensions::new(3, 1), data);
-        pixels.unpremultiply();
-        assert_eq!(pixels.data, [255, 128, 0, 128, 9, 9, 9, 0, 200, 100, 50, 255]);
+        let mut data: Vec<u8> = vec![128, 64, 0, 128, 9, 9, 9, 0, 200, 100, 50, 255];
+        unpremultiply(&mut data, 4, 255);
+        assert_eq!(data, [255, 128, 0, 128, 9, 9, 9, 0, 200, 100, 50, 255]);
+        // 16-bit: an alpha of 2/65535 still gives the colour back exactly.
+        let mut faint: Vec<u16> = vec![1, 2];
+        unpremultiply(&mut faint, 2, 65535);
+        assert_eq!(faint, [32768, 2]);
     }
 }

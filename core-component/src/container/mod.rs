@@ -50,7 +50,7 @@ pub fn read(bytes: &[u8]) -> Result<Container> {
     }
 }
 
-pub use tiff::unsupported_variant as tiff_unsupported_variant;
+pub use tiff::{misread_variant as tiff_misread_variant, unsupported_variant as tiff_unsupported_variant};
 pub use webp::with_alpha_flag as webp_with_alpha_flag;
 
 fn be16(bytes: &[u8], at: usize) -> Option<u16> {
