@@ -56,6 +56,8 @@ function decode(bytes) {
   options.encode.encoding.format = 'png';
   options.encode.encoding.effort = 'fast';
   options.encode.metadata = 'keep-color-profile';
+  // Always our own decode, re-encoded: the original handed back would compare Pillow with itself.
+  options.encode.keepSmallerOriginal = false;
   return imaging.process(bytes, options);
 }
 
