@@ -27,6 +27,11 @@ fork=()
 if [ "${FUZZ_FORK:-0}" = 1 ]; then
   fork=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
 fi
-exec nice -n 15 cargo "+$toolchain" fuzz run "$target" \
+# Fork mode copies the corpus into $TMPDIR/libFuzzerTemp.* for every job and leaves the copies
+# when stopped: three targets filled 5 GB of /tmp in half an hour. Give it a directory of its own
+# and remove it when the run ends.
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+TMPDIR=$scratch nice -n 15 cargo "+$toolchain" fuzz run "$target" \
   "corpus/$target" ../tests/fixtures ../tests/conformance ../core-component/tests/fuzz-regressions "$@" -- \
   -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -max_len=131072 -print_final_stats=1 "${fork[@]}"
