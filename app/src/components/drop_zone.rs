@@ -6,7 +6,8 @@ use web_sys::{File, FileList, HtmlInputElement};
 
 use crate::batch::Batch;
 
-/// What the picker offers; the engine decides for itself from the bytes.
+/// What the picker offers (index.html's shell offers the same); the engine decides for itself
+/// from the bytes.
 const ACCEPT: &str = "image/*,.jpg,.jpeg,.png,.webp,.gif,.bmp,.tif,.tiff";
 
 /// `in_widget`: the zone is the whole (framed) page, so it says "here" rather than "this page".
@@ -53,6 +54,9 @@ pub fn DropZone(#[prop(optional)] in_widget: bool) -> impl IntoView {
     };
 
     view! {
+        <Show when=move || dragging.get()>
+            <div class="drop-overlay" aria-hidden="true">"Drop to add them"</div>
+        </Show>
         <section class="drop-zone" class:dragging=move || dragging.get() aria-labelledby="add-heading">
             <h2 id="add-heading" class="visually-hidden">"Add images"</h2>
             <p class="drop-hint">{if in_widget { "Drop photos here, paste them, or" } else { "Drop photos anywhere on this page, paste them, or" }}</p>
