@@ -15,3 +15,10 @@ pub(crate) fn from_decoder(format: &str, err: image::ImageError) -> Error {
         other => Error::MalformedInput(format!("The {format} data is damaged ({other}).")),
     }
 }
+
+/// A TIFF variant localpix does not read, described by [`crate::container::tiff_unsupported_variant`].
+pub(crate) fn unsupported_tiff(variant: &str) -> Error {
+    Error::UnsupportedFormat(format!(
+        "This TIFF stores {variant}, which localpix cannot read. Save it as an 8- or 16-bit RGB or greyscale TIFF, or as PNG."
+    ))
+}

@@ -118,6 +118,24 @@ impl Pixels {
     }
 }
 
+/// Divides premultiplied ("associated") colour samples by their pixel's alpha, the last of
+/// `channels`, as a TIFF with ExtraSamples = 1 stores them. At the samples' own depth (`max` is
+/// 255 or 65535): a 16-bit file rounded to 8 bits first loses its faint pixels' colour. Fully
+/// transparent pixels keep their samples.
+pub fn unpremultiply<T: Copy + Into<u32> + TryFrom<u32>>(samples: &mut [T], channels: usize, max: u32) {
+    for pixel in samples.chunks_exact_mut(channels) {
+        let (colour, alpha) = pixel.split_at_mut(channels - 1);
+        let alpha: u32 = alpha[0].into();
+        if alpha != 0 && alpha != max {
+            for c in colour {
+                let value = ((u64::from((*c).into()) * u64::from(max) + u64::from(alpha / 2)) / u64::from(alpha)).min(u64::from(max));
+                // Within `max`, so it fits T.
+                *c = T::try_from(value as u32).unwrap_or(*c);
+            }
+        }
+    }
+}
+
 /// Rounds 16-bit samples to 8-bit: v × 255 / 65535, to nearest.
 fn to_8bit(samples: &[u16]) -> Vec<u8> {
     samples.iter().map(|&v| ((u32::from(v) * 255 + 32767) / 65535) as u8).collect()
@@ -152,5 +170,17 @@ mod tests {
         let grey = Pixels::new(Layout::GrayAlpha, Dimensions::new(1, 1), vec![0, 0]);
         assert_eq!(grey.flatten(Rgb::WHITE).data, [255]);
         assert_eq!(grey.flatten(Rgb { r: 10, g: 20, b: 30 }).data, [10, 20, 30]);
+    }
+
+    #[test]
+    fn unpremultiplying_divides_colour_by_alpha() {
+        // Premultiplied: half-transparent white stored as 128; transparent and opaque untouched.
+        let mut data: Vec<u8> = vec![128, 64, 0, 128, 9, 9, 9, 0, 200, 100, 50, 255];
+        unpremultiply(&mut data, 4, 255);
+        assert_eq!(data, [255, 128, 0, 128, 9, 9, 9, 0, 200, 100, 50, 255]);
+        // 16-bit: an alpha of 2/65535 still gives the colour back exactly.
+        let mut faint: Vec<u16> = vec![1, 2];
+        unpremultiply(&mut faint, 2, 65535);
+        assert_eq!(faint, [32768, 2]);
     }
 }

@@ -97,6 +97,16 @@ fn round_side(side: f64) -> u32 {
 
 /// Resamples the `source` region of `pixels` to `output` pixels, both in the pixels' own
 /// (stored) coordinates.
+///
+/// When both axes change, the two passes are made here, one library call each, instead of in
+/// one call: fast_image_resize 6.1.0 sizes its intermediate image from the first and last
+/// output pixels' windows, assuming the windows move right monotonically. They need not: the
+/// library trims a window's zero weights, and where an edge pixel's centre falls on the source
+/// grid (a crop, or a reduced decode's fractional size) a filter with zeros at whole distances
+/// (Lanczos3, Catmull-Rom, bilinear) gives it a narrower window than its neighbour's. The
+/// library then reads outside its buffer: a panic natively, an out-of-bounds read or a trap in
+/// WebAssembly (found by fuzzing, `docs/reliability.md`). One-axis calls never build that
+/// intermediate; ours spans every column the horizontal pass may read, as the library's would.
 pub fn resample(pixels: &Pixels, source: Rect, output: Dimensions, filter: Filter) -> Result<Pixels> {
     let pixel_type = match pixels.layout {
         Layout::Gray => PixelType::U8,
@@ -106,20 +116,70 @@ pub fn resample(pixels: &Pixels, source: Rect, output: Dimensions, filter: Filte
     };
     let src = ImageRef::new(pixels.size.width, pixels.size.height, &pixels.data, pixel_type)
         .map_err(|e| Error::invalid(format!("internal: pixel buffer does not match its size ({e})")))?;
-    let len = output.pixels() as usize * pixels.layout.channels();
-    let mut dst = fast_image_resize::images::Image::from_vec_u8(output.width, output.height, pixels::zeroed(len, output)?, pixel_type)
-        .map_err(|e| Error::invalid(format!("internal: output buffer does not match its size ({e})")))?;
-    let algorithm = match filter {
-        Filter::Nearest => ResizeAlg::Nearest,
-        Filter::Box => ResizeAlg::Convolution(FilterType::Box),
-        Filter::Bilinear => ResizeAlg::Convolution(FilterType::Bilinear),
-        Filter::CatmullRom => ResizeAlg::Convolution(FilterType::CatmullRom),
-        Filter::Mitchell => ResizeAlg::Convolution(FilterType::Mitchell),
-        Filter::Lanczos3 => ResizeAlg::Convolution(FilterType::Lanczos3),
+    let (algorithm, support) = match filter {
+        Filter::Nearest => (ResizeAlg::Nearest, 0.0),
+        Filter::Box => (ResizeAlg::Convolution(FilterType::Box), 0.5),
+        Filter::Bilinear => (ResizeAlg::Convolution(FilterType::Bilinear), 1.0),
+        Filter::CatmullRom => (ResizeAlg::Convolution(FilterType::CatmullRom), 2.0),
+        Filter::Mitchell => (ResizeAlg::Convolution(FilterType::Mitchell), 2.0),
+        Filter::Lanczos3 => (ResizeAlg::Convolution(FilterType::Lanczos3), 3.0),
     };
-    let options = fir::ResizeOptions::new().resize_alg(algorithm).crop(source.left, source.top, source.width, source.height);
-    Resizer::new().resize(&src, &mut dst, &options).map_err(|e| Error::invalid(format!("The resize cannot be done: {e}.")))?;
-    Ok(Pixels::new(pixels.layout, output, dst.into_vec()))
+    // The library's own tests for whether an axis needs resampling.
+    let horizontal = f64::from(output.width) != source.width || source.left != source.left.round();
+    let vertical = f64::from(output.height) != source.height || source.top != source.top.round();
+    if filter == Filter::Nearest || !(horizontal && vertical) {
+        // One pass, or a copy: the library handles alpha itself.
+        let resized = pass(&src, source, output, algorithm, pixel_type, true)?;
+        return Ok(Pixels::new(pixels.layout, output, resized.into_vec()));
+    }
+    // Premultiplied once for both passes, as the library does within one call.
+    let mul_div = fir::MulDiv::default();
+    let premultiplied = if pixels.layout.has_alpha() {
+        let mut image =
+            fir::images::Image::from_vec_u8(src.width(), src.height(), pixels::zeroed(pixels.data.len(), pixels.size)?, pixel_type)
+                .map_err(|e| Error::invalid(format!("internal: alpha buffer does not match its size ({e})")))?;
+        mul_div.multiply_alpha(&src, &mut image).map_err(|e| Error::invalid(format!("internal: cannot premultiply alpha ({e})")))?;
+        Some(image)
+    } else {
+        None
+    };
+    // Vertical first over the columns the horizontal pass reads (the library's order for 8-bit
+    // pixels): each output pixel's window is its centre ± the filter's radius, widened when
+    // shrinking.
+    let radius = support * (source.width / f64::from(output.width)).max(1.0);
+    let width = f64::from(pixels.size.width);
+    let first = (source.left - radius).floor().clamp(0.0, width - 1.0);
+    let last = (source.left + source.width + radius).ceil().clamp(first + 1.0, width);
+    let columns = Rect { left: first, top: source.top, width: last - first, height: source.height };
+    let between = Dimensions::new((last - first) as u32, output.height);
+    let mut resized = match &premultiplied {
+        Some(image) => pass(image, columns, between, algorithm, pixel_type, false)?,
+        None => pass(&src, columns, between, algorithm, pixel_type, false)?,
+    };
+    let rows = Rect { left: source.left - first, top: 0.0, width: source.width, height: f64::from(output.height) };
+    resized = pass(&resized, rows, output, algorithm, pixel_type, false)?;
+    if premultiplied.is_some() {
+        mul_div.divide_alpha_inplace(&mut resized).map_err(|e| Error::invalid(format!("internal: cannot divide alpha ({e})")))?;
+    }
+    Ok(Pixels::new(pixels.layout, output, resized.into_vec()))
+}
+
+/// One call of the library: the `source` region of `src` to `output` pixels.
+fn pass(
+    src: &impl fir::IntoImageView,
+    source: Rect,
+    output: Dimensions,
+    algorithm: ResizeAlg,
+    pixel_type: PixelType,
+    alpha: bool,
+) -> Result<fir::images::Image<'static>> {
+    let len = output.pixels() as usize * pixel_type.size();
+    let mut dst = fir::images::Image::from_vec_u8(output.width, output.height, pixels::zeroed(len, output)?, pixel_type)
+        .map_err(|e| Error::invalid(format!("internal: output buffer does not match its size ({e})")))?;
+    let options =
+        fir::ResizeOptions::new().resize_alg(algorithm).crop(source.left, source.top, source.width, source.height).use_alpha(alpha);
+    Resizer::new().resize(src, &mut dst, &options).map_err(|e| Error::invalid(format!("The resize cannot be done: {e}.")))?;
+    Ok(dst)
 }
 
 #[cfg(test)]
@@ -180,6 +240,32 @@ mod tests {
             ResizeMode::FitWidth(0),
         ] {
             assert!(matches!(plan(10.0, 10.0, &opts(mode)), Err(Error::InvalidOptions(_))), "{mode:?}");
+        }
+    }
+
+    /// Crops and enlargements where the first or last output pixel falls exactly on the
+    /// source grid, so the filter's zeros trim its window (found by fuzzing: a cover crop of a
+    /// 32×8 PNG to 40×24 read outside the pixels). Every layout and filter, many offsets.
+    #[test]
+    fn crops_on_the_filters_zeros_stay_within_the_pixels() {
+        let filters = [Filter::Nearest, Filter::Box, Filter::Bilinear, Filter::CatmullRom, Filter::Mitchell, Filter::Lanczos3];
+        for layout in [Layout::Gray, Layout::GrayAlpha, Layout::Rgb, Layout::Rgba] {
+            let size = Dimensions::new(32, 8);
+            let data = (0..size.pixels() as usize * layout.channels()).map(|i| (i * 37 % 251) as u8).collect();
+            let pixels = Pixels::new(layout, size, data);
+            for filter in filters {
+                for (left, width, out) in
+                    [(28.0 / 3.0, 40.0 / 3.0, 40), (0.5, 3.0, 9), (1.0, 30.0, 90), (2.5, 5.0, 5), (0.0, 31.5, 63), (6.0, 4.0, 16)]
+                {
+                    for (top, height, out_h) in [(0.0, 8.0, 24), (0.0, 8.0, 8), (1.0 / 3.0, 2.0, 6), (0.5, 7.0, 3)] {
+                        let source = Rect { left, top, width, height };
+                        let output = Dimensions::new(out, out_h);
+                        let resized = resample(&pixels, source, output, filter).unwrap();
+                        assert_eq!(resized.size, output);
+                        assert_eq!(resized.data.len(), output.pixels() as usize * layout.channels());
+                    }
+                }
+            }
         }
     }
 

@@ -32,6 +32,9 @@ pub struct Container {
     pub has_alpha: bool,
     pub frame_count: u32,
     pub progressive: bool,
+    /// The colour samples are premultiplied by alpha (a TIFF's ExtraSamples = 1, "associated
+    /// alpha"); decoding divides them back.
+    pub associated_alpha: bool,
     /// True when the pixels were compressed with loss (JPEG, lossy WebP).
     pub lossy: bool,
     pub blocks: MetadataBlocks,
@@ -53,6 +56,7 @@ pub fn read(bytes: &[u8]) -> Result<Container> {
     }
 }
 
+pub use tiff::{misread_variant as tiff_misread_variant, unsupported_variant as tiff_unsupported_variant};
 pub use webp::with_alpha_flag as webp_with_alpha_flag;
 
 fn be16(bytes: &[u8], at: usize) -> Option<u16> {

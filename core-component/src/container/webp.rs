@@ -67,6 +67,7 @@ pub fn read(bytes: &[u8]) -> Result<Container> {
         has_alpha: alpha,
         frame_count: frames.max(1),
         progressive: false,
+        associated_alpha: false,
         lossy,
         blocks,
     })

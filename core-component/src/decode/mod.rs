@@ -7,13 +7,15 @@ mod jpeg;
 
 use std::io::Cursor;
 
+use image::DynamicImage;
+
 use crate::{
     Dimensions,
     container::{self, Container},
     error::{self, Result},
     format::ImageFormat,
     limits::{CheckLimits, Limits},
-    pixels::Pixels,
+    pixels::{self, Pixels},
 };
 
 /// Decoded pixels as stored (not yet oriented), possibly at a reduced scale.
@@ -48,10 +50,35 @@ pub fn decode(bytes: &[u8], container: &Container, limits: &Limits, min_stored: 
     // transparency the decoder would drop: decode a copy with the flag set.
     let flagged = if container.format == ImageFormat::WebP && container.has_alpha { container::webp_with_alpha_flag(bytes) } else { None };
     let bytes = flagged.as_deref().unwrap_or(bytes);
+    if container.format == ImageFormat::Tiff
+        && let Some(variant) = container::tiff_misread_variant(bytes)
+    {
+        return Err(error::unsupported_tiff(&variant));
+    }
     let mut reader = image::ImageReader::with_format(Cursor::new(bytes), format);
     reader.limits(limits.for_image_crate());
     // For animations (GIF, APNG, animated WebP) this is the first frame.
-    let image = reader.decode().map_err(|e| error::from_decoder(container.format.name(), e))?;
+    let mut image = reader.decode().map_err(|e| match e {
+        // Name what the TIFF holds rather than the decoder's internal reason. The tiff crate
+        // refuses some variants as a decoding error ("format size limits exceeded" for a Group 3
+        // fax), which would tell the user an intact file is damaged.
+        image::ImageError::Unsupported(_) | image::ImageError::Decoding(_) if container.format == ImageFormat::Tiff => {
+            match container::tiff_unsupported_variant(bytes) {
+                Some(variant) => error::unsupported_tiff(&variant),
+                None => error::from_decoder("TIFF", e),
+            }
+        }
+        e => error::from_decoder(container.format.name(), e),
+    })?;
+    if container.associated_alpha {
+        match &mut image {
+            DynamicImage::ImageRgba8(buffer) => pixels::unpremultiply(buffer, 4, 255),
+            DynamicImage::ImageLumaA8(buffer) => pixels::unpremultiply(buffer, 2, 255),
+            DynamicImage::ImageRgba16(buffer) => pixels::unpremultiply(buffer, 4, 65535),
+            DynamicImage::ImageLumaA16(buffer) => pixels::unpremultiply(buffer, 2, 65535),
+            _ => {}
+        }
+    }
     let mut pixels = Pixels::from_dynamic(image);
     // Some decoders give RGBA whatever the file holds (GIF always): a file that declares no
     // transparency keeps none, so nothing downstream pays for a fourth channel.
