@@ -186,6 +186,8 @@ pub struct ImageInfo {
     pub color_model: ColorModel,
     pub frame_count: u32,
     pub progressive: bool,
+    /// True when the pixels were compressed with loss (JPEG, lossy WebP).
+    pub lossy: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color_profile: Option<ColorProfile>,
     pub metadata: Vec<MetadataField>,
@@ -236,7 +238,7 @@ mod tests {
     fn reads_what_jco_gives_for_probe() {
         let info: ImageInfo = serde_json::from_value(json!({
             "format": "webp", "dimensions": { "width": 640, "height": 400 }, "orientation": "rotate90",
-            "hasAlpha": false, "bitDepth": 8, "colorModel": "rgb", "frameCount": 1, "progressive": false,
+            "hasAlpha": false, "bitDepth": 8, "colorModel": "rgb", "frameCount": 1, "progressive": false, "lossy": true,
             "colorProfile": { "colorSpace": "rgb", "isSrgb": false, "size": 560, "description": "Adobe RGB (1998)" },
             "metadata": [
                 { "group": "gps", "name": "GPSLatitude", "value": "48° 51′ 29.88″ N", "sensitive": "location" },

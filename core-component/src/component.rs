@@ -189,6 +189,7 @@ impl From<api::ImageInfo> for wit::ImageInfo {
             color_model: i.color_model.into(),
             frame_count: i.frame_count,
             progressive: i.progressive,
+            lossy: i.lossy,
             color_profile: i.color_profile.map(Into::into),
             metadata: i.metadata.into_iter().map(Into::into).collect(),
         }

@@ -242,24 +242,65 @@ test('save all into a folder writes every result under its name', async () => {
   await page.close();
 });
 
-test('a result can be compared with its original, at fit and at 100%', async () => {
-  const page = await openApp(context, server.url);
+test('compare opens as a dialog where the person is looking: drag the divider on the picture, 100% side by side, focus returns', async () => {
+  // The result at half the original's size, so that 100% shows two different scales.
+  const page = await openApp(context, `${server.url}?resize=fit&w=320&h=320`);
   await page.setInputFiles('#file-input', [fixturePath('photo-640x400.jpg')]);
   await waitForBatch(page, 1);
-  await page.getByRole('button', { name: 'Compare' }).click();
-  const region = page.getByRole('region', { name: /Before and after: photo-640x400.jpg/ });
-  await region.waitFor();
-  const slider = region.getByRole('slider', { name: /Split between original/ });
+  const opener = page.getByRole('button', { name: 'Compare' });
+  await opener.click();
+  const dialog = page.getByRole('dialog', { name: /Before and after: photo-640x400.jpg/ });
+  await dialog.waitFor();
+  // Modal, on screen, focus inside.
+  const box = await dialog.boundingBox();
+  const viewport = page.viewportSize();
+  assert.ok(box.y >= 0 && box.y + Math.min(box.height, 200) <= viewport.height, `the dialog is at y=${box.y}`);
+  assert.equal(await page.evaluate(() => Boolean(document.activeElement?.closest('dialog[open]'))), true, 'focus moved into the dialog');
+
+  // Dragging on the picture moves the divider to the pointer.
+  const stage = dialog.locator('.compare-stage');
+  const area = await stage.boundingBox();
+  await page.mouse.move(area.x + area.width * 0.5, area.y + area.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(area.x + area.width * 0.25, area.y + area.height / 2, { steps: 4 });
+  await page.mouse.up();
+  const slider = dialog.getByRole('slider', { name: /Split between original/ });
+  assert.ok(Math.abs(Number(await slider.inputValue()) - 25) <= 2, `divider at ${await slider.inputValue()}%`);
   await slider.focus();
   await page.keyboard.press('ArrowRight');
-  assert.equal(await slider.inputValue(), '51');
-  await region.getByRole('button', { name: '100%' }).click();
-  assert.equal(await region.getByRole('button', { name: '100%' }).getAttribute('aria-pressed'), 'true');
-  const box = await region.locator('.compare-stage').boundingBox();
-  assert.equal(Math.round(box.width), 640, 'at 100% the result shows pixel for pixel');
+  assert.ok(Math.abs(Number(await slider.inputValue()) - 26) <= 2);
+
+  // 100%: the original at its own pixels (640 wide) beside the result at its own (320), same region.
+  await dialog.getByRole('button', { name: '100%' }).click();
+  const panes = dialog.locator('.pane');
+  assert.equal(await panes.count(), 2);
+  const region = () =>
+    panes.evaluateAll((figures) =>
+      figures.map((figure) => {
+        const pane = figure.getBoundingClientRect();
+        const img = figure.querySelector('img').getBoundingClientRect();
+        return { width: Math.round(img.width), centreX: (pane.left + pane.width / 2 - img.left) / img.width, centreY: (pane.top + pane.height / 2 - img.top) / img.height };
+      }),
+    );
+  let [original, result] = await region();
+  assert.deepEqual([original.width, result.width], [640, 320], 'each at its own pixels');
+  const pane = await panes.nth(1).boundingBox();
+  await page.mouse.move(pane.x + pane.width / 2, pane.y + pane.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(pane.x + pane.width / 2 + 60, pane.y + pane.height / 2 + 30, { steps: 3 });
+  await page.mouse.up();
+  [original, result] = await region();
+  assert.ok(Math.abs(original.centreX - result.centreX) < 0.01 && Math.abs(original.centreY - result.centreY) < 0.01, `both show the same region: ${JSON.stringify([original, result])}`);
+  assert.ok(result.centreX < 0.5, 'dragging right moved the view left');
   await page.screenshot({ path: join(SHOTS, 'compare.png') });
+
+  // Escape closes it and gives focus back to the row's Compare button.
   await page.keyboard.press('Escape');
-  await region.waitFor({ state: 'detached' });
+  await dialog.waitFor({ state: 'hidden' });
+  assert.equal(await opener.evaluate((button) => document.activeElement === button), true, 'focus back on Compare');
+  // Clear takes the toolbar away with the rows: focus goes to the file picker, not nowhere.
+  await page.getByRole('button', { name: 'Clear' }).click();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'file-input');
   await page.close();
 });
 
@@ -312,7 +353,7 @@ test('automatic quality finds the quality, the row shows it and its score, and c
   assert.ok(score >= 75, `the high target is SSIMULACRA2 75; the result scores ${score}`);
 
   await row.getByRole('button', { name: 'Compare' }).click();
-  await page.getByRole('button', { name: 'Differences ×8' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Differences ×8' }).click();
   const picture = page.locator('img.difference');
   await picture.waitFor();
   // The difference picture: the result's size, dark where nothing changed (a JPEG at a high

@@ -1,6 +1,7 @@
 //! The batch as a whole: its progress, cancel, and saving every result at once.
 
 use leptos::{prelude::*, task::spawn_local};
+use wasm_bindgen::JsCast;
 
 use crate::{batch::Batch, save};
 
@@ -56,7 +57,13 @@ pub fn Toolbar() -> impl IntoView {
                             "Save all to a folder…"
                         </button>
                     })}
-                    <button type="button" class="button quiet" on:click=move |_| batch.clear()>"Clear"</button>
+                    <button type="button" class="button quiet" on:click=move |_| {
+                        batch.clear();
+                        // The toolbar goes with the rows: give focus to where files are added.
+                        if let Some(picker) = document().get_element_by_id("file-input").and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+                            let _ = picker.focus();
+                        }
+                    }>"Clear"</button>
                 </div>
                 <p class="fine-print" role="status">{move || message.get()}</p>
             </section>

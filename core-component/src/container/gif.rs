@@ -62,6 +62,7 @@ pub fn read(bytes: &[u8]) -> Result<Container> {
         has_alpha: transparent,
         frame_count: frames,
         progressive: interlaced,
+        lossy: false,
         blocks,
     })
 }

@@ -110,6 +110,7 @@ pub fn read(bytes: &[u8]) -> Result<Container> {
         has_alpha: false,
         frame_count: 1,
         progressive,
+        lossy: true,
         blocks,
     })
 }

@@ -30,6 +30,8 @@ pub struct Container {
     pub has_alpha: bool,
     pub frame_count: u32,
     pub progressive: bool,
+    /// True when the pixels were compressed with loss (JPEG, lossy WebP).
+    pub lossy: bool,
     pub blocks: MetadataBlocks,
 }
 

@@ -72,6 +72,7 @@ pub fn read(bytes: &[u8]) -> Result<Container> {
         has_alpha: matches!(color_type, 4 | 6) || transparency,
         frame_count: frames,
         progressive: interlaced,
+        lossy: false,
         blocks,
     })
 }

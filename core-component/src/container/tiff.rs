@@ -58,6 +58,7 @@ pub fn read_tiff(bytes: &[u8]) -> Result<Container> {
         has_alpha: find(338).is_some() || samples > colour_samples,
         frame_count: tiff.page_count(first),
         progressive: false,
+        lossy: false,
         blocks,
     })
 }
@@ -99,6 +100,7 @@ fn from_image_decoder(format: ImageFormat, decoder: &impl ImageDecoder, bits_per
         has_alpha: color.has_alpha(),
         frame_count: 1,
         progressive: false,
+        lossy: false,
         blocks: MetadataBlocks::default(),
     }
 }

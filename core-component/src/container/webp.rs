@@ -11,7 +11,7 @@ use crate::{
 pub fn read(bytes: &[u8]) -> Result<Container> {
     let mut blocks = MetadataBlocks::default();
     let (mut canvas, mut bitstream): (Option<Dimensions>, Option<Dimensions>) = (None, None);
-    let (mut alpha, mut frames, mut seen_image_data) = (false, 0u32, false);
+    let (mut alpha, mut frames, mut seen_image_data, mut lossy) = (false, 0u32, false, false);
     let mut pos = 12;
     while pos + 8 <= bytes.len() {
         let kind = &bytes[pos..pos + 4];
@@ -29,6 +29,7 @@ pub fn read(bytes: &[u8]) -> Result<Container> {
             }
             b"VP8 " => {
                 seen_image_data = true;
+                lossy = true;
                 // A key frame: 3-byte tag, start code 9D 01 2A, then 14-bit width and height.
                 if data.get(3..6) == Some(&[0x9D, 0x01, 0x2A]) {
                     let (w, h) = (le16(data, 6).unwrap_or(0) & 0x3FFF, le16(data, 8).unwrap_or(0) & 0x3FFF);
@@ -66,6 +67,7 @@ pub fn read(bytes: &[u8]) -> Result<Container> {
         has_alpha: alpha,
         frame_count: frames.max(1),
         progressive: false,
+        lossy,
         blocks,
     })
 }

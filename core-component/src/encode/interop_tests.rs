@@ -65,7 +65,8 @@ fn every_output_decodes_right_in_independent_decoders() {
         for format in [OutputFormat::Jpeg, OutputFormat::Png, OutputFormat::WebpLossless] {
             for effort in [Effort::Fast, Effort::Balanced, Effort::Smallest] {
                 let encoding = Encoding { format, quality: Quality::Fixed(85), effort, ..Encoding::default() };
-                let writer = Writer::for_encoding(&encoding, original_format(name)).unwrap();
+                let input = super::Input { format: original_format(name), lossy: false, has_alpha: original.layout.has_alpha() };
+                let writer = Writer::for_encoding(&encoding, input).unwrap();
                 let pixels = if writer.has_alpha() { original.clone() } else { original.flatten(crate::pixels::Rgb::WHITE) };
                 // Every policy appears with every format and effort across the fixtures.
                 let policy = policies[(n + checked) % 3];

@@ -22,6 +22,20 @@ pub use localpix_contract::{ChromaSubsampling, Effort, Encoding, JpegOptions, Ou
 /// The quality `auto` starts from, before its search; and the one a budget lowers from.
 const AUTO_START: u8 = 80;
 
+/// What the writer choice needs to know of the input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Input {
+    pub format: ImageFormat,
+    pub lossy: bool,
+    pub has_alpha: bool,
+}
+
+impl Input {
+    pub fn of(info: &localpix_contract::ImageInfo) -> Self {
+        Self { format: info.format, lossy: info.lossy, has_alpha: info.has_alpha }
+    }
+}
+
 /// The format actually written, with its settings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Writer {
@@ -31,9 +45,9 @@ pub enum Writer {
 }
 
 impl Writer {
-    /// The writer `encoding` asks for, `same-as-input` resolved against the input's format; checks
-    /// the settings. With `auto` quality the quality is a starting point for the search.
-    pub fn for_encoding(encoding: &Encoding, input: ImageFormat) -> Result<Writer> {
+    /// The writer `encoding` asks for, `same-as-input` resolved against the input; checks the
+    /// settings. With `auto` quality the quality is a starting point for the search.
+    pub fn for_encoding(encoding: &Encoding, input: Input) -> Result<Writer> {
         let quality = match encoding.quality {
             Quality::Fixed(quality @ 1..=100) => quality,
             Quality::Fixed(other) => return Err(Error::invalid(format!("The quality must be from 1 to 100, not {other}."))),
@@ -43,10 +57,11 @@ impl Writer {
             return Err(Error::invalid(format!("A palette has 2 to 256 colours, not {colors}.")));
         }
         let effort = encoding.effort;
-        Ok(match (encoding.format, input) {
-            (OutputFormat::Jpeg, _) | (OutputFormat::SameAsInput, ImageFormat::Jpeg) => {
-                Writer::Jpeg { quality, effort, options: encoding.jpeg }
-            }
+        let jpeg = Writer::Jpeg { quality, effort, options: encoding.jpeg };
+        Ok(match (encoding.format, input.format) {
+            (OutputFormat::Jpeg, _) | (OutputFormat::SameAsInput, ImageFormat::Jpeg) => jpeg,
+            // A lossy photo stays lossy: lossless WebP would be many times its size.
+            (OutputFormat::SameAsInput, ImageFormat::WebP) if input.lossy && !input.has_alpha => jpeg,
             (OutputFormat::WebpLossless, _) | (OutputFormat::SameAsInput, ImageFormat::WebP) => Writer::WebpLossless,
             _ => Writer::Png { effort, options: encoding.png },
         })

@@ -11,7 +11,7 @@ use crate::{
     color::{self, ProfileAction},
     container::{self, Container},
     decode,
-    encode::Writer,
+    encode::{Input, Writer},
     error::{Error, Result},
     format::ImageFormat,
     limits::Limits,
@@ -36,6 +36,7 @@ fn info_of(container: &Container) -> ImageInfo {
         color_model: container.color_model,
         frame_count: container.frame_count,
         progressive: container.progressive,
+        lossy: container.lossy,
         color_profile: container.blocks.icc.as_deref().map(icc::describe),
         metadata: container.blocks.fields(),
     }
@@ -60,7 +61,7 @@ pub fn check_options(options: &Options) -> Result<()> {
     }
     // Planning on any image checks the mode's sizes and percentage.
     resize::plan(1000.0, 1000.0, &options.resize)?;
-    Writer::for_encoding(&options.encode.encoding, ImageFormat::Jpeg)?;
+    Writer::for_encoding(&options.encode.encoding, Input { format: ImageFormat::Jpeg, lossy: true, has_alpha: false })?;
     if options.encode.max_bytes == Some(0) {
         return Err(Error::invalid("The largest file size must be above 0 bytes."));
     }
@@ -174,7 +175,7 @@ impl Image {
     /// Encodes, consuming the image so its pixels need no copy. With `auto` quality the quality is
     /// searched first ([`tune`]); a byte budget then lowers it further if it must.
     pub fn into_output(self, options: &EncodeOptions) -> Result<Output> {
-        let writer = Writer::for_encoding(&options.encoding, self.source.info.format)?;
+        let writer = Writer::for_encoding(&options.encoding, Input::of(&self.source.info))?;
         let upright = self.orientation.apply(self.pixels);
         let (pixels, profile) = output_colors(upright, &self.source, options, writer);
         let metadata_for = |size: Dimensions| OutputMetadata::for_policy(options.metadata, &self.source.blocks, profile.as_deref(), size);
@@ -217,7 +218,7 @@ impl Image {
         if magnify == 0 {
             return Err(Error::invalid("The difference must be magnified at least once (1 to 255)."));
         }
-        let writer = Writer::for_encoding(&options.encoding, self.source.info.format)?;
+        let writer = Writer::for_encoding(&options.encoding, Input::of(&self.source.info))?;
         let upright = self.orientation.apply(self.pixels.clone());
         let (made_from, _) = output_colors(upright, &self.source, options, writer);
         let container = container::read(encoded)?;

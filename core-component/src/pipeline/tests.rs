@@ -106,6 +106,21 @@ fn alpha_is_kept_in_png_and_webp() {
     assert!(pixels.data.chunks_exact(4).filter(|p| p[3] > 0).all(|p| p[0] > 240 && p[1] < 15), "red stays red");
 }
 
+#[test]
+fn same_as_input_keeps_a_lossy_photo_lossy() {
+    let input = fixture("photo-lossy.webp");
+    assert!(probe(&input).unwrap().lossy);
+    assert!(!probe(&fixture("alpha-lossless.webp")).unwrap().lossy);
+    let out = process(&input, &options_with(OutputFormat::SameAsInput, ResizeMode::None)).unwrap();
+    // No lossy WebP writer yet: JPEG, never a lossless WebP many times the size of the original.
+    assert_eq!(out.format, ImageFormat::Jpeg);
+    assert!(out.bytes.len() < input.len() * 2, "{} bytes from {}", out.bytes.len(), input.len());
+    // With transparency JPEG cannot serve: the transparency is kept, losslessly.
+    let out = process(&fixture("alpha-lossy.webp"), &options_with(OutputFormat::SameAsInput, ResizeMode::None)).unwrap();
+    assert_eq!(out.format, ImageFormat::WebP);
+    assert!(probe(&out.bytes).unwrap().has_alpha);
+}
+
 /// 64×64: the left half opaque red, the right half fully transparent (green underneath).
 fn half_transparent_png() -> Vec<u8> {
     let data = (0..64 * 64).flat_map(|i| if i % 64 < 32 { [255, 0, 0, 255] } else { [0, 255, 0, 0] }).collect();
