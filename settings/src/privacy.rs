@@ -55,6 +55,7 @@ mod tests {
             color_model: ColorModel::Rgb,
             frame_count: 1,
             progressive: false,
+            lossy: true,
             color_profile: None,
             metadata: vec![
                 field(MetadataGroup::Thumbnail, Some(SensitiveKind::HiddenContent)),
