@@ -193,26 +193,47 @@ test('inputs are never overwritten, and --dry-run writes nothing', () => {
   assert.deepEqual(readdirSync(dir).sort(), ['photo-640x400-640w-2.jpg', 'photo-640x400-640w-640w.jpg', 'photo-640x400-640w.jpg', 'photo-640x400.jpg']);
 });
 
+/** An uncompressed 24-bit BMP: `noise` gives random pixels (slow to encode), else flat grey. */
+function bmp(w, h, { noise = false } = {}) {
+  const bytes = Buffer.alloc(54 + w * h * 3, 0x80).fill(0, 0, 54);
+  bytes.write('BM', 0);
+  bytes.writeUInt32LE(bytes.length, 2);
+  bytes.writeUInt32LE(54, 10);
+  bytes.writeUInt32LE(40, 14);
+  bytes.writeInt32LE(w, 18);
+  bytes.writeInt32LE(h, 22);
+  bytes.writeUInt16LE(1, 26);
+  bytes.writeUInt16LE(24, 28);
+  let state = 1;
+  for (let i = 54; noise && i < bytes.length; i++) bytes[i] = (state = (state * 1103515245 + 12345) & 0x7fffffff) >> 16;
+  return bytes;
+}
+
 test('a file over the memory limit fails alone: the instance is replaced and the next file is done', () => {
   const dir = tempDir('limit');
-  // An uncompressed BMP of 3000×3000: 27 MB of pixels, more than a 24 MiB instance may hold.
-  const [w, h] = [3000, 3000];
-  const bmp = Buffer.alloc(54 + w * h * 3, 0x80);
-  bmp.write('BM', 0);
-  bmp.writeUInt32LE(bmp.length, 2);
-  bmp.writeUInt32LE(54, 10);
-  bmp.writeUInt32LE(40, 14);
-  bmp.writeInt32LE(w, 18);
-  bmp.writeInt32LE(h, 22);
-  bmp.writeUInt16LE(1, 26);
-  bmp.writeUInt16LE(24, 28);
-  writeFileSync(join(dir, 'a-big.bmp'), bmp);
+  // 3000×3000: 27 MB of pixels, more than a 24 MiB instance may hold.
+  writeFileSync(join(dir, 'a-big.bmp'), bmp(3000, 3000));
   copyFileSync(fixturePath('photo-640x400.jpg'), join(dir, 'b-small.jpg'));
   const out = tempDir('limit-out');
   const run = localpix([dir, '--out', out, '--json', '--jobs', '1', '--memory', '24']);
   const [big, small] = jsonLines(run.stdout);
   assert.equal(big.error?.variant, 'stopped', JSON.stringify(big));
   assert.match(big.error.message, /memory limit \(24 MiB/);
+  assert.equal(small.error, undefined, JSON.stringify(small));
+  assert.equal(run.status, 1);
+});
+
+test('a file over the time limit is interrupted, and the next file is done', () => {
+  const dir = tempDir('slow');
+  // Automatic quality with the smallest effort on 9 MP of noise: about 8 s of CPU here.
+  writeFileSync(join(dir, 'a-noise.bmp'), bmp(3000, 3000, { noise: true }));
+  copyFileSync(fixturePath('one-pixel.png'), join(dir, 'b-tiny.png'));
+  const out = tempDir('slow-out');
+  const settings = ['--mode', 'none', '--format', 'jpeg', '--quality', 'auto-visually-lossless', '--effort', 'smallest'];
+  const run = localpix([dir, '--out', out, '--json', '--jobs', '1', '--timeout', '1', ...settings]);
+  const [slow, small] = jsonLines(run.stdout);
+  assert.equal(slow.error?.variant, 'stopped', JSON.stringify(slow));
+  assert.match(slow.error.message, /time limit \(1 s/);
   assert.equal(small.error, undefined, JSON.stringify(small));
   assert.equal(run.status, 1);
 });
