@@ -56,4 +56,5 @@ export const SETTINGS = Object.freeze({
   colors: 'colors',
   metadata: 'meta',
   maxKb: 'maxkb',
+  keepOriginal: 'keeporig',
 });

@@ -78,7 +78,13 @@ self.onmessage = async ({ data }) => {
     const { bytes: out, ...output } = resized.encode(options.encode);
     // Read the result back, so the page reports what it holds rather than what was intended.
     const kept = imaging.probe(out).metadata;
-    const report = { info, output, keptFields: kept.length, keptSensitive: kept.filter((field) => field.sensitive).length };
+    const report = {
+      info,
+      output,
+      resized: resized.dimensions(),
+      keptFields: kept.length,
+      keptSensitive: kept.filter((field) => field.sensitive).length,
+    };
     // The Blob is made here, off the main thread; posting it shares it without a copy.
     const blob = new Blob([out], { type: `image/${output.format}` });
     self.postMessage({ id, kind: WORKER.done, report, blob });

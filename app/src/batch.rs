@@ -16,7 +16,7 @@ use web_sys::{Blob, File, Url};
 use crate::{
     bridge::{JobError, JobResult, PoolError, Stage, WorkerPool},
     naming,
-    settings::Settings,
+    settings::{Settings, notes},
     units,
 };
 
@@ -82,6 +82,9 @@ pub struct Output {
     /// Metadata fields in the result, and how many are private (read back from it).
     pub kept_fields: u32,
     pub kept_sensitive: u32,
+    /// What the row must say about how it came out (a kept original, another format, what a size
+    /// limit cost).
+    pub notes: Vec<String>,
 }
 
 /// One file of the batch.
@@ -348,6 +351,13 @@ impl Batch {
             score: report.output.score,
             kept_fields: report.kept_fields,
             kept_sensitive: report.kept_sensitive,
+            notes: notes::notes(
+                &self.settings.get_untracked(),
+                &report.info,
+                report.resized,
+                &report.output,
+                notes::Sizes { input: row.file.with_value(|f| f.bytes), output: blob.size() as u64 },
+            ),
         };
         self.handles.update_value(|h| {
             h.results.insert(row.id, blob);

@@ -4,7 +4,7 @@
 //! (de)serialised with serde-wasm-bindgen in exactly jco's shapes.
 
 use js_sys::{Array, Promise};
-use localpix_contract::{Error as EngineError, ImageInfo, Options, Output};
+use localpix_contract::{Dimensions, Error as EngineError, ImageInfo, Options, Output};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -84,6 +84,8 @@ pub struct Report {
     pub info: ImageInfo,
     /// The output's format, size and quality (its bytes are in the Blob).
     pub output: Output,
+    /// The size the resize gave, before a byte budget made it smaller.
+    pub resized: Dimensions,
     /// Metadata fields found in the result itself, and how many of them are private (read back
     /// from the output, not assumed from the policy).
     pub kept_fields: u32,

@@ -217,6 +217,9 @@ pub struct Output {
     /// How close it looks to the resized image, when measured (automatic quality, or `score`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<QualityScore>,
+    /// True when this is the input's own compressed picture, re-wrapped without its metadata
+    /// (`keep-smaller-original`): re-encoding would have made a larger file.
+    pub kept_original: bool,
 }
 
 /// How close an output looks to the image it was made from (WIT `quality-score`).

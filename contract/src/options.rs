@@ -217,13 +217,24 @@ pub struct EncodeOptions {
     /// Also measure the output against the resized image (SSIMULACRA2 and SSIM); automatic
     /// quality always does.
     pub score: bool,
+    /// When the new file would be larger than the input, and the picture is the input's own
+    /// (same size, upright, same format, no colour conversion), give back the input's compressed
+    /// picture instead, in a container rebuilt with only the metadata the policy keeps.
+    pub keep_smaller_original: bool,
 }
 
 impl Default for EncodeOptions {
     /// The input's format where localpix writes it, all metadata stripped, a white background, no
-    /// byte budget.
+    /// byte budget, never a file larger than the original when the original can serve.
     fn default() -> Self {
-        Self { encoding: Encoding::default(), metadata: MetadataPolicy::StripAll, background: Rgb::WHITE, max_bytes: None, score: false }
+        Self {
+            encoding: Encoding::default(),
+            metadata: MetadataPolicy::StripAll,
+            background: Rgb::WHITE,
+            max_bytes: None,
+            score: false,
+            keep_smaller_original: true,
+        }
     }
 }
 

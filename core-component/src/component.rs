@@ -317,14 +317,28 @@ impl From<api::Encoding> for wit::Encoding {
 impl From<wit::EncodeOptions> for api::EncodeOptions {
     fn from(o: wit::EncodeOptions) -> Self {
         let background = api::Rgb { r: o.background.r, g: o.background.g, b: o.background.b };
-        Self { encoding: o.encoding.into(), metadata: o.metadata.into(), background, max_bytes: o.max_bytes, score: o.score }
+        Self {
+            encoding: o.encoding.into(),
+            metadata: o.metadata.into(),
+            background,
+            max_bytes: o.max_bytes,
+            score: o.score,
+            keep_smaller_original: o.keep_smaller_original,
+        }
     }
 }
 
 impl From<api::EncodeOptions> for wit::EncodeOptions {
     fn from(o: api::EncodeOptions) -> Self {
         let background = wit::Rgb { r: o.background.r, g: o.background.g, b: o.background.b };
-        Self { encoding: o.encoding.into(), metadata: o.metadata.into(), background, max_bytes: o.max_bytes, score: o.score }
+        Self {
+            encoding: o.encoding.into(),
+            metadata: o.metadata.into(),
+            background,
+            max_bytes: o.max_bytes,
+            score: o.score,
+            keep_smaller_original: o.keep_smaller_original,
+        }
     }
 }
 
@@ -343,6 +357,13 @@ impl From<api::Options> for wit::Options {
 impl From<api::Output> for wit::Output {
     fn from(o: api::Output) -> Self {
         let score = o.score.map(|s| wit::QualityScore { ssimulacra2: s.ssimulacra2, ssim: s.ssim });
-        Self { bytes: o.bytes, format: o.format.into(), dimensions: o.dimensions.into(), quality: o.quality, score }
+        Self {
+            bytes: o.bytes,
+            format: o.format.into(),
+            dimensions: o.dimensions.into(),
+            quality: o.quality,
+            score,
+            kept_original: o.kept_original,
+        }
     }
 }

@@ -22,6 +22,7 @@ pub mod metadata;
 pub mod orient;
 pub mod pipeline;
 pub mod pixels;
+pub mod remux;
 pub mod resize;
 pub mod score;
 pub mod tune;

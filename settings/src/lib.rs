@@ -9,6 +9,8 @@
 //! Plain Rust with no browser in it, so it is tested natively. The engine's defaults are the
 //! contract's (`Options::default()`, what `default-options` returns), never copied here.
 
+pub mod notes;
+
 use localpix_contract::{self as api, Dimensions, Options};
 
 pub mod naming;
@@ -182,6 +184,8 @@ pub struct Settings {
     pub metadata: api::MetadataPolicy,
     /// The largest output wanted, in kilobytes (1000 bytes).
     pub max_kb: Option<u32>,
+    /// Give back the original (without its metadata) when the new file would be larger.
+    pub keep_smaller_original: bool,
 }
 
 impl Default for Settings {
@@ -202,6 +206,7 @@ impl Default for Settings {
             palette_colors: engine.encode.encoding.png.palette_colors,
             metadata: engine.encode.metadata,
             max_kb: engine.encode.max_bytes.map(|bytes| bytes / 1000),
+            keep_smaller_original: engine.encode.keep_smaller_original,
         }
     }
 }
@@ -226,8 +231,10 @@ pub mod keys {
     pub const COLORS: &str = "colors";
     pub const METADATA: &str = "meta";
     pub const MAX_KB: &str = "maxkb";
+    pub const KEEP_ORIGINAL: &str = "keeporig";
 
-    pub const ALL: [&str; 12] = [RESIZE, WIDTH, HEIGHT, PERCENT, UPSCALE, FILTER, FORMAT, QUALITY, EFFORT, COLORS, METADATA, MAX_KB];
+    pub const ALL: [&str; 13] =
+        [RESIZE, WIDTH, HEIGHT, PERCENT, UPSCALE, FILTER, FORMAT, QUALITY, EFFORT, COLORS, METADATA, MAX_KB, KEEP_ORIGINAL];
 }
 
 impl Settings {
@@ -246,6 +253,7 @@ impl Settings {
             self.palette_colors.map(|c| c.to_string()).unwrap_or_default(),
             self.metadata.key(),
             self.max_kb.map(|kb| kb.to_string()).unwrap_or_default(),
+            if self.keep_smaller_original { "yes" } else { "no" }.to_string(),
         ];
         keys::ALL
             .iter()
@@ -276,6 +284,7 @@ impl Settings {
                 keys::COLORS => settings.palette_colors = number().filter(|n| (2..=256).contains(n)).map(|n| n as u16),
                 keys::METADATA => settings.metadata = api::MetadataPolicy::from_key(value).unwrap_or(settings.metadata),
                 keys::MAX_KB => settings.max_kb = number().filter(|&n| n > 0),
+                keys::KEEP_ORIGINAL => settings.keep_smaller_original = value != "no",
                 _ => {}
             }
         }
@@ -311,6 +320,7 @@ impl Settings {
         options.encode.score = true;
         options.encode.metadata = self.metadata;
         options.encode.max_bytes = self.max_kb.map(|kb| kb.saturating_mul(1000));
+        options.encode.keep_smaller_original = self.keep_smaller_original;
         options
     }
 
@@ -357,6 +367,7 @@ mod tests {
             palette_colors: Some(64),
             metadata: api::MetadataPolicy::KeepSafe,
             max_kb: Some(250),
+            keep_smaller_original: false,
         };
         assert_eq!(Settings::from_query(&s.to_query()), s);
         assert_eq!(Settings::from_query(&Settings::default().to_query()), Settings::default());

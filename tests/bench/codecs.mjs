@@ -82,6 +82,8 @@ export function localpixOptions(imaging, { format, effort = null, quality = null
   const options = imaging.defaultOptions();
   options.resize.mode = resizeMode;
   options.encode.metadata = 'strip-all';
+  // The encoder is measured: never the input given back in its place.
+  if ('keepSmallerOriginal' in options.encode) options.encode.keepSmallerOriginal = false;
   const encoding = options.encode.encoding;
   encoding.format = format;
   if (localpixApi(imaging) === 'effort') {

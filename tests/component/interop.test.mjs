@@ -28,6 +28,7 @@ function ourReading(bytes) {
   options.encode.encoding.format = 'png';
   options.encode.encoding.effort = 'fast'; // direct colour, no palette: what decodePng reads
   options.encode.metadata = 'keep-color-profile'; // the pixels as they are
+  options.encode.keepSmallerOriginal = false; // always our own direct-colour PNG
   const png = decodePng(imaging.process(bytes, options).bytes);
   const rgb = new Uint8Array(png.width * png.height * 3);
   const { channels, pixels } = png;

@@ -71,8 +71,31 @@ test('probe flags every personal value exiftool finds, and GPS, maker notes, thu
   assert.equal(named('GPSLatitude')?.value, '48° 51′ 29.88″ N', 'the hemisphere is read from GPSLatitudeRef');
 });
 
+const CAMERA = ['IFD0:Make', 'IFD0:Model', 'ExifIFD:LensModel', 'ExifIFD:ExposureTime', 'ExifIFD:FNumber', 'ExifIFD:ISO', 'ExifIFD:DateTimeOriginal'];
+
+/** Reads `out` back with exiftool: nothing personal, and the camera details only with keep-safe. */
+function assertClean(out, name, policy, context) {
+  assert.ok(!contains(out.bytes, 'PRIVATE'), `${context}: personal text in the bytes`);
+  const path = join(scratch, `${name}-${policy}.${out.format === 'jpeg' ? 'jpg' : out.format}`);
+  writeFileSync(path, out.bytes);
+  const tags = exiftool(path);
+  assert.deepEqual([...personalTokens(tags)], [], `${context}: exiftool reads personal values`);
+  const leaked = Object.keys(tags).filter((key) => PRIVATE_GROUPS.test(key.split(':')[0]));
+  assert.deepEqual(leaked, [], `${context}: exiftool finds private tags`);
+  const textChunks = Object.keys(tags).filter((key) => /^PNG:(Author|Comment|Description|Title|Copyright|Disclaimer|Artist)$/.test(key));
+  assert.deepEqual(textChunks, [], `${context}: text chunks kept`);
+  assert.equal(tags['File:Comment'], undefined, `${context}: a comment kept`);
+  assert.equal(tags['ExifTool:Warning'], undefined, `${context}: exiftool finds the output damaged`);
+  const kept = CAMERA.filter((tag) => tag in tags);
+  if (policy === 'keep-safe' && name !== 'private-comment.gif') {
+    assert.deepEqual(kept, CAMERA, `${context}: camera details not kept`);
+    assert.equal(tags['IFD0:Software'], undefined, `${context}: only camera details are kept`);
+  } else {
+    assert.deepEqual(kept, [], `${context}: camera details kept`);
+  }
+}
+
 test('no policy lets a personal value through, read back by exiftool; keep-safe keeps the camera details', () => {
-  const camera = ['IFD0:Make', 'IFD0:Model', 'ExifIFD:LensModel', 'ExifIFD:ExposureTime', 'ExifIFD:FNumber', 'ExifIFD:ISO', 'ExifIFD:DateTimeOriginal'];
   for (const name of FIXTURES) {
     for (const format of FORMATS) {
       for (const policy of POLICIES) {
@@ -80,27 +103,24 @@ test('no policy lets a personal value through, read back by exiftool; keep-safe 
         options.resize.mode = { tag: 'fit-width', val: 96 };
         options.encode.encoding.format = format;
         options.encode.metadata = policy;
-        const out = imaging.process(fixture(name), options);
-        const context = `${name} as ${format} with ${policy}`;
-        assert.ok(!contains(out.bytes, 'PRIVATE'), `${context}: personal text in the bytes`);
-        const path = join(scratch, `${name}-${policy}.${format === 'jpeg' ? 'jpg' : format === 'png' ? 'png' : 'webp'}`);
-        writeFileSync(path, out.bytes);
-        const tags = exiftool(path);
-        assert.deepEqual([...personalTokens(tags)], [], `${context}: exiftool reads personal values`);
-        const leaked = Object.keys(tags).filter((key) => PRIVATE_GROUPS.test(key.split(':')[0]));
-        assert.deepEqual(leaked, [], `${context}: exiftool finds private tags`);
-        const textChunks = Object.keys(tags).filter((key) => /^PNG:(Author|Comment|Description|Title|Copyright|Disclaimer|Artist)$/.test(key));
-        assert.deepEqual(textChunks, [], `${context}: text chunks kept`);
-        assert.equal(tags['File:Comment'], undefined, `${context}: a comment kept`);
-        assert.equal(tags['ExifTool:Warning'], undefined, `${context}: exiftool finds the output damaged`);
-        const kept = camera.filter((tag) => tag in tags);
-        if (policy === 'keep-safe' && name !== 'private-comment.gif') {
-          assert.deepEqual(kept, camera, `${context}: camera details not kept`);
-          assert.equal(tags['IFD0:Software'], undefined, `${context}: only camera details are kept`);
-        } else {
-          assert.deepEqual(kept, [], `${context}: camera details kept`);
-        }
+        assertClean(imaging.process(fixture(name), options), name, policy, `${name} as ${format} with ${policy}`);
       }
+    }
+  }
+});
+
+test('an original kept because re-encoding made it larger is as clean as a re-encode', () => {
+  for (const name of ['private-all.jpg', 'private-text.png', 'private-meta.webp']) {
+    for (const policy of POLICIES) {
+      const options = imaging.defaultOptions();
+      options.resize.mode = { tag: 'none' };
+      options.encode.encoding.quality = { tag: 'fixed', val: 100 };
+      options.encode.encoding.png.paletteColors = undefined;
+      options.encode.metadata = policy;
+      const out = imaging.process(fixture(name), options);
+      const context = `${name} kept with ${policy}`;
+      assert.ok(out.keptOriginal, `${context}: the re-encode was not larger (${out.bytes.length} bytes)`);
+      assertClean(out, name, policy, context);
     }
   }
 });

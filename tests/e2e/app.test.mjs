@@ -41,6 +41,7 @@ function uprightPng(bytes) {
   const options = imaging.defaultOptions();
   options.resize.mode = { tag: 'none' };
   options.encode.encoding.format = 'png';
+  options.encode.keepSmallerOriginal = false; // our own PNG, in a layout decodePng reads
   return decodePng(imaging.process(bytes, options).bytes);
 }
 
@@ -372,4 +373,39 @@ test('automatic quality finds the quality, the row shows it and its score, and c
   assert.ok(seen.mean > 0.5 && seen.mean < 80, `mean brightness ${seen.mean.toFixed(1)} of the ×8 difference`);
   await page.screenshot({ path: join(SHOTS, 'compare-difference.png') });
   await page.close();
+});
+
+test('a result never grows without a word: a lossy WebP keeps its own picture, a size limit says what it cost', async () => {
+  const original = fixture('photo-lossy.webp');
+  const page = await openApp(context, `${server.url}?resize=fit&w=1920&h=1920&format=same-as-input&q=80&keeporig=yes`);
+  await page.setInputFiles('#file-input', [fixturePath('photo-lossy.webp')]);
+  await waitForBatch(page, 1);
+  let [row] = await rows(page);
+  let bytes = await bytesOf(page, row);
+  assert.equal(imaging.probe(bytes).format, 'webp');
+  assert.ok(bytes.length <= original.length, `${bytes.length} bytes from ${original.length}`);
+  assert.deepEqual(imaging.probe(bytes).metadata, []);
+  const notes = page.locator('.file-row .notes');
+  assert.match(await notes.textContent(), /original's own picture, without its metadata/);
+
+  // Without the option: a lossy photo stays lossy (JPEG until lossy WebP exists), and the row says why.
+  await page.getByLabel('Keep the original when the result would be larger').uncheck();
+  await page.waitForFunction(() => document.querySelector('.file-row a[download]')?.getAttribute('download')?.endsWith('.jpg'));
+  [row] = await rows(page);
+  bytes = await bytesOf(page, row);
+  assert.equal(imaging.probe(bytes).format, 'jpeg');
+  assert.ok(bytes.length < original.length * 2, `${bytes.length} bytes from ${original.length}`);
+  assert.match(await notes.textContent(), /lossy WebP stays lossy/);
+  await page.screenshot({ path: join(SHOTS, 'notes-format.png') });
+
+  // A size limit that needs a smaller picture says what it took.
+  const limited = await openApp(context, `${server.url}?resize=fit&w=1920&h=1920&format=jpeg&q=80&maxkb=8`);
+  await limited.setInputFiles('#file-input', [fixturePath('photo-640x400.jpg')]);
+  await waitForBatch(limited, 1);
+  const said = await limited.locator('.file-row .notes').textContent();
+  assert.match(said, /Made \d+×\d+ instead of 640×400 to fit within 8 KB, at quality \d+\./);
+  assert.ok((await bytesOf(limited, (await rows(limited))[0])).length <= 8000);
+  await limited.screenshot({ path: join(SHOTS, 'notes-budget.png') });
+  await limited.getByRole('button', { name: 'Reset to defaults' }).click();
+  for (const p of [page, limited]) await p.close();
 });

@@ -87,6 +87,9 @@ fn FileRow(row: Row) -> impl IntoView {
                             {format!("looks {} ({:.0})", score_words(s.ssimulacra2), s.ssimulacra2)}
                         </span>
                     })}
+                    {(!o.notes.is_empty()).then(|| view! {
+                        <ul class="notes">{o.notes.iter().map(|note| view! { <li>{note.clone()}</li> }).collect_view()}</ul>
+                    })}
                 }})}
             </td>
             <td class="privacy" data-label="Private data">

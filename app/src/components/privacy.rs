@@ -89,6 +89,7 @@ mod tests {
             score: None,
             kept_fields,
             kept_sensitive,
+            notes: vec![],
         }
     }
 

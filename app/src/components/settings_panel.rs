@@ -71,12 +71,8 @@ pub fn SettingsPanel() -> impl IntoView {
                     <NumberField id="percent" label="Scale (%)" max=MAX_PERCENT value=shown(|s| s.percent)
                         on_change=commit(settings, |s, v| s.percent = number(v, MAX_PERCENT).unwrap_or(s.percent))/>
                 </Show>
-                <div class="field check">
-                    <input id="never-upscale" type="checkbox"
-                        prop:checked=move || settings.with(|s| s.never_upscale)
-                        on:change=commit(settings, |s, v| s.never_upscale = v == "true")/>
-                    <label for="never-upscale">"Never enlarge"</label>
-                </div>
+                <CheckField id="never-upscale" label="Never enlarge" checked=Signal::derive(move || settings.with(|s| s.never_upscale))
+                    on_change=commit(settings, |s, v| s.never_upscale = v == "true")/>
                 <ChoiceField id="filter" label="Filter" current=Signal::derive(move || settings.with(|s| s.filter))
                     on_change=commit(settings, |s, v| s.filter = api::Filter::from_key(v).unwrap_or(s.filter))/>
                 <ChoiceField id="format" label="Format" current=Signal::derive(move || settings.with(|s| s.format))
@@ -98,6 +94,9 @@ pub fn SettingsPanel() -> impl IntoView {
                         prop:value=move || settings.with(|s| s.max_kb.map(|kb| kb.to_string()).unwrap_or_default())
                         on:change=commit(settings, |s, v| s.max_kb = v.trim().parse::<u32>().ok().filter(|&kb| kb > 0))/>
                 </div>
+                <CheckField id="keep-original" label="Keep the original when the result would be larger"
+                    checked=Signal::derive(move || settings.with(|s| s.keep_smaller_original))
+                    on_change=commit(settings, |s, v| s.keep_smaller_original = v == "true")/>
                 <ChoiceField id="metadata" label="Metadata" wide=true current=Signal::derive(move || settings.with(|s| s.metadata))
                     on_change=commit(settings, |s, v| s.metadata = api::MetadataPolicy::from_key(v).unwrap_or(s.metadata))
                     description=Signal::derive(move || settings.with(|s| metadata_description(s.metadata)))/>
@@ -150,6 +149,17 @@ fn NumberField(
         <div class="field size">
             <label for=id>{label}</label>
             <input id=id type="number" min="1" max=max inputmode="numeric" prop:value=value on:change=on_change/>
+        </div>
+    }
+}
+
+/// A labelled checkbox.
+#[component]
+fn CheckField(id: &'static str, label: &'static str, checked: Signal<bool>, on_change: impl Fn(ev::Event) + 'static) -> impl IntoView {
+    view! {
+        <div class="field check">
+            <input id=id type="checkbox" prop:checked=checked on:change=on_change/>
+            <label for=id>{label}</label>
         </div>
     }
 }

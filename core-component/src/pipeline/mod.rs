@@ -9,15 +9,16 @@ use std::sync::Arc;
 use crate::{
     Dimensions, budget,
     color::{self, ProfileAction},
-    container::{self, Container},
+    container::{self, ColorModel, Container},
     decode,
-    encode::{Input, Writer},
+    encode::{Input, OutputFormat, Writer},
     error::{Error, Result},
     format::ImageFormat,
     limits::Limits,
     metadata::{MetadataBlocks, MetadataPolicy, OutputMetadata, icc},
     orient::{Orientation, Rect, Turn},
     pixels::Pixels,
+    remux,
     resize::{self, Filter, ResizeMode, ResizeOptions},
     score, tune,
 };
@@ -73,6 +74,18 @@ pub fn check_options(options: &Options) -> Result<()> {
 struct Source {
     info: ImageInfo,
     blocks: MetadataBlocks,
+    /// The file, when it could be given back instead of a larger re-encode: one upright frame of
+    /// JPEG, PNG or WebP, RGB or grey.
+    original: Option<Vec<u8>>,
+}
+
+impl Source {
+    fn keepable(container: &Container) -> bool {
+        matches!(container.format, ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP)
+            && container.frame_count == 1
+            && container.blocks.orientation() == Orientation::Normal
+            && container.color_model != ColorModel::Cmyk
+    }
 }
 
 /// A decoded image.
@@ -92,6 +105,8 @@ pub struct Image {
     limits: Limits,
     /// The filter of the last resize, reused when a byte budget needs a smaller size.
     filter: Filter,
+    /// True while the pixels are the whole file's, decoded at full size and never resampled.
+    untouched: bool,
 }
 
 impl Image {
@@ -108,14 +123,16 @@ impl Image {
         };
         let decoded = decode::decode(bytes, &container, &options.limits, min_stored)?;
         let info = info_of(&container);
+        let original = Source::keepable(&container).then(|| bytes.to_vec());
         Ok(Image {
-            source: Arc::new(Source { info, blocks: container.blocks }),
+            source: Arc::new(Source { info, blocks: container.blocks, original }),
             pixels: decoded.pixels,
             orientation,
             whole: container.stored,
             scale: 1.0 / f64::from(decoded.scale),
             limits: options.limits,
             filter: Filter::default(),
+            untouched: decoded.scale == 1,
         })
     }
 
@@ -154,12 +171,17 @@ impl Image {
         };
         let output = self.orientation.display(plan.output);
         let whole = Rect { left: 0.0, top: 0.0, width: self.pixels.size.width.into(), height: self.pixels.size.height.into() };
-        let pixels = if output == self.pixels.size && source == whole {
-            self.pixels.clone()
-        } else {
-            resize::resample(&self.pixels, source, output, options.filter)?
-        };
-        Ok(Image { source: Arc::clone(&self.source), pixels, whole: output, scale: 1.0, filter: options.filter, ..*self })
+        let unchanged = output == self.pixels.size && source == whole;
+        let pixels = if unchanged { self.pixels.clone() } else { resize::resample(&self.pixels, source, output, options.filter)? };
+        Ok(Image {
+            source: Arc::clone(&self.source),
+            pixels,
+            whole: output,
+            scale: 1.0,
+            filter: options.filter,
+            untouched: self.untouched && unchanged,
+            ..*self
+        })
     }
 
     /// The pixels turned upright (for tests and benchmarks that look at them).
@@ -176,6 +198,7 @@ impl Image {
     /// searched first ([`tune`]); a byte budget then lowers it further if it must.
     pub fn into_output(self, options: &EncodeOptions) -> Result<Output> {
         let writer = Writer::for_encoding(&options.encoding, Input::of(&self.source.info))?;
+        let original = self.original_output(options, writer);
         let upright = self.orientation.apply(self.pixels);
         let (pixels, profile) = output_colors(upright, &self.source, options, writer);
         let metadata_for = |size: Dimensions| OutputMetadata::for_policy(options.metadata, &self.source.blocks, profile.as_deref(), size);
@@ -201,12 +224,44 @@ impl Image {
                 (fitted, score)
             }
         };
+        if let Some(original) = original.filter(|o| o.bytes.len() < fitted.bytes.len() && within_budget(&o.bytes)) {
+            return Ok(original);
+        }
         Ok(Output {
             bytes: fitted.bytes,
             format: fitted.writer.format(),
             dimensions: fitted.dimensions,
             quality: fitted.writer.quality(),
             score,
+            kept_original: false,
+        })
+    }
+
+    /// The input's own picture re-wrapped with the policy's metadata, when `keep-smaller-original`
+    /// asks for it and the picture is the input's: same pixels and colours, and its format is the
+    /// one asked for (or "same as input").
+    fn original_output(&self, options: &EncodeOptions, writer: Writer) -> Option<Output> {
+        let original = self.source.original.as_deref().filter(|_| options.keep_smaller_original && self.untouched)?;
+        let info = &self.source.info;
+        if writer.format() != info.format && options.encoding.format != OutputFormat::SameAsInput {
+            return None;
+        }
+        let keep_profile = options.metadata != MetadataPolicy::StripAll;
+        let profile = match color::action(info.color_profile.as_ref(), self.pixels.layout, keep_profile) {
+            // The new file's colours would be converted: the original's are not the same.
+            ProfileAction::ConvertToSrgb => return None,
+            ProfileAction::Keep => true,
+            ProfileAction::Drop => false,
+        };
+        let metadata = OutputMetadata::for_policy(options.metadata, &self.source.blocks, None, self.pixels.size);
+        let kept = remux::Kept { exif: metadata.exif.as_deref(), profile };
+        Some(Output {
+            bytes: remux::rebuild(original, info.format, self.pixels.size, kept)?,
+            format: info.format,
+            dimensions: self.pixels.size,
+            quality: None,
+            score: None,
+            kept_original: true,
         })
     }
 }
@@ -232,7 +287,7 @@ impl Image {
         let map = score::difference_map(&reference, &output, magnify);
         let png = Writer::Png { effort: crate::encode::Effort::Fast, options: Default::default() };
         let bytes = png.encode(&map, &OutputMetadata::default())?;
-        Ok(Output { bytes, format: ImageFormat::Png, dimensions: map.size, quality: None, score: None })
+        Ok(Output { bytes, format: ImageFormat::Png, dimensions: map.size, quality: None, score: None, kept_original: false })
     }
 }
 

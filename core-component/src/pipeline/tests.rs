@@ -111,14 +111,54 @@ fn same_as_input_keeps_a_lossy_photo_lossy() {
     let input = fixture("photo-lossy.webp");
     assert!(probe(&input).unwrap().lossy);
     assert!(!probe(&fixture("alpha-lossless.webp")).unwrap().lossy);
-    let out = process(&input, &options_with(OutputFormat::SameAsInput, ResizeMode::None)).unwrap();
+    let mut options = options_with(OutputFormat::SameAsInput, ResizeMode::None);
+    options.encode.keep_smaller_original = false;
+    let out = process(&input, &options).unwrap();
     // No lossy WebP writer yet: JPEG, never a lossless WebP many times the size of the original.
     assert_eq!(out.format, ImageFormat::Jpeg);
     assert!(out.bytes.len() < input.len() * 2, "{} bytes from {}", out.bytes.len(), input.len());
     // With transparency JPEG cannot serve: the transparency is kept, losslessly.
-    let out = process(&fixture("alpha-lossy.webp"), &options_with(OutputFormat::SameAsInput, ResizeMode::None)).unwrap();
+    let out = process(&fixture("alpha-lossy.webp"), &options).unwrap();
     assert_eq!(out.format, ImageFormat::WebP);
     assert!(probe(&out.bytes).unwrap().has_alpha);
+}
+
+#[test]
+fn a_larger_result_gives_way_to_the_original_without_its_metadata() {
+    // The default options keep the original when re-encoding makes it larger.
+    let options = options_with(OutputFormat::SameAsInput, ResizeMode::None);
+    assert!(options.encode.keep_smaller_original);
+    let mut reencode = options;
+    reencode.encode.keep_smaller_original = false;
+    for name in ["photo-lossy.webp", "alpha-lossy.webp", "palette.png", "alpha-640x360.png", "gray16.png", "photo-640x400.jpg"] {
+        let input = fixture(name);
+        let (out, new) = (process(&input, &options).unwrap(), process(&input, &reencode).unwrap());
+        if new.bytes.len() <= input.len() {
+            assert!(!out.kept_original && out.bytes == new.bytes, "{name}: the re-encode is smaller");
+            continue;
+        }
+        assert!(out.kept_original, "{name}");
+        assert_eq!((out.format, out.quality, out.score), (probe(&input).unwrap().format, None, None), "{name}");
+        assert!(out.bytes.len() <= input.len(), "{name}");
+        assert_eq!(pixels_of(&out.bytes).data, pixels_of(&input).data, "{name}");
+    }
+    assert!(process(&fixture("photo-lossy.webp"), &options).unwrap().kept_original, "the issue's case: a lossy WebP");
+    // A JPEG at quality 100 is larger than the camera's: the original, cleaned, is kept.
+    let mut best = options_with(OutputFormat::Jpeg, ResizeMode::None);
+    best.encode.encoding.quality = Quality::Fixed(100);
+    let input = fixture("private-all.jpg");
+    let out = process(&input, &best).unwrap();
+    assert!(out.kept_original);
+    assert!(probe(&out.bytes).unwrap().metadata.iter().all(|f| f.sensitive.is_none()));
+    assert_eq!(probe(&out.bytes).unwrap().metadata, vec![], "strip-all keeps nothing");
+    // Not when the picture changed (resized), the format asked for differs, or it was turned.
+    let smaller = options_with(OutputFormat::SameAsInput, ResizeMode::FitWidth(320));
+    assert!(!process(&fixture("photo-lossy.webp"), &smaller).unwrap().kept_original);
+    assert!(!process(&fixture("palette.png"), &options_with(OutputFormat::WebpLossless, ResizeMode::None)).unwrap().kept_original);
+    assert!(!process(&fixture("orientation-6.jpg"), &best).unwrap().kept_original);
+    // Nor beyond the byte budget.
+    best.encode.max_bytes = Some(input.len() as u32 / 4);
+    assert!(!process(&input, &best).unwrap().kept_original);
 }
 
 /// 64×64: the left half opaque red, the right half fully transparent (green underneath).

@@ -1,0 +1,131 @@
+//! What a result's row says about how it came out, when that differs from what the person asked
+//! for: a kept original, a format other than the input's, what a size limit cost, dropped frames.
+//! Nothing changes silently.
+
+use localpix_contract::{Dimensions, ImageFormat, ImageInfo, Output, OutputFormat, Quality};
+
+use crate::Settings;
+
+/// The sizes of the original and of the result, in bytes.
+#[derive(Clone, Copy, Debug)]
+pub struct Sizes {
+    pub input: u64,
+    pub output: u64,
+}
+
+/// The notes for one result, most important first. `resized` is the size the resize gave, before
+/// any byte budget. (`output.bytes` may be empty: the app keeps the bytes in a Blob.)
+pub fn notes(settings: &Settings, info: &ImageInfo, resized: Dimensions, output: &Output, sizes: Sizes) -> Vec<String> {
+    let mut notes = Vec::new();
+    if output.kept_original {
+        notes.push(format!("The original's own picture, without its metadata: a new {} would have been larger.", output.format.name()));
+    } else if settings.format == OutputFormat::SameAsInput && output.format != info.format {
+        notes.push(format_change(info));
+    }
+    if let Some(kb) = settings.max_kb {
+        let limit = format!("{kb} KB");
+        if output.dimensions != resized {
+            notes.push(format!(
+                "Made {} instead of {} to fit within {limit}{}.",
+                output.dimensions,
+                resized,
+                output.quality.map(|q| format!(", at quality {q}")).unwrap_or_default()
+            ));
+        } else if let (Quality::Fixed(asked), Some(used)) = (settings.quality, output.quality)
+            && used < asked
+        {
+            notes.push(format!("Quality lowered from {asked} to {used} to fit within {limit}."));
+        }
+    }
+    if !output.kept_original && sizes.output > sizes.input && sizes.input > 0 {
+        // Only reached when the original could not serve (resized, another format asked for…).
+        notes.push("Larger than the original.".into());
+    }
+    if info.frame_count > 1 {
+        let what = if info.format == ImageFormat::Tiff { "pages" } else { "frames" };
+        notes.push(format!("Only the first of its {} {what} is kept.", info.frame_count));
+    }
+    notes
+}
+
+fn format_change(info: &ImageInfo) -> String {
+    match info.format {
+        ImageFormat::WebP if info.lossy => "JPEG: a lossy WebP stays lossy (a lossless WebP would be many times larger).".into(),
+        other => format!("PNG: localpix does not write {}; PNG keeps every pixel.", other.name()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use localpix_contract::ColorModel;
+
+    use super::*;
+
+    fn info(format: ImageFormat, lossy: bool, frames: u32) -> ImageInfo {
+        ImageInfo {
+            format,
+            dimensions: Dimensions::new(640, 400),
+            orientation: Default::default(),
+            has_alpha: false,
+            bit_depth: 8,
+            color_model: ColorModel::Rgb,
+            frame_count: frames,
+            progressive: false,
+            lossy,
+            color_profile: None,
+            metadata: vec![],
+        }
+    }
+
+    fn output(format: ImageFormat, size: Dimensions, quality: Option<u8>, kept_original: bool) -> Output {
+        Output { bytes: vec![], format, dimensions: size, quality, score: None, kept_original }
+    }
+
+    fn sizes(input: u64, output: u64) -> Sizes {
+        Sizes { input, output }
+    }
+
+    const SIZE: Dimensions = Dimensions { width: 640, height: 400 };
+
+    #[test]
+    fn a_plain_result_needs_no_note() {
+        let out = output(ImageFormat::Jpeg, SIZE, Some(80), false);
+        assert_eq!(notes(&Settings::default(), &info(ImageFormat::Jpeg, true, 1), SIZE, &out, sizes(200, 100)), Vec::<String>::new());
+    }
+
+    #[test]
+    fn each_change_is_said() {
+        let settings = Settings::default();
+        let kept = output(ImageFormat::WebP, SIZE, None, true);
+        assert!(
+            notes(&settings, &info(ImageFormat::WebP, true, 1), SIZE, &kept, sizes(63, 50))[0].starts_with("The original's own picture")
+        );
+        let jpeg = output(ImageFormat::Jpeg, SIZE, Some(80), false);
+        assert!(notes(&settings, &info(ImageFormat::WebP, true, 1), SIZE, &jpeg, sizes(63, 50))[0].contains("lossy WebP stays lossy"));
+        let png = output(ImageFormat::Png, SIZE, None, false);
+        assert_eq!(
+            notes(&settings, &info(ImageFormat::Gif, false, 8), SIZE, &png, sizes(63, 50)),
+            ["PNG: localpix does not write GIF; PNG keeps every pixel.", "Only the first of its 8 frames is kept."]
+        );
+        let bigger = output(ImageFormat::Png, SIZE, None, false);
+        let asked_png = Settings { format: OutputFormat::Png, ..settings.clone() };
+        assert_eq!(notes(&asked_png, &info(ImageFormat::Jpeg, true, 1), SIZE, &bigger, sizes(100, 500)), ["Larger than the original."]);
+    }
+
+    #[test]
+    fn what_a_size_limit_cost_is_said() {
+        let settings = Settings { max_kb: Some(100), ..Settings::default() };
+        let jpeg = info(ImageFormat::Jpeg, true, 1);
+        let lowered = output(ImageFormat::Jpeg, SIZE, Some(52), false);
+        assert_eq!(
+            notes(&settings, &jpeg, SIZE, &lowered, sizes(500_000, 99_000)),
+            ["Quality lowered from 80 to 52 to fit within 100 KB."]
+        );
+        let shrunk = output(ImageFormat::Jpeg, Dimensions::new(329, 185), Some(40), false);
+        let asked = Dimensions::new(1920, 1080);
+        assert_eq!(
+            notes(&settings, &jpeg, asked, &shrunk, sizes(500_000, 99_000)),
+            ["Made 329×185 instead of 1920×1080 to fit within 100 KB, at quality 40."]
+        );
+    }
+}
