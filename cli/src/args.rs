@@ -48,7 +48,7 @@ struct SettingOption {
 }
 
 /// Every setting, in the link's order; `settings_options_cover_every_key` keeps it complete.
-const SETTING_OPTIONS: [SettingOption; 12] = [
+const SETTING_OPTIONS: [SettingOption; 13] = [
     SettingOption { key: keys::RESIZE, long: "mode", help: "How the size is chosen" },
     SettingOption { key: keys::WIDTH, long: "width", help: "Width in pixels (fit, width, cover, exact)" },
     SettingOption { key: keys::HEIGHT, long: "height", help: "Height in pixels (fit, height, cover, exact)" },
@@ -61,6 +61,11 @@ const SETTING_OPTIONS: [SettingOption; 12] = [
     SettingOption { key: keys::COLORS, long: "colors", help: "Lossy PNG: at most this many colours (2-256) [default: all]" },
     SettingOption { key: keys::METADATA, long: "metadata", help: "Metadata: what to keep" },
     SettingOption { key: keys::MAX_KB, long: "max-kb", help: "Largest result wanted, in KB (1000 bytes) [default: none]" },
+    SettingOption {
+        key: keys::KEEP_ORIGINAL,
+        long: "keep-original",
+        help: "Give back the original picture (without its metadata) when the new file would be larger",
+    },
 ];
 
 /// The keys of a choice, the only values its option accepts.
@@ -85,7 +90,7 @@ fn setting_arg(option: &SettingOption, defaults: &[(String, String)]) -> Arg {
         keys::RESIZE => arg.value_parser(keys_of::<ResizeKind>()),
         keys::WIDTH | keys::HEIGHT => arg.value_parser(value_parser!(u32).range(1..=i64::from(MAX_SIDE))),
         keys::PERCENT => arg.value_parser(value_parser!(u32).range(1..=i64::from(MAX_PERCENT))),
-        keys::UPSCALE => arg.value_parser(["yes", "no"]),
+        keys::UPSCALE | keys::KEEP_ORIGINAL => arg.value_parser(["yes", "no"]),
         keys::FILTER => arg.value_parser(keys_of::<api::Filter>()),
         keys::FORMAT => arg.value_parser(keys_of::<api::OutputFormat>()),
         keys::QUALITY => arg.value_parser(parse_quality),
@@ -361,11 +366,12 @@ mod tests {
 
     #[test]
     fn a_settings_link_then_options_given_one_by_one() {
-        let link = "https://example.org/localpix/?resize=width&w=800&q=auto-high&meta=keep-color-profile#top";
+        let link = "https://example.org/localpix/?resize=width&w=800&q=auto-high&meta=keep-color-profile&keeporig=no#top";
         let b = batch(&["in", "--out", "o", "--settings", link, "--metadata", "keep-safe"]);
         assert_eq!((b.settings.resize, b.settings.width), (ResizeKind::Width, 800));
         assert_eq!(b.settings.quality, api::Quality::Auto(api::QualityTarget::High));
         assert_eq!(b.settings.metadata, api::MetadataPolicy::KeepSafe, "the option wins over the link");
+        assert!(!b.settings.keep_smaller_original && !b.engine_options().encode.keep_smaller_original);
         assert!(b.engine_options().encode.score, "automatic quality measures");
         assert!(!batch(&["in", "--out", "o"]).engine_options().encode.score, "a fixed quality is not measured unless asked");
     }

@@ -103,6 +103,7 @@ impl Convert<wit::Options> for api::Options {
                 background: wit::Rgb { r: encode.background.r, g: encode.background.g, b: encode.background.b },
                 max_bytes: encode.max_bytes,
                 score: encode.score,
+                keep_smaller_original: encode.keep_smaller_original,
             },
         }
     }
@@ -158,6 +159,7 @@ impl Convert<api::Output> for wit::Output {
             dimensions: self.dimensions.convert(),
             quality: self.quality,
             score: self.score.map(|s| api::QualityScore { ssimulacra2: s.ssimulacra2, ssim: s.ssim }),
+            kept_original: self.kept_original,
         }
     }
 }

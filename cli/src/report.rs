@@ -21,6 +21,8 @@ pub struct Done {
     pub bytes: u64,
     pub quality: Option<u8>,
     pub score: Option<api::QualityScore>,
+    /// The input's own picture, re-wrapped without its metadata: re-encoding made a larger file.
+    pub kept_original: bool,
 }
 
 impl Done {
@@ -32,6 +34,7 @@ impl Done {
             bytes: output.bytes.len() as u64,
             quality: output.quality,
             score: output.score,
+            kept_original: output.kept_original,
         }
     }
 }
@@ -54,6 +57,7 @@ pub fn json_line(outcome: &Outcome) -> String {
             line["dimensions"] = json!(done.dimensions);
             line["bytes"] = json!(done.bytes);
             line["quality"] = json!(done.quality);
+            line["keptOriginal"] = json!(done.kept_original);
             if let Some(score) = done.score {
                 line["score"] = json!(score);
             }
@@ -89,13 +93,14 @@ impl Progress {
         } else {
             match &outcome.result {
                 Ok(done) => Ok(format!(
-                    "{}{}  {}×{}  {} ({})  ← {}",
+                    "{}{}  {}×{}  {} ({}{})  ← {}",
                     if dry_run { "would write " } else { "" },
                     done.path.as_ref().map_or_else(|| "-".into(), |p| p.display().to_string()),
                     done.dimensions.width,
                     done.dimensions.height,
                     units::bytes(done.bytes),
                     units::saving(outcome.input_bytes, done.bytes),
+                    if done.kept_original { ", the original's picture: re-encoding made it larger" } else { "" },
                     outcome.input
                 )),
                 Err(failure) => Err(format!("{}: {}: {}", outcome.input, failure.variant(), failure.message())),
@@ -176,6 +181,7 @@ mod tests {
             dimensions: api::Dimensions::new(1920, 1080),
             quality: Some(80),
             score: None,
+            kept_original: false,
         };
         let done = Outcome {
             name: "k.jpg".into(),
