@@ -84,6 +84,7 @@ pub fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 /// A new file in `folder` with no name (O_TMPFILE); it vanishes if the process dies.
+#[cfg(target_os = "linux")]
 fn unnamed_file(folder: &Path) -> std::io::Result<File> {
     let folder = CString::new(folder.as_os_str().as_bytes())?;
     // SAFETY: a valid NUL-terminated path; the descriptor returned is owned by the File.
@@ -93,6 +94,12 @@ fn unnamed_file(folder: &Path) -> std::io::Result<File> {
     }
     // SAFETY: `fd` was just opened and nothing else owns it.
     Ok(unsafe { File::from_raw_fd(fd) })
+}
+
+/// Elsewhere (macOS, the BSDs) there is no O_TMPFILE: the hidden temporary name serves.
+#[cfg(not(target_os = "linux"))]
+fn unnamed_file(_folder: &Path) -> std::io::Result<File> {
+    Err(std::io::ErrorKind::Unsupported.into())
 }
 
 /// A hidden name beside `path`, unique to this process.
