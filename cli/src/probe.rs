@@ -20,7 +20,7 @@ use crate::{
 const LIMITS: RunLimits = RunLimits { memory_mib: 512, timeout_secs: 30 };
 
 pub fn run(files: &[PathBuf], json: bool) -> ExitCode {
-    let compiled = match Compiled::load() {
+    let compiled = match Compiled::load(true) {
         Ok(compiled) => compiled,
         Err(e) => return unusable(&format!("the engine could not be compiled: {e}")),
     };

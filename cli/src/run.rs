@@ -48,7 +48,7 @@ pub fn run(batch: Batch) -> ExitCode {
         Ok(sources) => sources,
         Err(message) => return unusable(&message),
     };
-    let compiled = match Compiled::load() {
+    let compiled = match Compiled::load(batch.limits.timeout_secs > 0) {
         Ok(compiled) => compiled,
         Err(e) => return unusable(&format!("the engine could not be compiled: {e}")),
     };
@@ -137,7 +137,7 @@ fn pipe(batch: &Batch, options: &api::Options) -> ExitCode {
     if std::io::stdout().is_terminal() && !batch.dry_run {
         return unusable("the result is an image: redirect stdout to a file or a pipe");
     }
-    let compiled = match Compiled::load() {
+    let compiled = match Compiled::load(batch.limits.timeout_secs > 0) {
         Ok(compiled) => compiled,
         Err(e) => return unusable(&format!("the engine could not be compiled: {e}")),
     };

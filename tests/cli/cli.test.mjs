@@ -135,6 +135,9 @@ test('- reads stdin and writes the result to stdout', () => {
   assert.ok(Buffer.from(expected.bytes).equals(piped.stdout), 'stdout holds exactly the image');
   const report = JSON.parse(piped.stderr.toString().trim());
   assert.deepEqual([report.result, report.format, report.bytes], ['-', 'png', expected.bytes.length]);
+  // Without the time limit's checks compiled in: other machine code, the same bytes.
+  const untimed = localpix(['-', '--width', '200', '--format', 'png', '--timeout', '0'], { input });
+  assert.ok(Buffer.from(expected.bytes).equals(untimed.stdout), '--timeout 0 gives the same image');
   const broken = localpix(['-'], { input: input.subarray(0, 100) });
   assert.equal(broken.status, 1);
   assert.equal(broken.stdout.length, 0, 'nothing on stdout when it fails');
