@@ -123,8 +123,9 @@ component: setup-component
 	@simd=$$(wasm-tools print $(CORE_WASM) | grep -c -E '\b(v128|i8x16|i16x8|i32x4|f32x4)\.' || true); \
 	  [ "$$simd" -gt 1000 ] || { echo "$(CORE_WASM) has only $$simd SIMD instructions: was simd128 enabled?"; exit 1; }; \
 	  echo "$(COMPONENT): no imports, $$simd SIMD instructions"
-	@# For the browser (fetches its .core.wasm beside the module) and for Node (tests, bench).
-	jco transpile $(COMPONENT) -o $(COMPONENT_DIR)/js --name localpix_core --no-nodejs-compat --quiet
+	@# For the browser (the page compiles the .core.wasm once and hands it to each worker: app/js/worker.js)
+	@# and for Node (tests, bench).
+	jco transpile $(COMPONENT) -o $(COMPONENT_DIR)/js --name localpix_core --no-nodejs-compat --quiet --instantiation async
 	jco transpile $(COMPONENT) -o $(COMPONENT_DIR)/node --name localpix_core --quiet
 	@echo '{"type":"module"}' > $(COMPONENT_DIR)/node/package.json
 

@@ -7,7 +7,23 @@
 // Jobs for a file go back to the worker that last handled it when that worker is free, so a change
 // of encoding settings re-encodes its decoded image instead of decoding again.
 
-import { POOL_ERRORS, WORKER } from './protocol.js';
+import { ENGINE, POOL_ERRORS, WORKER } from './protocol.js';
+
+// Workers that have had nothing to do for this long are ended: WebAssembly memory only grows, so
+// a worker that processed large photos would hold their peak for as long as the tab is open. A
+// new one costs an instantiation of the already compiled engine (tens of milliseconds).
+const IDLE_MS = 15_000;
+
+/** The engine's main core module, fetched and compiled once for all workers (and their
+ *  replacements). Falls back to a plain compile where the server does not say `application/wasm`. */
+function compileEngine() {
+  const url = new URL(ENGINE.dir + ENGINE.core, document.baseURI);
+  return WebAssembly.compileStreaming(fetch(url)).catch(() =>
+    fetch(url)
+      .then((response) => response.arrayBuffer())
+      .then((bytes) => WebAssembly.compile(bytes)),
+  );
+}
 
 const cancelled = () => ({ tag: POOL_ERRORS.cancelled });
 
@@ -18,6 +34,8 @@ export class WorkerPool {
     this.workers = [];
     this.queue = [];
     this.lastWorker = new Map(); // file id -> worker that holds its decode
+    this.engine = compileEngine();
+    this.idleTimer = null;
     // Every worker starts and loads the engine now, while the user picks files: the first image
     // starts at once, and nothing is fetched once images are being processed.
     const started = Array.from({ length: this.size }, () => this.spawn().loaded);
@@ -26,7 +44,7 @@ export class WorkerPool {
   }
 
   /** Processes `file` with engine `options` (WIT `options`); `onProgress(stage, info)` reports each
-   *  stage. Resolves with `{ report, blob }` (see worker.js); rejects with a WIT `error` or one of
+   *  stage. Resolves with `{ report, blob, thumbnail }` (see worker.js); rejects with a WIT `error` or one of
    *  POOL_ERRORS, as `{ tag, val }`. */
   run(id, file, options, onProgress) {
     return new Promise((resolve, reject) => {
@@ -53,13 +71,35 @@ export class WorkerPool {
     }
   }
 
-  /** Lets the workers drop what they keep of these files. */
+  /** Lets the workers drop what they keep of these files; once no file is left (the batch was
+   *  cleared), idle workers are ended at once, giving their memory back. */
   forget(ids) {
     for (const id of ids) this.lastWorker.delete(id);
     for (const worker of this.workers) worker.postMessage({ kind: WORKER.forget, ids });
+    if (!this.lastWorker.size) this.retireIdle();
+  }
+
+  /** Ends every worker without a job. Later jobs start fresh ones. */
+  retireIdle() {
+    clearTimeout(this.idleTimer);
+    for (const worker of this.workers.filter((w) => !w.job)) {
+      worker.terminate();
+      for (const [id, w] of this.lastWorker) if (w === worker) this.lastWorker.delete(id);
+    }
+    this.workers = this.workers.filter((w) => w.job);
+  }
+
+  /** The number of workers alive (for tests of the memory they hold). */
+  get alive() {
+    return this.workers.length;
   }
 
   dispatch() {
+    clearTimeout(this.idleTimer);
+    if (!this.queue.length && this.workers.every((w) => !w.job)) {
+      this.idleTimer = setTimeout(() => this.retireIdle(), IDLE_MS);
+      return;
+    }
     while (this.queue.length) {
       const idle = this.workers.filter((w) => !w.job);
       if (!idle.length && this.workers.length < this.size) idle.push(this.spawn());
@@ -80,7 +120,10 @@ export class WorkerPool {
       worker.loadedResolve = resolve;
       worker.loadedReject = reject;
     });
-    worker.postMessage({ kind: WORKER.load });
+    this.engine.then(
+      (module) => worker.postMessage({ kind: WORKER.load, module }),
+      (e) => worker.loadedReject(`The image engine could not be loaded: ${e.message ?? e}`),
+    );
     worker.onmessage = ({ data }) => this.receive(worker, data);
     // A worker that dies without a word (out of memory, a failed module load).
     worker.onerror = (event) => {
@@ -127,7 +170,7 @@ export class WorkerPool {
       return;
     }
     worker.job = null;
-    if (message.kind === WORKER.done) job.resolve({ report: message.report, blob: message.blob });
+    if (message.kind === WORKER.done) job.resolve({ report: message.report, blob: message.blob, thumbnail: message.thumbnail });
     else job.reject(message.error);
     this.dispatch();
   }

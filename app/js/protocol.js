@@ -19,6 +19,10 @@ export const WORKER = Object.freeze({
   crashed: 'crashed', // the engine trapped: this worker must be replaced
 });
 
+/** The engine as jco writes it for the browser (`--instantiation async`), beside the app: the module
+ *  and its main core module, which the page compiles once and hands to every worker. */
+export const ENGINE = Object.freeze({ dir: 'component/', module: 'localpix_core.js', core: 'localpix_core.core.wasm' });
+
 /** A job's stages, in order, as `progress` messages name them. */
 export const STAGES = Object.freeze(['decoding', 'resizing', 'encoding']);
 

@@ -1,26 +1,62 @@
 // The image worker: runs the jco-transpiled engine off the main thread. One job at a time, sent by
 // bridge.js (the only code that talks to this file). Message kinds are protocol.js's WORKER:
-//   in:  { kind: load }  → { kind: loaded, error? } once the engine is loaded
+//   in:  { kind: load, module: the engine's compiled main core module }  → { kind: loaded, error? }
+//          once the engine is instantiated
 //        { kind: forget, ids: [id…] }  drop what is kept of these files
 //        { kind: job, id, bytes: ArrayBuffer (transferred), options: WIT `options` }
 //        { kind: difference, id, bytes, result: ArrayBuffer of the result, options }  → done with a
 //          PNG Blob of where the result differs from the resized original (magnified)
 //   out: { id, kind: progress, stage: STAGES[i], info? (WIT `image-info`, with the first stage) }
-//        { id, kind: done, report: { info, output: WIT `output` without its bytes, keptFields,
-//          keptSensitive }, blob: Blob of the result }   (kept*: fields found in the result itself)
+//        { id, kind: done, report: { info, output: WIT `output` without its bytes, resized: the
+//          size before a byte budget, keptFields, keptSensitive }, blob: Blob of the result,
+//          thumbnail: a small JPEG Blob for the list }   (kept*: fields found in the result itself)
 //        { id, kind: failed, error: WIT `error` ({ tag, val }) }   the file's fault
 //        { id, kind: crashed, message }                           a trap: replace this worker
 // The engine's decode of the last few files is kept, so a change of encoding settings re-encodes
 // without decoding again.
-import { STAGES, WORKER } from './protocol.js';
+import { ENGINE, STAGES, WORKER } from './protocol.js';
 
-const engine = import(new URL('component/localpix_core.js', self.location.href).href);
+// The engine, once `load` brings its compiled core module: the page compiles it once for every
+// worker, so a new worker costs an instantiation, not a download and a compile. jco's small glue
+// modules are fetched here (a few hundred bytes, from the cache).
+let loadEngine;
+const engine = new Promise((resolve) => {
+  loadEngine = resolve;
+});
+
+function instantiate(core) {
+  const url = (name) => new URL(ENGINE.dir + name, self.location.href);
+  const compiled = (name) => (name === ENGINE.core ? core : WebAssembly.compileStreaming(fetch(url(name))));
+  return import(url(ENGINE.module).href).then(({ instantiate }) => instantiate(compiled, {}));
+}
 const [DECODING, RESIZING, ENCODING] = STAGES;
 
 const RECENT = 4;
 // How much the compare view's difference picture magnifies: JPEG's errors of a few levels show.
 const DIFFERENCE_MAGNIFIED = 8;
 const decoded = new Map(); // id -> { key, image } (the resized image, ready to encode)
+
+// The list's thumbnails: small JPEGs made from the resized image, so the page never decodes a
+// full-size photo (or even the result) for a 56-pixel picture; thirty 12-megapixel originals
+// would otherwise hold over a gigabyte of decoded pixels in the renderer.
+const THUMBNAIL_SIDE = 128;
+
+function thumbnailOf(imaging, image) {
+  const small = image.resize({
+    mode: { tag: 'fit-within', val: { width: THUMBNAIL_SIDE, height: THUMBNAIL_SIDE } },
+    filter: 'catmull-rom',
+    neverUpscale: true,
+  });
+  try {
+    const options = imaging.defaultOptions().encode;
+    options.encoding.format = 'jpeg';
+    options.encoding.effort = 'fast';
+    options.keepSmallerOriginal = false;
+    return new Blob([small.encode(options).bytes], { type: 'image/jpeg' });
+  } finally {
+    small[Symbol.dispose]();
+  }
+}
 
 function remember(id, key, image) {
   forget(id);
@@ -35,6 +71,7 @@ function forget(id) {
 
 self.onmessage = async ({ data }) => {
   if (data.kind === WORKER.load) {
+    loadEngine(instantiate(data.module));
     engine.then(
       () => self.postMessage({ kind: WORKER.loaded }),
       (e) => self.postMessage({ kind: WORKER.loaded, error: `The image engine could not be loaded: ${e.message ?? e}` }),
@@ -85,9 +122,9 @@ self.onmessage = async ({ data }) => {
       keptFields: kept.length,
       keptSensitive: kept.filter((field) => field.sensitive).length,
     };
-    // The Blob is made here, off the main thread; posting it shares it without a copy.
+    // The Blobs are made here, off the main thread; posting them shares them without a copy.
     const blob = new Blob([out], { type: `image/${output.format}` });
-    self.postMessage({ id, kind: WORKER.done, report, blob });
+    self.postMessage({ id, kind: WORKER.done, report, blob, thumbnail: thumbnailOf(imaging, resized) });
   } catch (e) {
     if (e && 'payload' in e) {
       forget(id);

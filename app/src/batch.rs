@@ -72,6 +72,8 @@ pub struct Output {
     pub name: String,
     /// An object URL of its bytes.
     pub url: String,
+    /// An object URL of a small JPEG of it, for the list.
+    pub thumbnail_url: Option<String>,
     pub format: ImageFormat,
     pub width: u32,
     pub height: u32,
@@ -270,8 +272,8 @@ impl Batch {
     /// Everything a row holds, released in one place: its file and result handles, the workers'
     /// decode of it, its object URLs and its signals. The row must be out of `rows` already.
     fn release(&self, row: Row) {
-        let urls = [row.output.with_untracked(|o| o.as_ref().map(|o| o.url.clone())), row.file.with_value(|f| f.preview.clone())];
-        for url in urls.into_iter().flatten() {
+        let preview = row.file.with_value(|f| f.preview.clone());
+        for url in output_urls(row).into_iter().chain(preview) {
             let _ = Url::revoke_object_url(&url);
         }
         self.handles.update_value(|h| {
@@ -335,7 +337,7 @@ impl Batch {
     }
 
     fn finish(&self, row: Row, result: JobResult) {
-        let JobResult { report, blob } = result;
+        let JobResult { report, blob, thumbnail } = result;
         let Ok(url) = Url::create_object_url_with_blob(&blob) else {
             row.state.set(RowState::Failed(JobError::Pool(PoolError::Crashed("The browser could not hold the result.".into()))));
             return;
@@ -343,6 +345,7 @@ impl Batch {
         let output = Output {
             name: naming::output_name(&row.name(), report.output.format, report.output.dimensions.width),
             url,
+            thumbnail_url: thumbnail.and_then(|t| Url::create_object_url_with_blob(&t).ok()),
             format: report.output.format,
             width: report.output.dimensions.width,
             height: report.output.dimensions.height,
@@ -415,10 +418,15 @@ impl Batch {
     }
 }
 
-/// Forgets a row's result and frees its object URL.
+/// The object URLs of a row's result.
+fn output_urls(row: Row) -> Vec<String> {
+    row.output.with_untracked(|o| o.iter().flat_map(|o| [Some(o.url.clone()), o.thumbnail_url.clone()]).flatten().collect())
+}
+
+/// Forgets a row's result and frees its object URLs.
 fn discard_output(row: Row) {
-    if let Some(old) = row.output.get_untracked() {
-        let _ = Url::revoke_object_url(&old.url);
+    for url in output_urls(row) {
+        let _ = Url::revoke_object_url(&url);
     }
     row.output.set(None);
 }

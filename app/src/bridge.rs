@@ -42,6 +42,9 @@ extern "C" {
 
     #[wasm_bindgen(method, getter)]
     fn blob(this: &Done) -> Blob;
+
+    #[wasm_bindgen(method, getter)]
+    fn thumbnail(this: &Done) -> JsValue;
 }
 
 /// A stage of one job, as the worker reports it (protocol.js `STAGES`).
@@ -98,6 +101,8 @@ pub struct JobResult {
     pub report: Report,
     /// The result's bytes, typed `image/<format>`.
     pub blob: Blob,
+    /// A small JPEG of it for the list (none from an older worker script).
+    pub thumbnail: Option<Blob>,
 }
 
 /// Why a job failed: the engine refused the file (its typed error, so the UI can act on the kind),
@@ -215,7 +220,7 @@ impl JobResult {
     pub fn read(done: Done) -> Option<Self> {
         let report = serde_wasm_bindgen::from_value(done.report()).ok()?;
         let blob = JsValue::from(done.blob()).dyn_into().ok()?;
-        Some(Self { report, blob })
+        Some(Self { report, blob, thumbnail: done.thumbnail().dyn_into().ok() })
     }
 }
 

@@ -9,6 +9,7 @@
 //! Plain Rust with no browser in it, so it is tested natively. The engine's defaults are the
 //! contract's (`Options::default()`, what `default-options` returns), never copied here.
 
+pub mod fields;
 pub mod notes;
 
 use localpix_contract::{self as api, Dimensions, Options};
@@ -324,6 +325,27 @@ impl Settings {
         options
     }
 
+    /// The settings in one line, for the collapsed form on small screens: "Fit within 1920×1920 ·
+    /// Same as input · quality 80 · Remove all (private)".
+    pub fn summary(&self) -> String {
+        let size = match self.resize {
+            ResizeKind::Fit => format!("Fit within {}×{}", self.width, self.height),
+            ResizeKind::Width => format!("Width {} px", self.width),
+            ResizeKind::Height => format!("Height {} px", self.height),
+            ResizeKind::Cover => format!("Cover {}×{}", self.width, self.height),
+            ResizeKind::Exact => format!("Exactly {}×{}", self.width, self.height),
+            ResizeKind::Percent => format!("{} %", self.percent),
+            ResizeKind::Original => "Same size".into(),
+        };
+        let quality = match self.quality {
+            api::Quality::Fixed(q) => format!("quality {q}"),
+            api::Quality::Auto(target) => target.label().replace("Auto: ", "auto quality, "),
+        };
+        let mut parts = vec![size, self.format.label().to_string(), quality, self.metadata.label().to_string()];
+        parts.extend(self.max_kb.map(|kb| format!("at most {kb} KB")));
+        parts.join(" · ")
+    }
+
     /// Whether the width field applies to the chosen resize (the form shows only what applies).
     pub fn uses_width(&self) -> bool {
         matches!(self.resize, ResizeKind::Fit | ResizeKind::Width | ResizeKind::Cover | ResizeKind::Exact)
@@ -390,6 +412,19 @@ mod tests {
         assert_eq!(Settings::from_query("q=auto-best").quality, Settings::default().quality);
         assert!(Settings::query_has_settings("?q=50"));
         assert!(!Settings::query_has_settings("?utm_source=x"));
+    }
+
+    #[test]
+    fn the_summary_says_each_main_setting() {
+        assert_eq!(Settings::default().summary(), "Fit within 1920×1920 · Same as input · quality 80 · Remove all (private)");
+        let s = Settings {
+            resize: ResizeKind::Width,
+            width: 640,
+            quality: api::Quality::Auto(api::QualityTarget::High),
+            max_kb: Some(200),
+            ..Settings::default()
+        };
+        assert_eq!(s.summary(), "Width 640 px · Same as input · auto quality, high · Remove all (private) · at most 200 KB");
     }
 
     #[test]

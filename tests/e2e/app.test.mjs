@@ -89,6 +89,12 @@ test('a batch through the file picker: right sizes, upright, no private data, a 
   assert.match(phone.privacy, /location \(GPS/);
   assert.match(phone.privacy, /removed/);
 
+  // The batch's total saving is shown, not only told to screen readers.
+  const before = done.reduce((sum, r) => sum + (r.name === 'kleiber-6028x3391.jpg' ? readFileSync(kleiber) : fixture(r.name)).length, 0);
+  const after = [...results.values()].reduce((sum, bytes) => sum + bytes.length, 0);
+  const percent = Math.round(((before - after) / before) * 100);
+  assert.match(await page.locator('.batch-saving').textContent(), new RegExp(`^Saved .+ of .+ \\(−${percent}%\\)$`));
+
   // Download all: one ZIP with every result, byte for byte.
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download all (ZIP)' }).click()]);
   assert.match(download.suggestedFilename(), /^localpix-\d{4}-\d\d-\d\d\.zip$/);
@@ -128,7 +134,17 @@ async function dispatchFiles(page, kind, name, bytes, type) {
 test('pasting and dropping images add them to the batch', async () => {
   const page = await openApp(context, server.url);
   await dispatchFiles(page, 'paste', 'pasted.png', fixture('alpha-640x360.png'), 'image/png');
+  // Files dragged over any part of the page: the whole page says it takes them.
+  await page.evaluate(() => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File(['x'], 'x.jpg', { type: 'image/jpeg' }));
+    document.querySelector('h1').dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  });
+  const overlay = await page.locator('.drop-overlay').boundingBox();
+  assert.deepEqual([overlay.x, overlay.y, overlay.width, overlay.height], [0, 0, 1280, 900], 'the drop highlight covers the page');
+  await page.screenshot({ path: join(SHOTS, 'drop-anywhere.png') });
   await dispatchFiles(page, 'drop', 'dropped.jpg', fixture('photo-640x400.jpg'), 'image/jpeg');
+  assert.equal(await page.locator('.drop-overlay').count(), 0, 'the highlight goes with the drop');
   await waitForBatch(page, 2);
   const list = await rows(page);
   assert.deepEqual(list.map((r) => [r.name, r.state, r.download]), [
@@ -408,4 +424,40 @@ test('a result never grows without a word: a lossy WebP keeps its own picture, a
   await limited.screenshot({ path: join(SHOTS, 'notes-budget.png') });
   await limited.getByRole('button', { name: 'Reset to defaults' }).click();
   for (const p of [page, limited]) await p.close();
+});
+
+test('a value the form cannot use is shown beside its field with the reason, and never used', async () => {
+  const page = await openApp(context, `${server.url}?resize=fit&w=1920&h=1920&format=jpeg&q=80`);
+  await page.setInputFiles('#file-input', [fixturePath('photo-640x400.jpg')]);
+  await waitForBatch(page, 1);
+  // Count every restart of the row from now on.
+  await page.evaluate(() => {
+    window.restarts = 0;
+    new MutationObserver((changes) => {
+      for (const change of changes) if (change.target.dataset.state !== 'done') window.restarts++;
+    }).observe(document.querySelector('.file-row'), { attributes: true, attributeFilter: ['data-state'] });
+  });
+  const width = page.getByLabel('Width (px)');
+  const message = page.locator('#width-error');
+  await width.fill('0');
+  await width.press('Enter');
+  assert.equal(await message.textContent(), 'The width must be 1 to 65 535 pixels, not 0. Still using 1920.');
+  assert.equal(await width.getAttribute('aria-invalid'), 'true');
+  assert.equal(await width.getAttribute('aria-describedby'), 'width-error');
+  await width.fill('640x');
+  await width.press('Enter');
+  assert.equal(await message.textContent(), '“640x” is not a whole number: the width is 1 to 65 535 pixels. Still using 1920.');
+  await page.screenshot({ path: join(SHOTS, 'field-error.png') });
+  await page.waitForTimeout(500);
+  assert.equal(await page.evaluate(() => window.restarts), 0, 'a rejected value started a run');
+  assert.match(page.url(), /w=1920/);
+
+  // A good value clears the message and is used.
+  await width.fill('320');
+  await width.press('Enter');
+  await page.waitForFunction(() => document.querySelector('.file-row a[download]')?.getAttribute('download') === 'photo-640x400-320w.jpg');
+  assert.equal(await message.count(), 0);
+  assert.equal(await width.getAttribute('aria-invalid'), null);
+  await page.getByRole('button', { name: 'Reset to defaults' }).click();
+  await page.close();
 });

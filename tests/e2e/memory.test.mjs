@@ -1,10 +1,14 @@
 // The page's own memory stays flat when a person processes batch after batch in one tab: the batch
 // releases every row's File, result Blob, object URLs and signals when a row is removed or the
 // batch cleared. Object URLs are counted exactly (each one pins its Blob's bytes in the browser);
-// the JavaScript heap is measured after a forced garbage collection. (The workers' wasm memory is
-// another matter: see docs/performance.md.)
+// the JavaScript heap is measured after a forced garbage collection. The workers' WebAssembly
+// memory only grows, so idle workers are ended (bridge.js): the renderer's resident memory is
+// measured after batches of large photos.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+
+import { imaging } from '../../target/component/node/localpix_core.js';
 
 import { launch, openApp, serveDist, waitForBatch } from '../support/browser.mjs';
 import { fixture } from '../support/files.mjs';
@@ -53,11 +57,11 @@ test(`${ROUNDS} batches of ${PHOTOS} photos in one tab: every object URL is rele
     const files = Array.from({ length: PHOTOS }, (_, i) => ({ name: `r${round}-${i}.jpg`, mimeType: 'image/jpeg', buffer: photo }));
     await app.setInputFiles('#file-input', files);
     await waitForBatch(app, PHOTOS);
-    // Each row holds its original's preview and its result.
-    assert.equal(await app.evaluate(() => window.liveObjectUrls()), 2 * PHOTOS, `round ${round}`);
+    // Each row holds its original (for compare), its result and the result's thumbnail.
+    assert.equal(await app.evaluate(() => window.liveObjectUrls()), 3 * PHOTOS, `round ${round}`);
     // One row removed on its own, the rest cleared together.
     await app.getByRole('button', { name: `Remove r${round}-0.jpg` }).click();
-    assert.equal(await app.evaluate(() => window.liveObjectUrls()), 2 * (PHOTOS - 1), `round ${round}: a removed row kept its URLs`);
+    assert.equal(await app.evaluate(() => window.liveObjectUrls()), 3 * (PHOTOS - 1), `round ${round}: a removed row kept its URLs`);
     await app.getByRole('button', { name: 'Clear' }).click();
     await app.waitForFunction(() => document.querySelectorAll('.file-row').length === 0);
     assert.equal(await app.evaluate(() => window.liveObjectUrls()), 0, `round ${round}: URLs left after Clear`);
@@ -68,6 +72,68 @@ test(`${ROUNDS} batches of ${PHOTOS} photos in one tab: every object URL is rele
   // After the first rounds have warmed the page up, ten more batches must not add up.
   const growth = heaps.at(-1) - heaps[1];
   assert.ok(growth < 2 * 2 ** 20, `the heap grew by ${mb(growth)} MB over ${ROUNDS - 2} batches: ${heaps.map(mb)}`);
+  assert.deepEqual(app.errors, [], 'the page threw');
+  await app.close();
+});
+
+/** Resident memory (MB) of every Chromium renderer this test process started (the page and its
+ *  workers live in one), read from /proc. */
+function rendererMemoryMb() {
+  const children = new Map();
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const parent = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+      children.set(parent, [...(children.get(parent) ?? []), Number(pid)]);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const descendants = [];
+  const walk = (pid) => (children.get(pid) ?? []).forEach((child) => descendants.push(child) && walk(child));
+  walk(process.pid);
+  let kb = 0;
+  for (const pid of descendants) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) continue;
+      kb += Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]);
+    } catch {
+      // Ended meanwhile.
+    }
+  }
+  return kb / 1024;
+}
+
+test('5 batches of 30 large photos: after each Clear the renderer is back within 150 MB of the idle page', async () => {
+  // A 12-megapixel JPEG, made from the fixture by the engine in Node: large enough that the
+  // workers' WebAssembly memory grows by hundreds of megabytes during a batch.
+  const options = imaging.defaultOptions();
+  options.resize = { mode: { tag: 'exact', val: { width: 4240, height: 2832 } }, filter: 'catmull-rom', neverUpscale: false };
+  options.encode.encoding.format = 'jpeg';
+  const large = Buffer.from(imaging.process(fixture('photo-640x400.jpg'), options).bytes);
+  const app = await openApp(context, `${server.url}?resize=fit&w=1920&h=1920&format=jpeg&q=80`);
+  await app.waitForFunction(() => document.documentElement.dataset.engine === 'ready');
+  // Garbage the page no longer holds (Files, Blobs) is collected before each reading, as a
+  // browser does on its own in time.
+  const cdp = await context.newCDPSession(app);
+  const settled = async () => {
+    await cdp.send('HeapProfiler.collectGarbage');
+    await app.waitForTimeout(1000); // the ended workers' memory is unmapped
+    return rendererMemoryMb();
+  };
+  const idle = await settled();
+  const figures = [];
+  for (let round = 0; round < 5; round++) {
+    const files = Array.from({ length: 30 }, (_, i) => ({ name: `big${round}-${i}.jpg`, mimeType: 'image/jpeg', buffer: large }));
+    await app.setInputFiles('#file-input', files);
+    await waitForBatch(app, 30);
+    const busy = rendererMemoryMb();
+    await app.getByRole('button', { name: 'Clear' }).click();
+    await app.waitForFunction(() => document.querySelectorAll('.file-row').length === 0);
+    const cleared = await settled();
+    figures.push(`round ${round + 1}: ${busy.toFixed(0)} MB after the batch, ${cleared.toFixed(0)} MB after Clear`);
+    assert.ok(cleared - idle < 150, `round ${round + 1}: ${cleared.toFixed(0)} MB after Clear, idle page ${idle.toFixed(0)} MB`);
+  }
+  console.log(`renderer memory, idle page ${idle.toFixed(0)} MB (photo ${(large.length / 1e6).toFixed(1)} MB, 4240×2832):\n  ${figures.join('\n  ')}`);
   assert.deepEqual(app.errors, [], 'the page threw');
   await app.close();
 });

@@ -53,6 +53,9 @@ pub fn DropZone(#[prop(optional)] in_widget: bool) -> impl IntoView {
     };
 
     view! {
+        <Show when=move || dragging.get()>
+            <div class="drop-overlay" aria-hidden="true">"Drop to add them"</div>
+        </Show>
         <section class="drop-zone" class:dragging=move || dragging.get() aria-labelledby="add-heading">
             <h2 id="add-heading" class="visually-hidden">"Add images"</h2>
             <p class="drop-hint">{if in_widget { "Drop photos here, paste them, or" } else { "Drop photos anywhere on this page, paste them, or" }}</p>

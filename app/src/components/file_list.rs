@@ -6,7 +6,7 @@ use super::{Comparing, privacy::PrivacyNote};
 use localpix_contract::Error as EngineError;
 
 use crate::{
-    batch::{Batch, Row, RowState},
+    batch::{Batch, EngineState, Row, RowState},
     bridge::{JobError, Stage},
     units,
 };
@@ -14,6 +14,19 @@ use crate::{
 #[component]
 pub fn FileList() -> impl IntoView {
     let batch = expect_context::<Batch>();
+    // On a phone the batch starts below the settings and the drop zone: bring it into view when
+    // files are added, so choosing files visibly does something.
+    Effect::new(move |previous: Option<usize>| {
+        let count = batch.rows.with(Vec::len);
+        if previous.is_some_and(|before| count > before) && is_narrow() {
+            request_animation_frame(|| {
+                if let Some(toolbar) = document().query_selector(".toolbar").ok().flatten() {
+                    toolbar.scroll_into_view_with_bool(true);
+                }
+            });
+        }
+        count
+    });
     view! {
         <Show when=move || batch.rows.with(|rows| !rows.is_empty())>
             <section class="files" aria-labelledby="files-heading">
@@ -41,6 +54,11 @@ pub fn FileList() -> impl IntoView {
     }
 }
 
+/// Whether the page is laid out for a phone (the stylesheet's breakpoint).
+fn is_narrow() -> bool {
+    web_sys::window().and_then(|w| w.match_media("(max-width: 720px)").ok().flatten()).is_some_and(|query| query.matches())
+}
+
 #[component]
 fn FileRow(row: Row) -> impl IntoView {
     let batch = expect_context::<Batch>();
@@ -48,9 +66,8 @@ fn FileRow(row: Row) -> impl IntoView {
     let facts = row.file.get_value();
     let name = facts.name.clone();
     let original_bytes = facts.bytes;
-    // The result once there is one (always displayable), else the original when the browser can
-    // show it.
-    let thumbnail = move || row.output.with(|o| o.as_ref().map(|o| o.url.clone())).or_else(|| facts.preview.clone());
+    // A small picture of the result, made by the worker: the list never decodes a full-size photo.
+    let thumbnail = move || row.output.with(|o| o.as_ref().and_then(|o| o.thumbnail_url.clone()));
     let original_size = move || row.info.with(|i| i.as_ref().map(|i| i.dimensions.to_string()));
     let state = move || row.state.get();
     let step = move || match state() {
@@ -96,7 +113,10 @@ fn FileRow(row: Row) -> impl IntoView {
                 <PrivacyNote row/>
             </td>
             <td class="state" data-label="State">
-                <span class="state-label">{move || state().label()}</span>
+                <span class="state-label">{move || match state() {
+                    RowState::Queued if batch.engine.get() == EngineState::Loading => "waiting for the engine".to_string(),
+                    state => state.label(),
+                }}</span>
                 <Show when=move || !matches!(state(), RowState::Failed(_) | RowState::Cancelled)>
                     <progress max=Stage::STEPS value=step aria-label=format!("Progress of {}", row.name())></progress>
                 </Show>

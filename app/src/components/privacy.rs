@@ -81,6 +81,7 @@ mod tests {
         Output {
             name: "a.jpg".into(),
             url: String::new(),
+            thumbnail_url: None,
             format: localpix_contract::ImageFormat::Jpeg,
             width: 1,
             height: 1,

@@ -10,7 +10,7 @@ use localpix_contract as api;
 use crate::{
     batch::Batch,
     persist,
-    settings::{Choice, MAX_PERCENT, MAX_SIDE, ResizeKind, Settings, metadata_description},
+    settings::{Choice, ResizeKind, Settings, fields, metadata_description},
 };
 
 /// The value of the `<input>` or `<select>` an event came from.
@@ -22,9 +22,16 @@ fn value_of(e: &ev::Event) -> String {
     target.and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()).map(|s| s.value()).unwrap_or_default()
 }
 
-/// A whole number typed into a size field, brought into 1..=max.
-fn number(value: &str, max: u32) -> Option<u32> {
-    value.trim().parse::<u32>().ok().map(|n| n.clamp(1, max))
+/// A checked number field's handler: applies an accepted value to the batch's settings, only when
+/// it changes something.
+fn apply(settings: RwSignal<Settings>, apply: fn(&mut Settings, Option<u32>)) -> impl Fn(Option<u32>) + Copy + 'static {
+    move |value| {
+        let mut next = settings.get_untracked();
+        apply(&mut next, value);
+        if next != settings.get_untracked() {
+            settings.set(next);
+        }
+    }
 }
 
 /// An event handler that applies `apply(settings, value)` to the batch's settings, only when it
@@ -43,7 +50,7 @@ fn commit(settings: RwSignal<Settings>, apply: fn(&mut Settings, &str)) -> impl 
 pub fn SettingsPanel() -> impl IntoView {
     let batch = expect_context::<Batch>();
     let settings = batch.settings;
-    let shown = move |number: fn(&Settings) -> u32| Signal::derive(move || settings.with(number).to_string());
+    let shown = move |number: fn(&Settings) -> Option<u32>| Signal::derive(move || settings.with(number));
     let copied = RwSignal::new(false);
     let copy_link = move |_| {
         let link = persist::share_link(&settings.get_untracked());
@@ -53,23 +60,30 @@ pub fn SettingsPanel() -> impl IntoView {
         }
     };
 
+    // On a phone the form would push the batch 1,500 px down: it starts folded into its summary
+    // line, and opens on a tap. Wider screens show it open.
+    let wide = web_sys::window().and_then(|w| w.match_media("(min-width: 721px)").ok().flatten()).is_none_or(|query| query.matches());
+
     view! {
-        <section class="settings" aria-labelledby="settings-heading">
-            <h2 id="settings-heading">"Settings for all images"</h2>
+        <details class="settings" open=wide>
+            <summary>
+                <h2 id="settings-heading">"Settings for all images"</h2>
+                <span class="settings-summary">{move || settings.with(Settings::summary)}</span>
+            </summary>
             <div class="fields">
                 <ChoiceField id="resize" label="Resize" current=Signal::derive(move || settings.with(|s| s.resize))
                     on_change=commit(settings, |s, v| s.resize = ResizeKind::from_key(v).unwrap_or(s.resize))/>
                 <Show when=move || settings.with(Settings::uses_width)>
-                    <NumberField id="width" label="Width (px)" max=MAX_SIDE value=shown(|s| s.width)
-                        on_change=commit(settings, |s, v| s.width = number(v, MAX_SIDE).unwrap_or(s.width))/>
+                    <NumberField id="width" label="Width (px)" rule=fields::WIDTH value=shown(|s| Some(s.width))
+                        on_valid=apply(settings, |s, v| s.width = v.unwrap_or(s.width))/>
                 </Show>
                 <Show when=move || settings.with(Settings::uses_height)>
-                    <NumberField id="height" label="Height (px)" max=MAX_SIDE value=shown(|s| s.height)
-                        on_change=commit(settings, |s, v| s.height = number(v, MAX_SIDE).unwrap_or(s.height))/>
+                    <NumberField id="height" label="Height (px)" rule=fields::HEIGHT value=shown(|s| Some(s.height))
+                        on_valid=apply(settings, |s, v| s.height = v.unwrap_or(s.height))/>
                 </Show>
                 <Show when=move || settings.with(|s| s.resize == ResizeKind::Percent)>
-                    <NumberField id="percent" label="Scale (%)" max=MAX_PERCENT value=shown(|s| s.percent)
-                        on_change=commit(settings, |s, v| s.percent = number(v, MAX_PERCENT).unwrap_or(s.percent))/>
+                    <NumberField id="percent" label="Scale (%)" rule=fields::PERCENT value=shown(|s| Some(s.percent))
+                        on_valid=apply(settings, |s, v| s.percent = v.unwrap_or(s.percent))/>
                 </Show>
                 <CheckField id="never-upscale" label="Never enlarge" checked=Signal::derive(move || settings.with(|s| s.never_upscale))
                     on_change=commit(settings, |s, v| s.never_upscale = v == "true")/>
@@ -81,19 +95,12 @@ pub fn SettingsPanel() -> impl IntoView {
                 <ChoiceField id="effort" label="Effort" current=Signal::derive(move || settings.with(|s| s.effort))
                     on_change=commit(settings, |s, v| s.effort = api::Effort::from_key(v).unwrap_or(s.effort))/>
                 <Show when=move || settings.with(|s| s.format == api::OutputFormat::Png)>
-                    <div class="field">
-                        <label for="colors">"PNG colours (lossy)"</label>
-                        <input id="colors" type="number" min="2" max="256" inputmode="numeric" placeholder="all"
-                            prop:value=move || settings.with(|s| s.palette_colors.map(|c| c.to_string()).unwrap_or_default())
-                            on:change=commit(settings, |s, v| s.palette_colors = v.trim().parse::<u16>().ok().map(|c| c.clamp(2, 256)))/>
-                    </div>
+                    <NumberField id="colors" label="PNG colours (lossy)" rule=fields::COLORS placeholder="all"
+                        value=shown(|s| s.palette_colors.map(u32::from))
+                        on_valid=apply(settings, |s, v| s.palette_colors = v.map(|c| c as u16))/>
                 </Show>
-                <div class="field">
-                    <label for="max-kb">"Largest file (KB)"</label>
-                    <input id="max-kb" type="number" min="1" inputmode="numeric" placeholder="no limit"
-                        prop:value=move || settings.with(|s| s.max_kb.map(|kb| kb.to_string()).unwrap_or_default())
-                        on:change=commit(settings, |s, v| s.max_kb = v.trim().parse::<u32>().ok().filter(|&kb| kb > 0))/>
-                </div>
+                <NumberField id="max-kb" label="Largest file (KB)" rule=fields::MAX_KB placeholder="no limit"
+                    value=shown(|s| s.max_kb) on_valid=apply(settings, |s, v| s.max_kb = v)/>
                 <CheckField id="keep-original" label="Keep the original when the result would be larger"
                     checked=Signal::derive(move || settings.with(|s| s.keep_smaller_original))
                     on_change=commit(settings, |s, v| s.keep_smaller_original = v == "true")/>
@@ -106,7 +113,7 @@ pub fn SettingsPanel() -> impl IntoView {
                 <span class="fine-print" role="status">{move || copied.get().then_some("Link copied.")}</span>
                 <button type="button" class="button quiet" on:click=move |_| settings.set(Settings::default())>"Reset to defaults"</button>
             </p>
-        </section>
+        </details>
     }
 }
 
@@ -136,19 +143,40 @@ fn ChoiceField<T: Choice + Send + Sync>(
     }
 }
 
-/// A labelled whole-number `<input>`.
+/// A labelled whole-number `<input>`, checked against its rule when it changes: an accepted value
+/// goes to `on_valid`; any other stays in the field with a message beside it saying why and which
+/// value is still in use, and is not used.
 #[component]
 fn NumberField(
     id: &'static str,
     label: &'static str,
-    max: u32,
-    value: Signal<String>,
-    on_change: impl Fn(ev::Event) + 'static,
+    rule: fields::Rule,
+    /// The value in use.
+    value: Signal<Option<u32>>,
+    on_valid: impl Fn(Option<u32>) + 'static,
+    #[prop(optional)] placeholder: &'static str,
 ) -> impl IntoView {
+    let error = RwSignal::new(None::<String>);
+    let error_id = format!("{id}-error");
+    let on_change = move |e: ev::Event| match rule.check(&value_of(&e)) {
+        Ok(accepted) => {
+            error.set(None);
+            on_valid(accepted);
+        }
+        Err(why) => {
+            let in_use = value.get_untracked().map_or_else(|| placeholder.to_string(), |v| v.to_string());
+            error.set(Some(format!("{why} Still using {in_use}.")));
+        }
+    };
     view! {
-        <div class="field size">
+        <div class="field size" class:invalid=move || error.with(Option::is_some)>
             <label for=id>{label}</label>
-            <input id=id type="number" min="1" max=max inputmode="numeric" prop:value=value on:change=on_change/>
+            <input id=id type="text" inputmode="numeric" placeholder=placeholder
+                prop:value=move || value.get().map(|v| v.to_string()).unwrap_or_default()
+                aria-invalid=move || error.with(Option::is_some).then_some("true")
+                aria-describedby=move || error.with(Option::is_some).then(|| error_id.clone())
+                on:change=on_change/>
+            {move || error.get().map(|why| view! { <p class="field-error" id=format!("{id}-error") role="alert">{why}</p> })}
         </div>
     }
 }

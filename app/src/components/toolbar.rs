@@ -3,7 +3,7 @@
 use leptos::{prelude::*, task::spawn_local};
 use wasm_bindgen::JsCast;
 
-use crate::{batch::Batch, save};
+use crate::{batch::Batch, save, units};
 
 #[component]
 pub fn Toolbar() -> impl IntoView {
@@ -11,6 +11,22 @@ pub fn Toolbar() -> impl IntoView {
     let total = move || batch.rows.with(Vec::len);
     let finished = move || batch.rows.with(|rows| rows.iter().filter(|r| r.state.with(|s| s.is_finished())).count());
     let done = move || batch.rows.with(|rows| rows.iter().filter(|r| r.output.with(Option::is_some)).count());
+    // What the finished results save, in all: "Saved 4.2 MB of 6.0 MB (−70%)".
+    let saved = move || {
+        let (before, after) = batch.rows.with(|rows| {
+            rows.iter()
+                .filter_map(|r| r.output.with(|o| o.as_ref().map(|o| (r.file.with_value(|f| f.bytes), o.bytes))))
+                .fold((0, 0), |(a, b), (x, y)| (a + x, b + y))
+        });
+        (before > 0).then(|| {
+            let change = units::saving(before, after);
+            if after <= before {
+                format!("Saved {} of {} ({change})", units::bytes(before - after), units::bytes(before))
+            } else {
+                format!("{} larger than the originals ({change})", units::bytes(after - before))
+            }
+        })
+    };
     let saving = RwSignal::new(false);
     let message = RwSignal::new(String::new());
 
@@ -46,6 +62,7 @@ pub fn Toolbar() -> impl IntoView {
                 <div class="overall">
                     <label for="overall-progress">{move || format!("{} of {} finished", finished(), total())}</label>
                     <progress id="overall-progress" max=total value=finished></progress>
+                    {move || saved().map(|text| view! { <p class="batch-saving">{text}</p> })}
                 </div>
                 <div class="actions">
                     <button type="button" class="button" on:click=move |_| batch.cancel() disabled=move || !batch.is_busy()>"Cancel"</button>

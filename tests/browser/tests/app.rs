@@ -97,14 +97,15 @@ fn done_message() -> JsValue {
     let report = JSON::parse(
         r#"{
         "info": {"format": "jpeg", "dimensions": {"width": 640, "height": 400}, "orientation": "rotate90",
-                 "hasAlpha": false, "bitDepth": 8, "colorModel": "rgb", "frameCount": 1, "progressive": false,
+                 "hasAlpha": false, "bitDepth": 8, "colorModel": "rgb", "frameCount": 1, "progressive": false, "lossy": true,
                  "colorProfile": {"description": "Adobe RGB (1998)", "colorSpace": "rgb", "isSrgb": false, "size": 560},
                  "metadata": [
                    {"group": "exif", "name": "Model", "value": "\"EC-1\""},
                    {"group": "gps", "name": "GPSLatitude", "value": "52° 31′ 0″ N", "sensitive": "location"},
                    {"group": "exif", "name": "BodySerialNumber", "value": "\"SN-0042-PRIVATE\"", "sensitive": "device"}
                  ]},
-        "output": {"format": "jpeg", "dimensions": {"width": 320, "height": 200}, "quality": 80},
+        "output": {"format": "jpeg", "dimensions": {"width": 320, "height": 200}, "quality": 80, "keptOriginal": false},
+        "resized": {"width": 320, "height": 200},
         "keptFields": 0, "keptSensitive": 0
     }"#,
     )
@@ -112,6 +113,7 @@ fn done_message() -> JsValue {
     let message = js_sys::Object::new();
     Reflect::set(&message, &"report".into(), &report).unwrap();
     Reflect::set(&message, &"blob".into(), &blob(&[0xFF, 0xD8], "image/jpeg")).unwrap();
+    Reflect::set(&message, &"thumbnail".into(), &blob(&[0xFF, 0xD8, 0xFF], "image/jpeg")).unwrap();
     message.into()
 }
 
@@ -122,6 +124,8 @@ fn a_finished_job_is_read_with_its_private_fields() {
     assert_eq!((output.format, output.dimensions, output.quality), (ImageFormat::Jpeg, Dimensions::new(320, 200), Some(80)));
     assert_eq!((result.report.kept_fields, result.report.kept_sensitive), (0, 0));
     assert_eq!(result.blob.size(), 2.0);
+    assert_eq!(result.thumbnail.map(|t| t.size()), Some(3.0));
+    assert_eq!(result.report.resized, Dimensions::new(320, 200));
     let info = &result.report.info;
     assert_eq!(info.dimensions, Dimensions::new(640, 400));
     assert_eq!(info.color_profile.as_ref().and_then(|p| p.description.as_deref()), Some("Adobe RGB (1998)"));

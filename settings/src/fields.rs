@@ -1,0 +1,90 @@
+//! The form's number fields: what each accepts, and the message shown beside it when a typed
+//! value is not accepted. A value that is not accepted is never used: the batch keeps the last one
+//! the person saw accepted, and the message says which that is.
+
+/// What one number field accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rule {
+    /// How the message names the value: "The width", "The number of colours".
+    pub name: &'static str,
+    /// Its unit, plural: "pixels", "%", "colours", "KB".
+    pub unit: &'static str,
+    pub min: u32,
+    pub max: u32,
+    /// Whether it may be left empty (no limit, all colours).
+    pub optional: bool,
+}
+
+pub const WIDTH: Rule = Rule { name: "The width", unit: "pixels", min: 1, max: crate::MAX_SIDE, optional: false };
+pub const HEIGHT: Rule = Rule { name: "The height", unit: "pixels", min: 1, max: crate::MAX_SIDE, optional: false };
+pub const PERCENT: Rule = Rule { name: "The scale", unit: "%", min: 1, max: crate::MAX_PERCENT, optional: false };
+pub const COLORS: Rule = Rule { name: "The number of colours", unit: "colours", min: 2, max: 256, optional: true };
+pub const MAX_KB: Rule = Rule { name: "The largest file", unit: "KB", min: 1, max: 4_000_000, optional: true };
+
+impl Rule {
+    /// The value typed, or why it is not accepted. `Ok(None)`: left empty where that is allowed.
+    pub fn check(&self, text: &str) -> Result<Option<u32>, String> {
+        let text = text.trim();
+        if text.is_empty() {
+            return if self.optional {
+                Ok(None)
+            } else {
+                Err(format!("{} is needed: {} to {} {}.", self.name, self.min, group(self.max), self.unit))
+            };
+        }
+        let Ok(value) = text.replace([' ', '\u{a0}', '\u{202f}'], "").parse::<u64>() else {
+            return Err(format!(
+                "“{text}” is not a whole number: {} is {} to {} {}.",
+                self.name.to_lowercase(),
+                self.min,
+                group(self.max),
+                self.unit
+            ));
+        };
+        if value < u64::from(self.min) || value > u64::from(self.max) {
+            return Err(format!("{} must be {} to {} {}, not {}.", self.name, self.min, group(self.max), self.unit, group_u64(value)));
+        }
+        Ok(Some(value as u32))
+    }
+}
+
+/// 65535 as "65 535", as the form shows large numbers.
+fn group(n: u32) -> String {
+    group_u64(n.into())
+}
+
+fn group_u64(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn good_values_pass_and_bad_ones_say_why() {
+        assert_eq!(WIDTH.check(" 1280 "), Ok(Some(1280)));
+        assert_eq!(WIDTH.check("0"), Err("The width must be 1 to 65 535 pixels, not 0.".into()));
+        assert_eq!(WIDTH.check("70000"), Err("The width must be 1 to 65 535 pixels, not 70 000.".into()));
+        assert_eq!(WIDTH.check("12.5"), Err("“12.5” is not a whole number: the width is 1 to 65 535 pixels.".into()));
+        assert_eq!(WIDTH.check(""), Err("The width is needed: 1 to 65 535 pixels.".into()));
+        assert_eq!(HEIGHT.check("-3"), Err("“-3” is not a whole number: the height is 1 to 65 535 pixels.".into()));
+        assert_eq!(PERCENT.check("1001"), Err("The scale must be 1 to 1 000 %, not 1 001.".into()));
+    }
+
+    #[test]
+    fn optional_fields_may_be_empty() {
+        assert_eq!(COLORS.check(""), Ok(None));
+        assert_eq!(COLORS.check("1"), Err("The number of colours must be 2 to 256 colours, not 1.".into()));
+        assert_eq!(MAX_KB.check("300"), Ok(Some(300)));
+        assert_eq!(MAX_KB.check("0"), Err("The largest file must be 1 to 4 000 000 KB, not 0.".into()));
+    }
+}
