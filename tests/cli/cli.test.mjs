@@ -1,9 +1,9 @@
 // The `localpix` CLI (cli/, wasmtime) against the jco build of the same component in Node: the
 // same file, so the same bytes and the same errors. `make test-cli` builds both first.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,8 +12,11 @@ import { imaging } from '../../target/component/node/localpix_core.js';
 import { FIXTURES, ROOT, fixture, fixturePath } from '../support/files.mjs';
 
 const BIN = process.env.LOCALPIX_BIN ?? join(ROOT, 'cli/target/release/localpix');
+// Every file the tests write, removed at the end (big test images included).
+const TMP = mkdtempSync(join(tmpdir(), 'localpix-cli-test-'));
+after(() => rmSync(TMP, { recursive: true, force: true }));
 // A cache of its own, so the first run here compiles and the rest load the cached code.
-const CACHE = mkdtempSync(join(tmpdir(), 'localpix-cache-'));
+const CACHE = mkdtempSync(join(TMP, 'cache-'));
 const ENV = { ...process.env, XDG_CACHE_HOME: CACHE };
 
 function localpix(args, { input } = {}) {
@@ -23,7 +26,7 @@ function localpix(args, { input } = {}) {
 }
 
 function tempDir(name) {
-  return mkdtempSync(join(tmpdir(), `localpix-${name}-`));
+  return mkdtempSync(join(TMP, `${name}-`));
 }
 
 /** The engine options the CLI gives the component for these settings (its --show-options). */
