@@ -16,8 +16,10 @@ self.addEventListener('install', (event) => {
   event.waitUntil(
     (async () => {
       const cache = await caches.open(CACHE);
-      // `cache: 'reload'` skips the HTTP cache, so the precache holds exactly this build.
-      await cache.addAll(PRECACHE.files.map((path) => new Request(path, { cache: 'reload' })));
+      // `cache: 'no-cache'` asks the server whether what the HTTP cache holds is still this build's:
+      // the files the page has just loaded (the engine above all) come back as bodiless 304s, so
+      // the first visit downloads them once, and the precache still holds exactly this build.
+      await cache.addAll(PRECACHE.files.map((path) => new Request(path, { cache: 'no-cache' })));
       await cache.put(READY, Response.json({ version: PRECACHE.version, files: PRECACHE.files.length }));
     })(),
   );

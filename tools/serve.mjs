@@ -1,5 +1,7 @@
 // Serves a built localpix (dist/) the way it should be deployed: the right MIME types (browsers
-// compile .wasm only as application/wasm), no caching of the page itself, and the headers of
+// compile .wasm only as application/wasm), the build's precompressed `.br`/`.gz` copies to
+// browsers that accept them, validators (ETag) so a revalidation costs no body, no caching of the
+// page itself, and the headers of
 // `_headers` (the Content-Security-Policy among them), the same file Netlify or Cloudflare Pages
 // would read. `make serve` and the end-to-end tests use it; docs/deploy.md covers other servers.
 //
@@ -68,18 +70,41 @@ export function serve({ dir, host = '127.0.0.1', port = 8080, headers = () => ({
     }
     const relative = path.slice(root.length).replaceAll(sep, '/');
     const requested = url.pathname;
-    response.writeHead(200, {
-      'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
-      'content-length': stats.size,
+    const encoding = precompressed(path, request.headers['accept-encoding'] ?? '');
+    const sent = encoding ? { path: `${path}.${encoding.suffix}`, stats: statSync(`${path}.${encoding.suffix}`) } : { path, stats };
+    const etag = `"${sent.stats.size.toString(16)}-${Math.floor(sent.stats.mtimeMs).toString(16)}${encoding ? `-${encoding.suffix}` : ''}"`;
+    const common = {
+      etag,
+      vary: 'accept-encoding',
       // Trunk names built files by their content; everything else is checked on each load.
       'cache-control': /-[0-9a-f]{16}[._]/.test(relative) ? 'public, max-age=31536000, immutable' : 'no-cache',
       ...fromFile(requested),
       ...headers(requested),
+    };
+    if (request.headers['if-none-match'] === etag) {
+      response.writeHead(304, common).end();
+      return;
+    }
+    response.writeHead(200, {
+      'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
+      'content-length': sent.stats.size,
+      ...(encoding ? { 'content-encoding': encoding.name } : {}),
+      ...common,
     });
+    path = sent.path;
     if (request.method === 'HEAD') response.end();
     else createReadStream(path).pipe(response);
   });
   return new Promise((resolveListening) => server.listen(port, host, () => resolveListening(server)));
+}
+
+/** The precompressed copy of `path` the client accepts, Brotli first: `{ name, suffix }` or null. */
+function precompressed(path, accepted) {
+  const accepts = (name) => new RegExp(`(^|[,\\s])${name}(?!;q=0(\\.0*)?\\b)`).test(accepted);
+  for (const [name, suffix] of [['br', 'br'], ['gzip', 'gz']]) {
+    if (accepts(name) && statOrNull(`${path}.${suffix}`)?.isFile()) return { name, suffix };
+  }
+  return null;
 }
 
 function statOrNull(path) {

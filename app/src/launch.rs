@@ -7,15 +7,19 @@ use js_sys::{Array, Function, Promise, Reflect};
 use leptos::{prelude::*, task::spawn_local};
 use wasm_bindgen::{JsCast, prelude::*};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{File, FilePropertyBag, Response};
+use web_sys::{File, FilePropertyBag, HtmlInputElement, Response};
 
 use crate::batch::Batch;
 
 /// Where the service worker keeps shared files until the page takes them.
 use crate::protocol::offline::{FILE_NAME_HEADER, SHARED_CACHE};
 
-/// Takes files from both routes into `batch`.
+/// Takes files from both routes, and from the page's shell, into `batch`.
 pub fn receive_files(batch: Batch) {
+    let early = remove_shell();
+    if !early.is_empty() {
+        batch.add(early);
+    }
     consume_launch_queue(batch);
     if window().location().search().is_ok_and(|q| q.split(['?', '&']).any(|p| p == "shared")) {
         spawn_local(async move {
@@ -23,6 +27,16 @@ pub fn receive_files(batch: Batch) {
             batch.add(files);
         });
     }
+}
+
+/// Removes the static shell of index.html (shown until the app's wasm runs), returning the files
+/// chosen in its picker meanwhile.
+pub fn remove_shell() -> Vec<File> {
+    let document = document();
+    let Some(shell) = document.get_element_by_id("shell") else { return Vec::new() };
+    let picked = document.get_element_by_id("shell-input").and_then(|e| e.dyn_into::<HtmlInputElement>().ok()).and_then(|i| i.files());
+    shell.remove();
+    picked.map(|files| (0..files.length()).filter_map(|i| files.get(i)).collect()).unwrap_or_default()
 }
 
 /// `launchQueue.setConsumer`: each launch's file handles become files of the batch.

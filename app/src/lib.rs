@@ -29,6 +29,8 @@ pub fn start() {
         .and_then(|d| d.document_element())
         .is_some_and(|root| root.get_attribute("data-mode").as_deref() == Some("embed"));
     if widget {
+        // The widget has no use for the page's shell (and takes files from its host).
+        launch::remove_shell();
         leptos::mount::mount_to_body(components::Widget);
     } else {
         leptos::mount::mount_to_body(components::App);

@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -81,4 +81,30 @@ test('the documented nginx configuration sends the same security headers as _hea
     assert.deepEqual(pick(theirs), pick(ours), `${path}: nginx and _headers disagree`);
     if (path.endsWith('.wasm')) assert.equal(theirs.headers.get('content-type'), 'application/wasm');
   }
+});
+
+test('both servers send the build\'s precompressed engine, and a revalidation costs no body', async () => {
+  const path = '/component/localpix_core.core.wasm';
+  const size = statSync(join(DIST, path)).size;
+  const get = (base, encoding, extra = {}) => fetch(base + path, { headers: { 'accept-encoding': encoding, ...extra } });
+  // Node's fetch would decode the body: compare the announced encoding and length instead.
+  const gzipped = statSync(join(DIST, `${path}.gz`)).size;
+  for (const base of [nginxUrl, reference.url.slice(0, -1)]) {
+    const response = await get(base, 'gzip');
+    assert.equal(response.headers.get('content-encoding'), 'gzip', base);
+    assert.equal(Number(response.headers.get('content-length')), gzipped, base);
+    assert.ok(gzipped < size / 2, `the engine gzipped is ${gzipped} of ${size} bytes`);
+    await response.arrayBuffer();
+  }
+  const br = await get(reference.url.slice(0, -1), 'gzip, deflate, br');
+  assert.equal(br.headers.get('content-encoding'), 'br');
+  assert.equal(Number(br.headers.get('content-length')), statSync(join(DIST, `${path}.br`)).size);
+  await br.arrayBuffer();
+  const plain = await get(reference.url.slice(0, -1), 'identity');
+  assert.equal(plain.headers.get('content-encoding'), null);
+  assert.equal(Number(plain.headers.get('content-length')), size);
+  await plain.arrayBuffer();
+  // What the service worker's precache does after the page has loaded the engine.
+  const again = await get(reference.url.slice(0, -1), 'br', { 'if-none-match': br.headers.get('etag') });
+  assert.equal(again.status, 304);
 });

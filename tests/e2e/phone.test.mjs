@@ -61,29 +61,44 @@ test('on a phone the settings are one line, a tap opens them, and added files co
   await page.close();
 });
 
-test('files chosen before the engine has arrived wait for it, and then are processed', async () => {
+test('files chosen before the app and the engine have arrived wait for them, and then are processed', async () => {
   // A first visit: no service worker has stored the engine yet.
   const firstVisit = await launch(undefined, { viewport: PHONE, hasTouch: true, isMobile: true, serviceWorkers: 'block' });
   const page = await firstVisit.newPage();
-  // Hold the engine's download back, as a slow connection would.
-  let release;
-  const held = new Promise((resolve) => {
-    release = resolve;
-  });
-  await page.route('**/localpix_core.core.wasm', async (route) => {
-    await held;
+  // Hold the app's and the engine's downloads back, as a slow connection would.
+  const hold = () => {
+    let release;
+    const held = new Promise((resolve) => {
+      release = resolve;
+    });
+    return { held, release };
+  };
+  const [app, engine] = [hold(), hold()];
+  await page.route(/localpix-app-[0-9a-f]+_bg\.wasm$/, async (route) => {
+    await app.held;
     await route.continue();
   });
-  await page.goto(server.url);
+  await page.route('**/localpix_core.core.wasm', async (route) => {
+    await engine.held;
+    await route.continue();
+  });
+  await page.goto(server.url, { waitUntil: 'commit' });
+  // The page's shell: already there, its picker already works.
+  await page.waitForSelector('#shell-input', { state: 'attached' });
+  assert.equal(await page.getByRole('button', { name: 'Choose images…' }).isVisible(), true);
+  await page.screenshot({ path: join(SHOTS, 'first-visit-shell.png') });
+  await page.setInputFiles('#shell-input', [fixturePath('palette.png')]);
+  app.release();
+  // The app takes the shell's files; more can be chosen while the engine is still on its way.
   await page.waitForSelector('#file-input', { state: 'attached' });
+  assert.equal(await page.locator('#shell').count(), 0, 'the shell made way for the app');
   assert.equal(await page.evaluate(() => document.documentElement.dataset.engine), 'loading');
   await page.setInputFiles('#file-input', [fixturePath('photo-640x400.jpg')]);
   const label = page.locator('.file-row .state-label');
-  await page.waitForFunction(() => document.querySelector('.file-row .state-label')?.textContent === 'waiting for the engine');
-  assert.equal(await label.textContent(), 'waiting for the engine');
-  release();
-  await waitForBatch(page, 1);
-  const [row] = await rows(page);
-  assert.equal(row.state, 'done');
+  await page.waitForFunction(() => [...document.querySelectorAll('.file-row .state-label')].every((l) => l.textContent === 'waiting for the engine'));
+  assert.deepEqual(await label.allTextContents(), ['waiting for the engine', 'waiting for the engine']);
+  engine.release();
+  await waitForBatch(page, 2);
+  assert.deepEqual((await rows(page)).map((r) => [r.name, r.state]), [['palette.png', 'done'], ['photo-640x400.jpg', 'done']]);
   await firstVisit.close();
 });

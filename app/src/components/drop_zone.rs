@@ -6,7 +6,8 @@ use web_sys::{File, FileList, HtmlInputElement};
 
 use crate::batch::Batch;
 
-/// What the picker offers; the engine decides for itself from the bytes.
+/// What the picker offers (index.html's shell offers the same); the engine decides for itself
+/// from the bytes.
 const ACCEPT: &str = "image/*,.jpg,.jpeg,.png,.webp,.gif,.bmp,.tif,.tiff";
 
 /// `in_widget`: the zone is the whole (framed) page, so it says "here" rather than "this page".
