@@ -6,6 +6,7 @@
 #   make bench      native vs WebAssembly per stage, the browser vs Chromium's own path, and
 #                   the codec table of docs/codecs.md (needs ../shared/corpus)
 #   make component  the image engine as a WebAssembly component and its jco ES modules
+#   make cli        the `localpix` command (cli/target/release/localpix): that component in wasmtime
 #   make dist       a release build of the app in dist/
 
 SHELL := bash
@@ -172,6 +173,22 @@ $(CORE_WASM_OPT): $(CORE_WASM)
 	wasm-opt -Oz --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
 	  --enable-mutable-globals --enable-multivalue --enable-reference-types $< -o $@
 
+# --- The command line ----------------------------------------------------------------------------
+# cli/ is a workspace of its own, built with the tools toolchain (wasmtime 49 needs Rust 1.96; the
+# component stays on 1.94.1). It embeds the component's file at build time, so it needs
+# `component` first: without it, its build.rs stops and says to run `make component`.
+CLI := cli/target/release/localpix
+
+.PHONY: setup-cli
+setup-cli: setup-tools-toolchain
+	@rustup component list --installed --toolchain $(TOOLS_TOOLCHAIN) | grep -q '^clippy' || \
+	  rustup component add clippy --toolchain $(TOOLS_TOOLCHAIN)
+
+.PHONY: cli
+cli: component setup-tools-toolchain
+	cd cli && cargo +$(TOOLS_TOOLCHAIN) build --release
+	@echo "$(CLI): try $(CLI) --help"
+
 # --- The app -----------------------------------------------------------------------------------
 # Trunk builds app/index.html into dist/; its pre_build hook runs `make component` (Trunk.toml).
 .PHONY: dist
@@ -184,13 +201,15 @@ serve: dist
 
 # --- Tests --------------------------------------------------------------------------------------
 .PHONY: test
-test: lint test-native test-jpeg-wasm test-component test-browser test-e2e
+test: lint test-native test-jpeg-wasm test-component test-cli test-browser test-e2e
 
 # Formatting and lints, warnings as errors: the engine natively and as the component (its WIT
 # mapping builds only for wasm32), the app as it is built (wasm).
 .PHONY: lint
 lint: setup-rust setup-clang
 	cargo fmt --check
+	@# cli/ is not in the workspace: its sources are checked by path (rustfmt follows `mod`s).
+	rustfmt --check --edition 2024 cli/build.rs cli/src/main.rs
 	cargo clippy -p localpix-contract -p localpix-settings -p localpix-core -p localpix-jpeg -p localpix-webp --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown -p localpix-core -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown -p localpix-jpeg --all-targets -- -D warnings
@@ -239,6 +258,14 @@ test-component: component setup-exiftool setup-python-test setup-cwebp
 	cargo build -p localpix-core --example reference
 	cargo build -p localpix-contract --example echo
 	node --test tests/component/
+
+# The CLI: its lints and unit tests, then against the jco build in Node (the same component, so the
+# same bytes and the same errors), stdin/stdout, --json, --jobs, an interrupted run.
+.PHONY: test-cli
+test-cli: cli setup-cli
+	cd cli && cargo +$(TOOLS_TOOLCHAIN) clippy --release --all-targets -- -D warnings
+	cd cli && cargo +$(TOOLS_TOOLCHAIN) test --release
+	node --test --test-concurrency=1 tests/cli/
 
 # The app's Rust logic that needs a browser, in Debian's Chromium through Debian's chromedriver.
 .PHONY: test-browser

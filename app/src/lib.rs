@@ -1,7 +1,8 @@
 //! The localpix web app: a Leptos (client-side) front end over the image engine, which runs in
 //! Web Workers (`js/worker.js`, driven from [`bridge`]). Images never leave the device.
 //!
-//! [`settings`], [`naming`], [`archive`] and [`units`] are plain Rust, tested natively;
+//! [`settings`], [`naming`] and [`units`] (from `localpix-settings`, shared with the CLI) and
+//! [`archive`] are plain Rust, tested natively;
 //! [`bridge`], [`batch`], [`persist`] and [`save`] need a browser (tested in `tests/browser`);
 //! `components` is the UI.
 
@@ -11,13 +12,13 @@ pub mod bridge;
 mod components;
 mod embed;
 mod launch;
-pub mod naming;
 pub mod offline;
 pub mod persist;
 pub mod protocol;
 pub mod save;
 pub use localpix_settings as settings;
-pub mod units;
+// Shared with the CLI: names of results and sizes as people read them.
+pub use localpix_settings::{naming, units};
 
 /// Mounts the app on the page's body: the full app, or the widget on `embed.html`
 /// (`<html data-mode="embed">`).

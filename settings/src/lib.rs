@@ -3,6 +3,9 @@
 //! options they become. The web app's form and the CLI's options both come from here, so their
 //! names and defaults cannot drift apart.
 //!
+//! Also what both say back to people in the same words: result names ([`naming`]), sizes
+//! ([`units`]) and the kinds of private data found ([`privacy`]).
+//!
 //! Plain Rust with no browser in it, so it is tested natively. The engine's defaults are the
 //! contract's (`Options::default()`, what `default-options` returns), never copied here.
 
@@ -10,6 +13,10 @@ pub mod fields;
 pub mod notes;
 
 use localpix_contract::{self as api, Dimensions, Options};
+
+pub mod naming;
+pub mod privacy;
+pub mod units;
 
 /// A setting chosen from a fixed list: each choice has a key (in URLs and `<select>`s) and a label
 /// (what people read).

@@ -5,38 +5,14 @@
 
 use leptos::prelude::*;
 
-use localpix_contract::{ImageInfo, MetadataField, SensitiveKind};
+use localpix_contract::MetadataField;
+use localpix_settings::privacy::{counted, kinds};
 
 use crate::batch::{Output, Row, RowState};
 
-/// A kind of private field as people name it.
-fn kind_label(kind: SensitiveKind) -> &'static str {
-    match kind {
-        SensitiveKind::Location => "location (GPS, places)",
-        SensitiveKind::Device => "device serial / ID",
-        SensitiveKind::Person => "names",
-        SensitiveKind::FreeText => "text (captions, comments)",
-        SensitiveKind::HiddenContent => "hidden data (maker notes, thumbnails, extra images)",
-    }
-}
-
-/// The kinds of private data found, in a fixed order, each once.
-fn kinds(info: &ImageInfo) -> Vec<&'static str> {
-    use SensitiveKind::*;
-    [Location, Device, Person, FreeText, HiddenContent]
-        .into_iter()
-        .filter(|kind| info.sensitive().any(|f| f.sensitive == Some(*kind)))
-        .map(kind_label)
-        .collect()
-}
-
-/// "1 field", "3 fields"; with an adjective, "1 harmless field".
+/// "1 field", "3 fields".
 fn fields(count: usize) -> String {
     counted(count, "")
-}
-
-fn counted(count: usize, adjective: &str) -> String {
-    format!("{count} {adjective}{}", if count == 1 { "field" } else { "fields" })
 }
 
 /// What happened to the private fields, as far as is known now.

@@ -51,23 +51,37 @@ fn stem(original: &str) -> String {
 /// Makes `names` unique (ignoring case, as Windows and macOS do) by numbering repeats:
 /// `a.jpg`, `a-2.jpg`, `a-3.jpg`.
 pub fn unique(names: &[String]) -> Vec<String> {
-    let mut taken = std::collections::HashSet::new();
-    names
-        .iter()
-        .map(|name| {
-            let (stem, ext) = name.rsplit_once('.').map_or((name.as_str(), None), |(s, e)| (s, Some(e)));
-            let mut candidate = name.clone();
-            let mut n = 1;
-            while !taken.insert(candidate.to_lowercase()) {
-                n += 1;
-                candidate = match ext {
-                    Some(ext) => format!("{stem}-{n}.{ext}"),
-                    None => format!("{stem}-{n}"),
-                };
-            }
-            candidate
-        })
-        .collect()
+    let mut taken = UniqueNames::default();
+    names.iter().map(|name| taken.claim(name)).collect()
+}
+
+/// The names given so far, for giving them one at a time: [`unique`] for names that arrive one by
+/// one (the CLI names each result as it is written, in the order of its inputs).
+#[derive(Clone, Debug, Default)]
+pub struct UniqueNames {
+    taken: std::collections::HashSet<String>,
+}
+
+impl UniqueNames {
+    /// Marks a name as taken without giving it (a file that must not be replaced).
+    pub fn reserve(&mut self, name: &str) {
+        self.taken.insert(name.to_lowercase());
+    }
+
+    /// `name` if it is free, otherwise the first free numbered form of it; either way, taken now.
+    pub fn claim(&mut self, name: &str) -> String {
+        let (stem, ext) = name.rsplit_once('.').map_or((name, None), |(s, e)| (s, Some(e)));
+        let mut candidate = name.to_string();
+        let mut n = 1;
+        while !self.taken.insert(candidate.to_lowercase()) {
+            n += 1;
+            candidate = match ext {
+                Some(ext) => format!("{stem}-{n}.{ext}"),
+                None => format!("{stem}-{n}"),
+            };
+        }
+        candidate
+    }
 }
 
 #[cfg(test)]
@@ -89,5 +103,13 @@ mod tests {
     fn repeated_names_are_numbered() {
         let names = ["a.jpg", "A.jpg", "a.jpg", "b", "b"].map(String::from);
         assert_eq!(unique(&names), ["a.jpg", "A-2.jpg", "a-3.jpg", "b", "b-2"]);
+    }
+
+    #[test]
+    fn reserved_names_are_never_given() {
+        let mut names = UniqueNames::default();
+        names.reserve("Photo-1920w.jpg");
+        assert_eq!(names.claim("photo-1920w.jpg"), "photo-1920w-2.jpg");
+        assert_eq!(names.claim("other.png"), "other.png");
     }
 }
