@@ -20,7 +20,7 @@ pub fn notes(settings: &Settings, info: &ImageInfo, resized: Dimensions, output:
     if output.kept_original {
         notes.push(format!("The original's own picture, without its metadata: a new {} would have been larger.", output.format.name()));
     } else if settings.format == OutputFormat::SameAsInput && output.format != info.format {
-        notes.push(format_change(info));
+        notes.push(format_change(info, output.format));
     }
     if let Some(kb) = settings.max_kb {
         let limit = format!("{kb} KB");
@@ -48,10 +48,15 @@ pub fn notes(settings: &Settings, info: &ImageInfo, resized: Dimensions, output:
     notes
 }
 
-fn format_change(info: &ImageInfo) -> String {
-    match info.format {
-        ImageFormat::WebP if info.lossy => "JPEG: a lossy WebP stays lossy (a lossless WebP would be many times larger).".into(),
-        other => format!("PNG: localpix does not write {}; PNG keeps every pixel.", other.name()),
+fn format_change(info: &ImageInfo, written: ImageFormat) -> String {
+    match (info.format, written) {
+        (ImageFormat::WebP, ImageFormat::Jpeg) if info.lossy => {
+            "JPEG: a lossy WebP stays lossy (a lossless WebP would be many times larger).".into()
+        }
+        (input, written) if info.lossy => {
+            format!("{}: localpix does not write {}; a lossy photo stays lossy.", written.name(), input.name())
+        }
+        (input, written) => format!("{}: localpix does not write {}; {} keeps every pixel.", written.name(), input.name(), written.name()),
     }
 }
 
@@ -106,6 +111,11 @@ mod tests {
         assert_eq!(
             notes(&settings, &info(ImageFormat::Gif, false, 8), SIZE, &png, sizes(63, 50)),
             ["PNG: localpix does not write GIF; PNG keeps every pixel.", "Only the first of its 8 frames is kept."]
+        );
+        let from_heic = output(ImageFormat::Jpeg, SIZE, Some(80), false);
+        assert_eq!(
+            notes(&settings, &info(ImageFormat::Heic, true, 1), SIZE, &from_heic, sizes(63, 50)),
+            ["JPEG: localpix does not write HEIC; a lossy photo stays lossy."]
         );
         let bigger = output(ImageFormat::Png, SIZE, None, false);
         let asked_png = Settings { format: OutputFormat::Png, ..settings.clone() };

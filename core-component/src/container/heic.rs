@@ -50,6 +50,7 @@ pub fn read(bytes: &[u8]) -> Result<Container> {
         frame_count: file.top_level_image_ids().len().max(1) as u32,
         progressive: false,
         lossy: true,
+        associated_alpha: false,
         blocks,
     })
 }
