@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -41,11 +41,15 @@ before(async () => {
   mkdirSync(join(dir, 'snippets'));
   mkdirSync(join(dir, 'logs'));
   writeFileSync(join(dir, 'snippets/localpix-common.conf'), common);
+  // nginx's workers run unprivileged: they get a copy of dist/ in a directory they can read, as
+  // the checkout may sit under one they cannot (a `mktemp -d` folder is mode 700).
+  chmodSync(dir, 0o755);
+  cpSync(DIST, join(dir, 'dist'), { recursive: true });
   // The documented server, on a local port over HTTP instead of 443 with TLS, serving dist/.
   const port = 20000 + Math.floor(Math.random() * 20000);
   const site = server
     .replace('listen 443 ssl http2;', `listen 127.0.0.1:${port};`)
-    .replace('root /srv/localpix/dist;', `root ${DIST};`)
+    .replace('root /srv/localpix/dist;', `root ${join(dir, 'dist')};`)
     .replace('include mime.types;', 'include /etc/nginx/mime.types;');
   writeFileSync(
     join(dir, 'nginx.conf'),
