@@ -89,11 +89,6 @@ export class WorkerPool {
     this.workers = this.workers.filter((w) => w.job);
   }
 
-  /** The number of workers alive (for tests of the memory they hold). */
-  get alive() {
-    return this.workers.length;
-  }
-
   dispatch() {
     clearTimeout(this.idleTimer);
     if (!this.queue.length && this.workers.every((w) => !w.job)) {

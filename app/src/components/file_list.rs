@@ -18,7 +18,7 @@ pub fn FileList() -> impl IntoView {
     // files are added, so choosing files visibly does something.
     Effect::new(move |previous: Option<usize>| {
         let count = batch.rows.with(Vec::len);
-        if previous.is_some_and(|before| count > before) && is_narrow() {
+        if previous.is_some_and(|before| count > before) && super::is_narrow() {
             request_animation_frame(|| {
                 if let Some(toolbar) = document().query_selector(".toolbar").ok().flatten() {
                     toolbar.scroll_into_view_with_bool(true);
@@ -52,11 +52,6 @@ pub fn FileList() -> impl IntoView {
             </section>
         </Show>
     }
-}
-
-/// Whether the page is laid out for a phone (the stylesheet's breakpoint).
-fn is_narrow() -> bool {
-    web_sys::window().and_then(|w| w.match_media("(max-width: 720px)").ok().flatten()).is_some_and(|query| query.matches())
 }
 
 #[component]

@@ -88,3 +88,8 @@ fn expose_engine_state(batch: Batch) {
         }
     });
 }
+
+/// Whether the page is laid out for a phone: the stylesheet's breakpoint (`max-width: 720px`).
+fn is_narrow() -> bool {
+    web_sys::window().and_then(|w| w.match_media("(max-width: 720px)").ok().flatten()).is_some_and(|query| query.matches())
+}

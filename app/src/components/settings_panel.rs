@@ -75,7 +75,7 @@ pub fn SettingsPanel() -> impl IntoView {
 
     // On a phone the form would push the batch 1,500 px down: it starts folded into its summary
     // line, and opens on a tap. Wider screens show it open.
-    let wide = web_sys::window().and_then(|w| w.match_media("(min-width: 721px)").ok().flatten()).is_none_or(|query| query.matches());
+    let wide = !super::is_narrow();
 
     view! {
         <details class="settings" open=wide>
