@@ -272,7 +272,8 @@ test-cli: cli setup-cli
 test-browser: setup-browser
 	CHROMEDRIVER=/usr/bin/chromedriver wasm-pack test --headless --chrome tests/browser
 
-# The release build in headless Chromium (playwright-core); screenshots land in target/e2e/.
+# The release build in headless Chromium (playwright-core), with an axe-core accessibility audit of
+# each state (tests/e2e/a11y.test.mjs); screenshots land in target/e2e/.
 .PHONY: test-e2e
 test-e2e: dist setup-exiftool setup-nginx
 	node --test --test-concurrency=1 tests/e2e/
