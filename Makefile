@@ -1,8 +1,9 @@
 # localpix: every command a person or CI runs. Each target runs `setup` first, so a fresh machine
-# needs nothing but this file (and root, or sudo, for Debian's Chromium).
+# needs nothing but this file (and root, or sudo, for Debian's Chromium and Firefox ESR).
 #
 #   make serve      build everything and serve the app at http://127.0.0.1:8080
 #   make test       every test: native, component (Node), browser (wasm-pack), end to end
+#                   (Chromium), and the core flows in Firefox
 #   make bench      native vs WebAssembly per stage, the browser vs Chromium's own path, and
 #                   the codec table of docs/codecs.md (needs ../shared/corpus)
 #   make component  the image engine as a WebAssembly component and its jco ES modules
@@ -62,7 +63,7 @@ CLANG_PACKAGES := clang-14=1:14.0.6-12 llvm-14=1:14.0.6-12 wasi-libc=0.0~git2022
 # toolchain alone (seconds on a machine that has it), the component adds wasm-tools and jco, the
 # app adds Trunk and wasm-bindgen, the browser tests add wasm-pack and Chromium.
 .PHONY: setup
-setup: setup-rust setup-component setup-app setup-browser
+setup: setup-rust setup-component setup-app setup-browser setup-firefox
 
 .PHONY: setup-rust
 setup-rust:
@@ -146,6 +147,15 @@ setup-chromium:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver; }
 
+# Firefox ESR for the Firefox run (tests/firefox/), driven by npm's puppeteer-core over WebDriver
+# BiDi (nothing downloaded). Not pinned, like Chromium: Debian replaces its browsers with each
+# security release and drops the old version from the archive; tested with 153.7.0esr-1~deb12u1.
+.PHONY: setup-firefox
+setup-firefox:
+	@command -v firefox-esr >/dev/null || { \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends firefox-esr; }
+
 # --- The image engine -------------------------------------------------------------------------
 .PHONY: component
 component: setup-component
@@ -201,7 +211,7 @@ serve: dist
 
 # --- Tests --------------------------------------------------------------------------------------
 .PHONY: test
-test: lint test-native test-jpeg-wasm test-component test-cli test-browser test-e2e
+test: lint test-native test-jpeg-wasm test-component test-cli test-browser test-e2e test-firefox
 
 # Formatting and lints, warnings as errors: the engine natively and as the component (its WIT
 # mapping builds only for wasm32), the app as it is built (wasm).
@@ -272,10 +282,17 @@ test-cli: cli setup-cli
 test-browser: setup-browser
 	CHROMEDRIVER=/usr/bin/chromedriver wasm-pack test --headless --chrome tests/browser
 
-# The release build in headless Chromium (playwright-core); screenshots land in target/e2e/.
+# The release build in headless Chromium (playwright-core), with an axe-core accessibility audit of
+# each state (tests/e2e/a11y.test.mjs); screenshots land in target/e2e/.
 .PHONY: test-e2e
 test-e2e: dist setup-exiftool setup-nginx
 	node --test --test-concurrency=1 tests/e2e/
+
+# The core flows again in Firefox ESR (puppeteer-core over WebDriver BiDi): load, a batch, a
+# download, the ZIP, compare, offline reload, the widget on a second origin.
+.PHONY: test-firefox
+test-firefox: dist setup-firefox
+	node --test --test-concurrency=1 tests/firefox/
 
 # --- Benchmark ----------------------------------------------------------------------------------
 # The codec table's scorer (tests/bench/score.py) runs in its own virtualenv, with the versions of

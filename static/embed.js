@@ -2,6 +2,9 @@
 //   <script type="module" src="https://HOST/embed.js"></script>
 //   <localpix-resizer max-width="1280" max-height="1280" format="jpeg" quality="80"></localpix-resizer>
 //
+// The widget takes the host page's colour scheme (`theme="auto"`, the default) or the one its
+// `theme` attribute names (`light`, `dark`), and follows it when it changes.
+//
 // The element shows localpix's widget (embed.html) in a sandboxed frame from localpix's own origin,
 // inside a closed shadow root: the host page cannot reach into it, it cannot reach into the host
 // page, and no style crosses either way. Files dropped or picked in it are processed on the
@@ -17,6 +20,31 @@ const ORIGIN = LOCALPIX.origin;
 
 // The `format` attribute's values → the engine's output formats (WIT `output-format`).
 const FORMATS = { jpeg: 'jpeg', jpg: 'jpeg', png: 'png', webp: 'webp-lossless', same: 'same-as-input' };
+
+const PREFERS_DARK = matchMedia('(prefers-color-scheme: dark)');
+
+/** The colour schemes the host page declares where the element is: CSS `color-scheme` on the
+ *  element or, inherited, on its parent (the element's own is reset by the shadow root's
+ *  `all: initial` unless the page sets it), else the page's `<meta name="color-scheme">`. */
+function hostSchemes(element) {
+  for (const node of [element, element.parentElement ?? document.documentElement]) {
+    const css = getComputedStyle(node).colorScheme;
+    if (css && css !== 'normal') return css.split(/\s+/);
+  }
+  return (document.querySelector('meta[name="color-scheme"]')?.content ?? '').split(/\s+/);
+}
+
+/** `light` or `dark`: the `theme` attribute when it names one; otherwise (`auto`, or none) the
+ *  host's scheme when it declares exactly one, and the visitor's preference when it allows both
+ *  or declares none. */
+function themeOf(element) {
+  const asked = (element.getAttribute('theme') ?? 'auto').trim().toLowerCase();
+  if (asked === 'light' || asked === 'dark') return asked;
+  const schemes = hostSchemes(element);
+  const [light, dark] = [schemes.includes('light'), schemes.includes('dark')];
+  if (light !== dark) return dark ? 'dark' : 'light';
+  return PREFERS_DARK.matches ? 'dark' : 'light';
+}
 
 /** The settings query for the element's attributes. */
 function settingsQuery(element) {
@@ -38,11 +66,16 @@ function settingsQuery(element) {
 }
 
 class LocalpixResizer extends HTMLElement {
-  static observedAttributes = ['max-width', 'max-height', 'format', 'quality', 'effort', 'metadata', 'max-kb'];
+  static observedAttributes = ['max-width', 'max-height', 'format', 'quality', 'effort', 'metadata', 'max-kb', 'theme'];
 
   #frame = null;
   #ready = false;
+  #theme = null;
   #listener = (event) => this.#receive(event);
+  // With `theme="auto"` the host page can change its scheme after load: the visitor's preference,
+  // a class or style on <html> or <body> (a site's dark-mode switch), its colour-scheme <meta>.
+  #followHost = () => this.#updateTheme();
+  #hostObserver = new MutationObserver(this.#followHost);
 
   constructor() {
     super();
@@ -52,7 +85,7 @@ class LocalpixResizer extends HTMLElement {
     // Content-Security-Policy (no 'unsafe-inline').
     const style = new CSSStyleSheet();
     style.replaceSync(':host{all:initial;display:block;min-height:18rem;contain:content}' +
-      'iframe{display:block;width:100%;height:100%;min-height:inherit;border:0;color-scheme:normal}');
+      'iframe{display:block;width:100%;height:100%;min-height:inherit;border:0}');
     shadow.adoptedStyleSheets = [style];
     this.#frame = document.createElement('iframe');
     this.#frame.title = 'localpix: resize images on this device';
@@ -64,19 +97,38 @@ class LocalpixResizer extends HTMLElement {
 
   connectedCallback() {
     window.addEventListener('message', this.#listener);
+    PREFERS_DARK.addEventListener('change', this.#followHost);
+    const watched = { attributes: true, attributeFilter: ['class', 'style', 'data-theme', 'data-color-scheme'] };
+    for (const node of [document.documentElement, document.body].filter(Boolean)) this.#hostObserver.observe(node, watched);
+    if (document.head) this.#hostObserver.observe(document.head, { childList: true, subtree: true, attributes: true, attributeFilter: ['content'] });
+    this.#theme = themeOf(this);
+    this.#frame.style.colorScheme = this.#theme;
     const src = new URL('embed.html', LOCALPIX);
-    src.search = `host=${encodeURIComponent(location.origin)}&${settingsQuery(this)}`;
+    src.search = `host=${encodeURIComponent(location.origin)}&theme=${this.#theme}&${settingsQuery(this)}`;
     this.#ready = false;
     this.#frame.src = src.href;
   }
 
   disconnectedCallback() {
     window.removeEventListener('message', this.#listener);
+    PREFERS_DARK.removeEventListener('change', this.#followHost);
+    this.#hostObserver.disconnect();
   }
 
-  attributeChangedCallback() {
+  attributeChangedCallback(name) {
+    if (name === 'theme') this.#updateTheme();
     // The next files use the new settings.
-    this.#send({ type: WIDGET.settings, query: settingsQuery(this) });
+    else this.#send({ type: WIDGET.settings, query: settingsQuery(this) });
+  }
+
+  /** Tells the frame the scheme to use when it has changed (or, `force`, when it has just loaded). */
+  #updateTheme(force = false) {
+    const theme = themeOf(this);
+    if (theme === this.#theme && !force) return;
+    this.#theme = theme;
+    // The frame's own `color-scheme` too, so its canvas matches what it draws.
+    this.#frame.style.colorScheme = theme;
+    this.#send({ type: WIDGET.theme, theme });
   }
 
   /** Processes `files` (File objects) as if they had been dropped on the element. */
@@ -94,6 +146,8 @@ class LocalpixResizer extends HTMLElement {
     const data = event.data ?? {};
     if (data.type === WIDGET.ready) {
       this.#ready = true;
+      // Whatever changed while it loaded.
+      this.#updateTheme(true);
       this.dispatchEvent(new CustomEvent('localpix-ready', { bubbles: true, composed: true }));
     } else if (data.type === WIDGET.result) {
       const file = new File([data.buffer], data.name, { type: data.mimeType });

@@ -44,6 +44,7 @@ export const WIDGET = Object.freeze({
   process: 'localpix:process',
   result: 'localpix:result',
   error: 'localpix:error',
+  theme: 'localpix:theme', // the colour scheme the widget uses: 'light' or 'dark'
 });
 
 /** The settings link's query keys (settings.rs), which the widget's attributes map to. */

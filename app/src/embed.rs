@@ -3,6 +3,8 @@
 //!
 //! The host origin comes from the frame's URL (`?host=`): messages are taken only from the parent
 //! window with exactly that origin, and sent only to it. Results travel as transferred buffers.
+//! The colour scheme is the host's too (`?theme=`, then `localpix:theme` messages): the element
+//! works it out from its `theme` attribute or the host page (static/embed.js).
 
 use js_sys::{Array, Object, Reflect};
 use leptos::{ev, prelude::*, task::spawn_local};
@@ -19,9 +21,27 @@ use crate::{
 
 /// The host page's origin, from `embed.html?host=…`; `None` when the page is not framed for a host.
 pub fn host_origin() -> Option<String> {
+    query_param("host").filter(|origin| origin.starts_with("http://") || origin.starts_with("https://"))
+}
+
+/// Uses the colour scheme the host asked for in the frame's URL; without one, the person's.
+pub fn apply_initial_theme() {
+    set_theme(query_param("theme").as_deref());
+}
+
+/// `light` or `dark` fixes the widget's colour scheme (`<html data-theme>`, which the stylesheet's
+/// `color-scheme` follows); anything else leaves it to the person's preference.
+fn set_theme(theme: Option<&str>) {
+    let Some(root) = document().document_element() else { return };
+    let _ = match theme {
+        Some(theme @ ("light" | "dark")) => root.set_attribute("data-theme", theme),
+        _ => root.remove_attribute("data-theme"),
+    };
+}
+
+fn query_param(name: &str) -> Option<String> {
     let search = window().location().search().ok()?;
-    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
-    params.get("host").filter(|origin| origin.starts_with("http://") || origin.starts_with("https://"))
+    web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name)
 }
 
 /// The settings the host asked for in the frame's URL.
@@ -53,6 +73,7 @@ pub fn connect(batch: Batch, host: String) {
                     .unwrap_or_default();
                 batch.add(files);
             }
+            Some(widget::THEME) => set_theme(string(&data, "theme").as_deref()),
             _ => {}
         }
     });

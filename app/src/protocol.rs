@@ -25,6 +25,8 @@ pub mod widget {
     pub const PROCESS: &str = "localpix:process";
     pub const RESULT: &str = "localpix:result";
     pub const ERROR: &str = "localpix:error";
+    /// The colour scheme to use, `light` or `dark` (the element's `theme`, or its host page's).
+    pub const THEME: &str = "localpix:theme";
 }
 
 #[wasm_bindgen(module = "/js/protocol.js")]

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 
 import { imaging } from '../../target/component/node/localpix_core.js';
 import { serve } from '../../tools/serve.mjs';
-import { launch, recordRequests, serveDist } from '../support/browser.mjs';
+import { launch, recordRequests, serveDist, widgetFrame } from '../support/browser.mjs';
 import { ROOT, contains, fixture, fixturePath } from '../support/files.mjs';
 
 let localpix;
@@ -54,18 +54,9 @@ async function openHost() {
     });
     document.addEventListener('localpix-error', ({ detail }) => window.heard.push({ kind: 'error', ...detail }));
   });
-  const frame = await widgetFrame(page);
+  const frame = await widgetFrame(page, localpix.url);
   await frame.waitForSelector('html[data-engine="ready"]', { timeout: 30000 });
   return { page, frame };
-}
-
-async function widgetFrame(page) {
-  for (let i = 0; i < 100; i++) {
-    const frame = page.frames().find((f) => f.url().startsWith(`${localpix.url}embed.html`));
-    if (frame) return frame;
-    await page.waitForTimeout(100);
-  }
-  throw new Error('the widget frame never appeared');
 }
 
 const heard = (page, n) => page.waitForFunction((count) => window.heard.length >= count, n, { timeout: 30000 }).then(() => page.evaluate(() => window.heard));
@@ -128,7 +119,7 @@ test('messages from any other origin are ignored, on both sides', async () => {
   });
   const intruder = await context.newPage();
   await intruder.goto(foreign.url);
-  const frame = await widgetFrame(intruder);
+  const frame = await widgetFrame(intruder, localpix.url);
   await frame.waitForSelector('html[data-engine="ready"]');
   await intruder.evaluate((bytes) => {
     const target = document.getElementById('w').contentWindow;
@@ -187,7 +178,7 @@ document.addEventListener('localpix-result', ({ detail }) => window.heard.push({
   const tab = await context.newPage();
   try {
     await tab.goto(strict.url);
-    const frame = await widgetFrame(tab);
+    const frame = await widgetFrame(tab, localpix.url);
     await frame.waitForSelector('html[data-engine="ready"]', { timeout: 30000 });
     // The element's own style applies: its minimum height of 18rem (288px).
     const height = await tab.$eval('localpix-resizer', (el) => el.getBoundingClientRect().height);
@@ -199,5 +190,127 @@ document.addEventListener('localpix-result', ({ detail }) => window.heard.push({
   } finally {
     await tab.close();
     await new Promise((done) => strict.server.close(done));
+  }
+});
+
+/** The widget's colours as its frame uses them: its `data-theme` and its page's background. */
+function widgetColours(frame) {
+  return frame.evaluate(() => ({ theme: document.documentElement.dataset.theme, background: getComputedStyle(document.body).backgroundColor }));
+}
+const LIGHT = { theme: 'light', background: 'rgb(247, 247, 245)' };
+const DARK = { theme: 'dark', background: 'rgb(21, 23, 26)' };
+
+test('the widget takes the host page’s colour scheme, or its theme attribute, and follows changes after load', async () => {
+  // The example page allows both schemes (`color-scheme: light dark`): the visitor's preference decides.
+  const dark = await launch(undefined, { colorScheme: 'dark' });
+  try {
+    const page = await dark.newPage();
+    await page.goto(host.url);
+    const frame = await widgetFrame(page, localpix.url);
+    await frame.waitForSelector('html[data-engine="ready"]', { timeout: 30000 });
+    const element = page.locator('localpix-resizer');
+    const settle = (expected) => frame.waitForFunction((t) => document.documentElement.dataset.theme === t, expected.theme).then(() => widgetColours(frame));
+    assert.deepEqual(await widgetColours(frame), DARK, 'a dark visitor on a page that allows dark');
+    await page.screenshot({ path: join(ROOT, 'target/e2e/embed-dark.png') });
+    // The attribute wins over the page, both ways, and `auto` gives the choice back.
+    await element.evaluate((el) => el.setAttribute('theme', 'light'));
+    assert.deepEqual(await settle(LIGHT), LIGHT);
+    await element.evaluate((el) => el.setAttribute('theme', 'auto'));
+    assert.deepEqual(await settle(DARK), DARK);
+    // The host switches itself to light (a site's own switch, on <html>): the widget follows.
+    await page.evaluate(() => document.documentElement.style.setProperty('color-scheme', 'light'));
+    assert.deepEqual(await settle(LIGHT), LIGHT);
+    await page.evaluate(() => document.documentElement.style.removeProperty('color-scheme'));
+    assert.deepEqual(await settle(DARK), DARK);
+    // The visitor's preference changes while the page is open.
+    await page.emulateMedia({ colorScheme: 'light' });
+    assert.deepEqual(await settle(LIGHT), LIGHT);
+    await page.close();
+
+    // A page that declares only light keeps a light widget for a dark visitor; theme="dark" on the
+    // element, before it loads, gives a dark one from the start.
+    const pages = await serveFiles({
+      'light.html': `<!doctype html><meta name="color-scheme" content="light"><script type="module" src="${localpix.url}embed.js"></script><localpix-resizer></localpix-resizer>`,
+      'themed.html': `<!doctype html><meta name="color-scheme" content="light"><script type="module" src="${localpix.url}embed.js"></script><localpix-resizer theme="dark"></localpix-resizer>`,
+    });
+    try {
+      for (const [file, expected] of [['light.html', LIGHT], ['themed.html', DARK]]) {
+        const tab = await dark.newPage();
+        await tab.goto(pages.url + file);
+        const widget = await widgetFrame(tab, localpix.url);
+        await widget.waitForSelector('html[data-engine="ready"]', { timeout: 30000 });
+        assert.deepEqual(await widgetColours(widget), expected, file);
+        await tab.close();
+      }
+    } finally {
+      pages.server.closeAllConnections();
+      await new Promise((done) => pages.server.close(done));
+    }
+  } finally {
+    await dark.close();
+  }
+});
+
+test('in a 320-pixel host, long names wrap after their separators and nothing overflows', async () => {
+  const narrow = await serveFiles({
+    'index.html': `<!doctype html><meta name="viewport" content="width=device-width"><script type="module" src="${localpix.url}embed.js"></script>
+<style>localpix-resizer { width: 320px; height: 32rem; }</style><localpix-resizer max-width="320"></localpix-resizer>`,
+  });
+  const tab = await context.newPage();
+  try {
+    await tab.setViewportSize({ width: 360, height: 700 });
+    await tab.goto(narrow.url);
+    const frame = await widgetFrame(tab, localpix.url);
+    await frame.waitForSelector('html[data-engine="ready"]', { timeout: 30000 });
+    const photo = Buffer.from(fixture('photo-640x400.jpg'));
+    const names = ['IMG_20260314_183045-holiday-at-the-seaside-with-the-grandparents.jpg', 'scan-of-the-old-family-album-page-twelve-damaged.jpg'];
+    await frame.setInputFiles('#file-input', [
+      { name: names[0], mimeType: 'image/jpeg', buffer: photo },
+      { name: names[1], mimeType: 'image/jpeg', buffer: photo.subarray(0, 3000) },
+    ]);
+    await frame.waitForFunction(() => [...document.querySelectorAll('.file-row')].every((r) => ['done', 'failed'].includes(r.dataset.state)) && document.querySelectorAll('.file-row').length === 2, null, { timeout: 30000 });
+    await tab.screenshot({ path: join(ROOT, 'target/e2e/embed-narrow.png') });
+    const layout = await frame.evaluate(() => {
+      const page = document.scrollingElement;
+      // Where each name's lines end: the character before each jump to a lower line.
+      const breaks = [...document.querySelectorAll('.file-name')].map((name) => {
+        const walker = document.createTreeWalker(name, NodeFilter.SHOW_TEXT);
+        const chars = [];
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          for (let i = 0; i < node.length; i++) {
+            const range = document.createRange();
+            range.setStart(node, i);
+            range.setEnd(node, i + 1);
+            chars.push({ char: node.data[i], top: range.getBoundingClientRect().top });
+          }
+        }
+        return chars.filter((c, i) => i + 1 < chars.length && chars[i + 1].top > c.top + 1).map((c) => c.char);
+      });
+      const details = [...document.querySelectorAll('.widget-detail')].map((d) => ({ right: d.getBoundingClientRect().right, text: d.textContent }));
+      const doneDetail = document.querySelector('.file-row[data-state="done"] .widget-detail');
+      return {
+        overflow: page.scrollWidth - page.clientWidth,
+        width: page.clientWidth,
+        breaks,
+        details,
+        doneDetailLines: (() => {
+          const range = document.createRange();
+          range.selectNodeContents(doneDetail);
+          return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+        })(),
+      };
+    });
+    assert.ok(layout.width <= 320, `the frame is ${layout.width}px wide`);
+    assert.equal(layout.overflow, 0, 'the widget scrolls sideways');
+    for (const [i, breaks] of layout.breaks.entries()) {
+      assert.ok(breaks.length >= 1, `${names[i]} did not wrap at all`);
+      assert.ok(breaks.every((c) => '_-.'.includes(c)), `${names[i]} wrapped mid-word, after ${JSON.stringify(breaks)}`);
+    }
+    assert.ok(layout.details.every((d) => d.right <= layout.width), 'a detail runs out of the frame');
+    assert.equal(layout.doneDetailLines, 1, 'the size and dimensions wrap');
+  } finally {
+    await tab.close();
+    narrow.server.closeAllConnections();
+    await new Promise((done) => narrow.server.close(done));
   }
 });

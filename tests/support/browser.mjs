@@ -110,3 +110,13 @@ export async function bytesOf(page, row) {
   assert.equal(download.suggestedFilename(), row.download);
   return new Uint8Array(readFileSync(await download.path()));
 }
+
+/** The frame of localpix's widget (embed.html from `localpixUrl`) on a host page, once it exists. */
+export async function widgetFrame(page, localpixUrl) {
+  for (let i = 0; i < 100; i++) {
+    const frame = page.frames().find((f) => f.url().startsWith(`${localpixUrl}embed.html`));
+    if (frame) return frame;
+    await page.waitForTimeout(100);
+  }
+  throw new Error('the widget frame never appeared');
+}

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{Comparing, privacy::PrivacyNote};
+use super::{Comparing, file_name::FileName, privacy::PrivacyNote};
 use localpix_contract::Error as EngineError;
 
 use crate::{
@@ -80,7 +80,7 @@ fn FileRow(row: Row) -> impl IntoView {
                 }}
             </td>
             <td class="name" data-label="File">
-                <span class="file-name">{name.clone()}</span>
+                <FileName name=name.clone()/>
             </td>
             <td class="original" data-label="Original">
                 <span class="dims">{original_size}</span>

@@ -3,6 +3,7 @@
 mod compare;
 mod drop_zone;
 mod file_list;
+mod file_name;
 mod offline_status;
 mod privacy;
 mod settings_panel;

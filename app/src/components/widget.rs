@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::drop_zone::DropZone;
+use super::{drop_zone::DropZone, file_name::FileName};
 use crate::{
     batch::{Batch, Row, RowState},
     embed, units,
@@ -12,6 +12,7 @@ use crate::{
 
 #[component]
 pub fn Widget() -> impl IntoView {
+    embed::apply_initial_theme();
     let batch = Batch::new(embed::initial_settings());
     batch.load_engine();
     provide_context(batch);
@@ -42,7 +43,7 @@ fn WidgetRow(row: Row) -> impl IntoView {
     let name = row.name();
     view! {
         <li class="widget-row file-row" data-state=move || row.state.with(|s| s.label())>
-            <span class="file-name">{name}</span>
+            <FileName name/>
             <span class="widget-detail">
                 {move || match row.state.get() {
                     RowState::Done => row.output.get().map(|o| format!("{}×{}, {}", o.width, o.height, units::bytes(o.bytes))).unwrap_or_default(),

@@ -43,7 +43,7 @@ fn the_service_worker_names_agree() {
 #[wasm_bindgen_test]
 fn the_widget_messages_agree() {
     let [_, _, _, _, js, _] = protocol::javascript_side();
-    assert_eq!(values(&js), [widget::READY, widget::SETTINGS, widget::PROCESS, widget::RESULT, widget::ERROR]);
+    assert_eq!(values(&js), [widget::READY, widget::SETTINGS, widget::PROCESS, widget::RESULT, widget::ERROR, widget::THEME]);
 }
 
 #[wasm_bindgen_test]
