@@ -201,6 +201,7 @@ impl Image {
         let original = self.original_output(options, writer);
         let upright = self.orientation.apply(self.pixels);
         let (pixels, profile) = output_colors(upright, &self.source, options, writer);
+        let writer = tune::chroma_for_smallest(&pixels, writer)?;
         let metadata_for = |size: Dimensions| OutputMetadata::for_policy(options.metadata, &self.source.blocks, profile.as_deref(), size);
         let tuned = match (options.encoding.quality, writer.palette_colors()) {
             (Quality::Auto(target), Some(most)) => {
