@@ -42,6 +42,9 @@ class LocalpixResizer extends HTMLElement {
 
   #frame = null;
   #ready = false;
+  // Messages for the frame, in order, until it says it is ready: files given and attributes
+  // changed before then are applied then, never dropped.
+  #pending = [];
   #listener = (event) => this.#receive(event);
 
   constructor() {
@@ -75,7 +78,7 @@ class LocalpixResizer extends HTMLElement {
   }
 
   attributeChangedCallback() {
-    // The next files use the new settings.
+    // The next files use the new settings (each message carries all of them, so the last wins).
     this.#send({ type: WIDGET.settings, query: settingsQuery(this) });
   }
 
@@ -86,6 +89,7 @@ class LocalpixResizer extends HTMLElement {
 
   #send(message) {
     if (this.#ready) this.#frame.contentWindow.postMessage(message, ORIGIN);
+    else this.#pending.push(message);
   }
 
   #receive(event) {
@@ -94,6 +98,7 @@ class LocalpixResizer extends HTMLElement {
     const data = event.data ?? {};
     if (data.type === WIDGET.ready) {
       this.#ready = true;
+      for (const message of this.#pending.splice(0)) this.#send(message);
       this.dispatchEvent(new CustomEvent('localpix-ready', { bubbles: true, composed: true }));
     } else if (data.type === WIDGET.result) {
       const file = new File([data.buffer], data.name, { type: data.mimeType });
