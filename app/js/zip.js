@@ -20,22 +20,33 @@ const STORED = 0;
 const MAX_ENTRIES = 0xffff;
 const MAX_OFFSET = 0xffffffff;
 
+const IN_WORKER = typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScope;
+
+// On the page, the worker starts with the app, as the image workers do: nothing is fetched once
+// images are in the tab (the end-to-end tests fail on any request after load). Idle, it is a
+// JavaScript isolate with no WebAssembly, a few megabytes.
+const spawn = () => new Worker(import.meta.url, { type: 'module', name: 'localpix zip' });
+let worker = IN_WORKER ? null : spawn();
+let previous = Promise.resolve(); // one ZIP at a time
+
 /** On the page: the ZIP of `blobs` under `names` (unique), with entries dated `modified` (a Date).
  *  Resolves with the ZIP as a Blob; rejects with a sentence for people. */
 export function zipInWorker(names, blobs, modified) {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(import.meta.url, { type: 'module', name: 'localpix zip' });
-    const end = (settle, value) => {
-      worker.terminate();
-      settle(value);
-    };
-    worker.onmessage = ({ data }) => (data.zip ? end(resolve, data.zip) : end(reject, data.error));
-    worker.onerror = (event) => {
-      event.preventDefault?.();
-      end(reject, `The ZIP could not be built: ${event.message || 'its worker stopped'}.`);
-    };
-    worker.postMessage({ names, blobs, modified });
-  });
+  const zip = previous.then(
+    () =>
+      new Promise((resolve, reject) => {
+        worker.onmessage = ({ data }) => (data.zip ? resolve(data.zip) : reject(data.error));
+        worker.onerror = (event) => {
+          event.preventDefault?.();
+          worker.terminate();
+          worker = spawn(); // the next ZIP gets a fresh one
+          reject(`The ZIP could not be built: ${event.message || 'its worker stopped'}.`);
+        };
+        worker.postMessage({ names, blobs, modified });
+      }),
+  );
+  previous = zip.catch(() => {});
+  return zip;
 }
 
 const CRC_TABLE = (() => {
@@ -136,7 +147,7 @@ async function buildZip(names, blobs, modified) {
   return new Blob(parts, { type: 'application/zip' });
 }
 
-if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScope) {
+if (IN_WORKER) {
   self.onmessage = async ({ data: { names, blobs, modified } }) => {
     try {
       self.postMessage({ zip: await buildZip(names, blobs, modified) });
