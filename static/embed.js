@@ -71,6 +71,9 @@ class LocalpixResizer extends HTMLElement {
   #frame = null;
   #ready = false;
   #theme = null;
+  // Messages for the frame, in order, until it says it is ready: files given and attributes
+  // changed before then are applied then, never dropped.
+  #pending = [];
   #listener = (event) => this.#receive(event);
   // With `theme="auto"` the host page can change its scheme after load: the visitor's preference,
   // a class or style on <html> or <body> (a site's dark-mode switch), its colour-scheme <meta>.
@@ -117,7 +120,7 @@ class LocalpixResizer extends HTMLElement {
 
   attributeChangedCallback(name) {
     if (name === 'theme') this.#updateTheme();
-    // The next files use the new settings.
+    // The next files use the new settings (each message carries all of them, so the last wins).
     else this.#send({ type: WIDGET.settings, query: settingsQuery(this) });
   }
 
@@ -138,6 +141,7 @@ class LocalpixResizer extends HTMLElement {
 
   #send(message) {
     if (this.#ready) this.#frame.contentWindow.postMessage(message, ORIGIN);
+    else this.#pending.push(message);
   }
 
   #receive(event) {
@@ -146,6 +150,7 @@ class LocalpixResizer extends HTMLElement {
     const data = event.data ?? {};
     if (data.type === WIDGET.ready) {
       this.#ready = true;
+      for (const message of this.#pending.splice(0)) this.#send(message);
       // Whatever changed while it loaded.
       this.#updateTheme(true);
       this.dispatchEvent(new CustomEvent('localpix-ready', { bubbles: true, composed: true }));

@@ -27,6 +27,12 @@ function compileEngine() {
 
 const cancelled = () => ({ tag: POOL_ERRORS.cancelled });
 
+/** What a person reads when the engine trapped on a file: a wasm32 worker has at most 4 GiB, and a
+ *  device often far less, so running out of memory is the likely cause of a trap on a valid file. */
+const crashMessage = (name) =>
+  `The image engine stopped on ${name}: most likely it ran out of memory on this device. The other files carry on. ` +
+  'Try a smaller size, or fewer files at once.';
+
 export class WorkerPool {
   constructor(size) {
     this.size = Math.max(1, size);
@@ -173,7 +179,10 @@ export class WorkerPool {
   crash(worker, message) {
     const job = worker.job;
     this.replace(worker);
-    job?.reject({ tag: POOL_ERRORS.crashed, val: `The image engine failed on this file and was restarted (${message}).` });
+    // What the engine said (`unreachable`, an allocation that failed) helps a bug report, not the
+    // person: the console keeps it, the row gets a sentence naming the file and what to try.
+    console.warn(`localpix: the image worker stopped on ${job?.file.name ?? 'no file'}: ${message}`);
+    job?.reject({ tag: POOL_ERRORS.crashed, val: crashMessage(job.file.name) });
     this.dispatch();
   }
 

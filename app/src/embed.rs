@@ -87,10 +87,18 @@ fn report(batch: Batch, row: Row, host: &str) {
     let original = row.name();
     match row.state.get_untracked() {
         RowState::Done => {
-            let (Some(output), Some(blob)) = (row.output.get_untracked(), batch.result_blob(row.id)) else { return };
+            // Every file ends in exactly one event: a result that cannot be handed over is an error.
+            let unreadable = move |host: &str, original: String| {
+                let text = format!("The result of {original} could not be read back from the browser's storage. Try the file again.");
+                let fields: [(&str, JsValue); 3] = [("id", row.id.into()), ("originalName", original.into()), ("message", text.into())];
+                post(host, &message(widget::ERROR, &fields), None);
+            };
+            let (Some(output), Some(blob)) = (row.output.get_untracked(), batch.result_blob(row.id)) else {
+                return unreadable(host, original);
+            };
             let host = host.to_string();
             spawn_local(async move {
-                let Ok(buffer) = JsFuture::from(blob.array_buffer()).await else { return };
+                let Ok(buffer) = JsFuture::from(blob.array_buffer()).await else { return unreadable(&host, original) };
                 let fields: [(&str, JsValue); 7] = [
                     ("id", row.id.into()),
                     ("originalName", original.into()),

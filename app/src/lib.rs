@@ -1,12 +1,11 @@
 //! The localpix web app: a Leptos (client-side) front end over the image engine, which runs in
 //! Web Workers (`js/worker.js`, driven from [`bridge`]). Images never leave the device.
 //!
-//! [`settings`], [`naming`] and [`units`] (from `localpix-settings`, shared with the CLI) and
-//! [`archive`] are plain Rust, tested natively;
+//! [`settings`], [`naming`] and [`units`] (from `localpix-settings`, shared with the CLI) are
+//! plain Rust, tested natively;
 //! [`bridge`], [`batch`], [`persist`] and [`save`] need a browser (tested in `tests/browser`);
 //! `components` is the UI.
 
-pub mod archive;
 pub mod batch;
 pub mod bridge;
 mod components;

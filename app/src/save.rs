@@ -1,13 +1,30 @@
-//! Saving results: all of them as one ZIP built here in the browser, or straight into a folder the
-//! user picks where the browser has the File System Access API. (One result is saved by its row's
-//! `<a download>` link.)
+//! Saving results: all of them as one ZIP, built in a worker from the result Blobs themselves
+//! (`js/zip.js`), or straight into a folder the user picks where the browser has the File System
+//! Access API. (One result is saved by its row's `<a download>` link.)
 
-use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
-use wasm_bindgen::{JsCast, JsValue};
+use js_sys::{Array, Function, Object, Promise, Reflect};
+use wasm_bindgen::{JsCast, JsValue, prelude::wasm_bindgen};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
+use web_sys::{Blob, HtmlAnchorElement, Url};
 
-use crate::archive::{self, Timestamp};
+#[wasm_bindgen(module = "/js/zip.js")]
+extern "C" {
+    /// The ZIP of `blobs` under `names`, built in a worker without copying them; rejects with a
+    /// sentence for people.
+    #[wasm_bindgen(js_name = zipInWorker)]
+    fn zip_in_worker(names: Array, blobs: Array, modified: &js_sys::Date) -> Promise;
+}
+
+/// A local date and time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timestamp {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+    pub hour: u8,
+    pub minute: u8,
+    pub second: u8,
+}
 
 /// The ZIP's file name: `localpix-2026-11-25.zip`.
 pub fn zip_name(now: Timestamp) -> String {
@@ -27,15 +44,15 @@ pub fn now() -> Timestamp {
     }
 }
 
-/// Builds the ZIP of `results` (`(name, blob)`, names unique) as a Blob.
+/// Builds the ZIP of `results` (`(name, blob)`, names unique) as a Blob. The bytes stay in the
+/// browser's Blob storage: the app's memory holds only the names.
 pub async fn zip(results: &[(String, Blob)]) -> Result<Blob, String> {
-    let mut entries = Vec::with_capacity(results.len());
-    for (name, blob) in results {
-        let buffer = JsFuture::from(blob.array_buffer()).await.map_err(|_| format!("{name} could not be read back."))?;
-        entries.push((name.clone(), Uint8Array::new(&buffer).to_vec()));
-    }
-    let bytes = archive::build(&entries, now())?;
-    Ok(blob_of(&Uint8Array::from(&bytes[..]), "application/zip"))
+    let names: Array = results.iter().map(|(name, _)| JsValue::from(name)).collect();
+    let blobs: Array = results.iter().map(|(_, blob)| JsValue::from(blob)).collect();
+    let zip = JsFuture::from(zip_in_worker(names, blobs, &js_sys::Date::new_0()))
+        .await
+        .map_err(|e| e.as_string().unwrap_or_else(|| "The ZIP could not be built.".into()))?;
+    zip.dyn_into().map_err(|_| "The ZIP could not be built.".into())
 }
 
 /// Hands `blob` to the browser as a download named `name`.
@@ -97,11 +114,4 @@ fn error_name(error: &JsValue) -> String {
 
 fn error_message(error: &JsValue) -> String {
     Reflect::get(error, &"message".into()).ok().and_then(|n| n.as_string()).unwrap_or_else(|| format!("{error:?}"))
-}
-
-/// A Blob of `bytes` with a MIME type.
-fn blob_of(bytes: &Uint8Array, mime: &str) -> Blob {
-    let options = BlobPropertyBag::new();
-    options.set_type(mime);
-    Blob::new_with_u8_array_sequence_and_options(&js_sys::Array::of1(bytes), &options).expect("a Blob of bytes can always be made")
 }

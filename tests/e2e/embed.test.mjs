@@ -314,3 +314,63 @@ test('in a 320-pixel host, long names wrap after their separators and nothing ov
     await new Promise((done) => narrow.server.close(done));
   }
 });
+
+test('files and attribute changes given before the frame is ready are applied once it is, each file with exactly one event', async () => {
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(host.url);
+  await page.waitForFunction(() => customElements.get('localpix-resizer'));
+  // In one task: the element is created, connected, its attributes changed and files given, all
+  // before its frame has even loaded.
+  await page.evaluate((bytes) => {
+    const element = document.createElement('localpix-resizer');
+    element.id = 'early';
+    document.body.append(element);
+    element.setAttribute('max-width', '200');
+    element.setAttribute('format', 'png');
+    const photo = new Uint8Array(bytes);
+    element.process([new File([photo], 'first.jpg', { type: 'image/jpeg' }), new File([photo.subarray(0, 3000)], 'cut.jpg', { type: 'image/jpeg' })]);
+    element.setAttribute('max-width', '100');
+    element.process([new File([photo], 'second.jpg', { type: 'image/jpeg' })]);
+    window.early = [];
+    for (const kind of ['localpix-result', 'localpix-error']) {
+      element.addEventListener(kind, ({ detail }) => window.early.push({ kind, originalName: detail.originalName, width: detail.width, type: detail.file?.type, message: detail.message }));
+    }
+  }, [...fixture('photo-640x400.jpg')]);
+  await page.waitForFunction(() => window.early.length >= 3, null, { timeout: 30000 });
+  await page.waitForTimeout(500); // a second event for a file would come now
+  const events = (await page.evaluate(() => window.early)).sort((a, b) => a.originalName.localeCompare(b.originalName));
+  assert.deepEqual(
+    events.map((e) => [e.originalName, e.kind, e.width, e.type]),
+    [
+      ['cut.jpg', 'localpix-error', undefined, undefined],
+      // Each file with the attributes as they were when it was given.
+      ['first.jpg', 'localpix-result', 200, 'image/png'],
+      ['second.jpg', 'localpix-result', 100, 'image/png'],
+    ],
+  );
+  assert.match(events[0].message, /incomplete|damaged|ends early/i);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a result the frame cannot read back ends in an error event naming the file, not in silence', async () => {
+  const { page, frame } = await openHost();
+  // The browser loses the results' bytes: reading any Blob made by the workers fails, as it does
+  // when the browser's blob storage is gone. (Files, which the pool reads to start a job, still
+  // read.)
+  await frame.evaluate(() => {
+    const read = Blob.prototype.arrayBuffer;
+    Blob.prototype.arrayBuffer = function arrayBuffer() {
+      return this instanceof File ? read.call(this) : Promise.reject(new DOMException('The blob is gone.', 'NotReadableError'));
+    };
+  });
+  await frame.setInputFiles('#file-input', [fixturePath('photo-640x400.jpg'), fixturePath('small.bmp')]);
+  const events = await heard(page, 2);
+  await page.waitForTimeout(500); // a second event for a file would come now
+  const all = (await page.evaluate(() => window.heard)).sort((a, b) => a.originalName.localeCompare(b.originalName));
+  assert.deepEqual(all.map((e) => [e.kind, e.originalName]), [['error', 'photo-640x400.jpg'], ['error', 'small.bmp']], JSON.stringify(events));
+  assert.equal(all[0].message, "The result of photo-640x400.jpg could not be read back from the browser's storage. Try the file again.");
+  await page.close();
+});

@@ -1,7 +1,7 @@
 // A minimal PNG reader for tests: 8-bit, non-interlaced grey, grey+alpha, RGB and RGBA, which is
 // what the engine writes. It lets Node compare the component's pixels with the native build's
 // without trusting the component to decode its own output.
-import { inflateSync } from 'node:zlib';
+import { deflateSync, inflateSync } from 'node:zlib';
 
 const CHANNELS = { 0: 1, 2: 3, 4: 2, 6: 4 };
 
@@ -79,4 +79,40 @@ export function meanDifference(a, b) {
   let sum = 0;
   for (let i = 0; i < a.pixels.length; i++) sum += Math.abs(a.pixels[i] - b.pixels[i]);
   return sum / a.pixels.length;
+}
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+/** CRC-32 (ISO 3309), as PNG chunks and ZIP entries use it. */
+export function crc32(bytes) {
+  let c = 0xffffffff;
+  for (const byte of bytes) c = CRC_TABLE[(c ^ byte) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+function chunk(type, data) {
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(data.length, 0);
+  head.write(type, 4, 'latin1');
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
+  return Buffer.concat([head, data, crc]);
+}
+
+/** A valid 8-bit RGB PNG of `width` × `height` whose row y has every sample `shade(y)`: big in
+ *  pixels, small in bytes (it compresses to almost nothing), made without the engine under test. */
+export function encodeFlatPng(width, height, shade = (y) => y & 0xff) {
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8-bit, RGB, deflate, no filter method, not interlaced
+  const stride = 1 + 3 * width;
+  const raw = Buffer.alloc(stride * height);
+  for (let y = 0; y < height; y++) raw.fill(shade(y), y * stride + 1, (y + 1) * stride); // filter 0
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return Buffer.concat([signature, chunk('IHDR', header), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
 }
