@@ -10,7 +10,7 @@
 use std::{collections::HashMap, rc::Rc};
 
 use leptos::{prelude::*, task::spawn_local};
-use localpix_contract::{ImageFormat, ImageInfo, QualityScore};
+use localpix_contract::{ImageFormat, ImageInfo, Options, Orientation, QualityScore};
 use web_sys::{Blob, File, Url};
 
 use crate::{
@@ -100,6 +100,8 @@ pub struct Row {
     /// What `probe` found, once the worker has read it.
     pub info: RwSignal<Option<ImageInfo>>,
     pub output: RwSignal<Option<Output>>,
+    /// The person's own turn for this file (rotate, mirror), on top of its EXIF orientation.
+    pub turn: RwSignal<Orientation>,
 }
 
 /// What the row shows of its original file.
@@ -204,6 +206,7 @@ impl Batch {
                     state: RwSignal::new(RowState::Queued),
                     info: RwSignal::new(None),
                     output: RwSignal::new(None),
+                    turn: RwSignal::new(Orientation::Normal),
                 }
             })
             .collect();
@@ -256,19 +259,50 @@ impl Batch {
         self.announcement.set(String::new());
     }
 
-    /// Removes one file: stops its job if it has one and forgets it.
-    pub fn remove(&self, id: u32) {
-        let Some(row) = self.rows.with_untracked(|rows| rows.iter().find(|r| r.id == id).copied()) else { return };
+    fn row(&self, id: u32) -> Option<Row> {
+        self.rows.with_untracked(|rows| rows.iter().find(|r| r.id == id).copied())
+    }
+
+    /// Stops the job of `row` if it has one. Jobs cannot be stopped one by one: all of them stop,
+    /// and the other unfinished rows start again.
+    fn stop(&self, row: Row) {
         if !row.state.get_untracked().is_finished() {
-            // Jobs cannot be stopped one by one: stop them all and start the others again.
             self.new_run();
-            for other in self.rows.get_untracked().into_iter().filter(|r| r.id != id && !r.state.get_untracked().is_finished()) {
+            for other in self.rows.get_untracked().into_iter().filter(|r| r.id != row.id && !r.state.get_untracked().is_finished()) {
                 self.start(other);
             }
         }
+    }
+
+    /// Removes one file: stops its job if it has one and forgets it.
+    pub fn remove(&self, id: u32) {
+        let Some(row) = self.row(id) else { return };
+        self.stop(row);
         self.rows.update(|rows| rows.retain(|r| r.id != id));
         self.release(row);
         self.announce();
+    }
+
+    /// Processes one file again with the current settings (after a failure or a cancel).
+    pub fn retry(&self, id: u32) {
+        let Some(row) = self.row(id) else { return };
+        self.stop(row);
+        self.start(row);
+        self.announce();
+    }
+
+    /// Turns one file's picture further by `by` (a quarter turn or a mirror) and processes it again.
+    pub fn turn(&self, id: u32, by: Orientation) {
+        let Some(row) = self.row(id) else { return };
+        row.turn.update(|turn| *turn = turn.then(by));
+        self.retry(id);
+    }
+
+    /// The engine options for one row: the batch's settings with the row's own turn.
+    fn options_for(&self, row: Row) -> Options {
+        let mut options = self.settings.get_untracked().engine_options();
+        options.resize.turn = row.turn.get_untracked();
+        options
     }
 
     /// Everything a row holds, released in one place: its file and result handles, the workers'
@@ -291,6 +325,7 @@ impl Batch {
                 row.state.dispose();
                 row.info.dispose();
                 row.output.dispose();
+                row.turn.dispose();
             },
             std::time::Duration::ZERO,
         );
@@ -304,7 +339,7 @@ impl Batch {
     fn start(&self, row: Row) {
         let Some(file) = self.handles.with_value(|h| h.files.get(&row.id).cloned()) else { return };
         let run = self.run.get_value();
-        let options = self.settings.get_untracked().engine_options();
+        let options = self.options_for(row);
         discard_output(row);
         row.state.set(RowState::Queued);
         let batch = *self;
@@ -378,8 +413,10 @@ impl Batch {
     pub async fn difference_url(&self, id: u32) -> Result<String, JobError> {
         let crashed = |m: &str| JobError::Pool(PoolError::Crashed(m.into()));
         let (file, result) = self.handles.with_value(|h| (h.files.get(&id).cloned(), h.results.get(&id).cloned()));
-        let (Some(file), Some(result)) = (file, result) else { return Err(crashed("This file has no result to compare.")) };
-        let options = self.settings.get_untracked().engine_options();
+        let (Some(file), Some(result), Some(row)) = (file, result, self.row(id)) else {
+            return Err(crashed("This file has no result to compare."));
+        };
+        let options = self.options_for(row);
         let blob = self.pool().difference(id, &file, &result, &options).await?;
         Url::create_object_url_with_blob(&blob).map_err(|_| crashed("The browser could not show the difference."))
     }
