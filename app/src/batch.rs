@@ -65,11 +65,9 @@ impl EngineState {
     }
 }
 
-/// A finished result, ready to save.
+/// A finished result, ready to save (its name is [`Batch::result_name`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Output {
-    /// The name to save it under, e.g. `kleiber-1920w.jpg`.
-    pub name: String,
     /// An object URL of its bytes.
     pub url: String,
     /// An object URL of a small JPEG of it, for the list.
@@ -138,6 +136,9 @@ pub struct Batch {
     pub announcement: RwSignal<String>,
     /// Whether the workers have loaded the engine.
     pub engine: RwSignal<EngineState>,
+    /// True when a result came since the person last saved anything (a row, the ZIP, the folder):
+    /// leaving the page then asks first.
+    unsaved: StoredValue<bool>,
     /// Bumped on every restart or cancel: results of older runs are dropped.
     run: StoredValue<u32>,
     next_id: StoredValue<u32>,
@@ -153,6 +154,7 @@ impl Batch {
             settings: RwSignal::new(settings),
             announcement: RwSignal::new(String::new()),
             engine: RwSignal::new(EngineState::Loading),
+            unsaved: StoredValue::new(false),
             run: StoredValue::new(0),
             next_id: StoredValue::new(1),
             on_settled: StoredValue::new_local(None),
@@ -246,6 +248,16 @@ impl Batch {
             }
         }
         self.announce();
+    }
+
+    /// Whether results would be lost by leaving the page (see `unsaved`).
+    pub fn has_unsaved(&self) -> bool {
+        self.unsaved.get_value() && self.rows.with_untracked(|rows| rows.iter().any(|r| r.output.with_untracked(Option::is_some)))
+    }
+
+    /// The person saved results (one row's, or all of them).
+    pub fn mark_saved(&self) {
+        self.unsaved.set_value(false);
     }
 
     /// Removes every file.
@@ -380,7 +392,6 @@ impl Batch {
             return;
         };
         let output = Output {
-            name: naming::output_name(&row.name(), report.output.format, report.output.dimensions.width),
             url,
             thumbnail_url: thumbnail.and_then(|t| Url::create_object_url_with_blob(&t).ok()),
             format: report.output.format,
@@ -406,6 +417,7 @@ impl Batch {
         row.info.set(Some(report.info));
         row.output.set(Some(output));
         row.state.set(RowState::Done);
+        self.unsaved.set_value(true);
     }
 
     /// A picture of where a finished row's result differs from its original resized, as an object
@@ -421,10 +433,22 @@ impl Batch {
         Url::create_object_url_with_blob(&blob).map_err(|_| crashed("The browser could not show the difference."))
     }
 
-    /// The results done so far, with unique names, in batch order.
+    /// The name to save a row's result under: the settings' template (or the original's name)
+    /// with the result's size, format and the row's place in the batch. Reactive.
+    pub fn result_name(&self, row: Row) -> Option<String> {
+        let n = self.rows.with(|rows| rows.iter().position(|r| r.id == row.id))? + 1;
+        let original = row.name();
+        row.output.with(|o| {
+            let o = o.as_ref()?;
+            let parts = naming::NameParts { original: &original, format: o.format, width: o.width, height: o.height, n };
+            Some(self.settings.with(|s| naming::result_name(s.names.as_deref(), parts)))
+        })
+    }
+
+    /// The results done so far, with unique names (repeats numbered), in batch order.
     pub fn results(&self) -> Vec<(String, Blob)> {
         let done: Vec<(String, u32)> =
-            self.rows.get_untracked().iter().filter_map(|row| row.output.get_untracked().map(|o| (o.name, row.id))).collect();
+            untrack(|| self.rows.get_untracked().into_iter().filter_map(|row| self.result_name(row).map(|name| (name, row.id))).collect());
         let names = naming::unique(&done.iter().map(|(name, _)| name.clone()).collect::<Vec<_>>());
         self.handles
             .with_value(|h| names.into_iter().zip(&done).filter_map(|(name, (_, id))| Some((name, h.results.get(id)?.clone()))).collect())

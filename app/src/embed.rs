@@ -66,14 +66,18 @@ fn report(batch: Batch, row: Row, host: &str) {
     let original = row.name();
     match row.state.get_untracked() {
         RowState::Done => {
-            let (Some(output), Some(blob)) = (row.output.get_untracked(), batch.result_blob(row.id)) else { return };
+            let (Some(output), Some(blob), Some(name)) =
+                (row.output.get_untracked(), batch.result_blob(row.id), untrack(|| batch.result_name(row)))
+            else {
+                return;
+            };
             let host = host.to_string();
             spawn_local(async move {
                 let Ok(buffer) = JsFuture::from(blob.array_buffer()).await else { return };
                 let fields: [(&str, JsValue); 7] = [
                     ("id", row.id.into()),
                     ("originalName", original.into()),
-                    ("name", output.name.into()),
+                    ("name", name.into()),
                     ("mimeType", naming::mime_type(output.format).into()),
                     ("width", output.width.into()),
                     ("height", output.height.into()),

@@ -1,29 +1,18 @@
 // One row at a time: a file's own turn (rotate, mirror) re-runs that file alone, and Retry brings
 // back a failed or cancelled file without touching the rest of the batch.
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { imaging } from '../../target/component/node/localpix_core.js';
-import { bytesOf, launch, openApp, rows, serveDist, waitForBatch } from '../support/browser.mjs';
+import { bytesOf, openApp, rows, servedApp, waitForBatch } from '../support/browser.mjs';
 import { ROOT, fixture, fixturePath } from '../support/files.mjs';
 import { decodePng, meanDifference } from '../support/png.mjs';
 
 const SHOTS = join(ROOT, 'target/e2e');
-let server;
-let context;
-
-before(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  server = await serveDist();
-  context = await launch();
-});
-
-after(async () => {
-  await context?.close();
-  await server?.close();
-});
+before(() => mkdirSync(SHOTS, { recursive: true }));
+const app = servedApp();
 
 /** A photo decoded upright by the engine in Node, as PNG pixels. */
 function upright(name) {
@@ -56,7 +45,7 @@ const mirror = (img) => remap(img, img.width, img.height, (x, y) => [img.width -
 const rowOf = (page, name) => page.locator('.file-row', { has: page.locator('.file-name', { hasText: name }) });
 
 test("a row's own turn and mirror re-run that file only, are said in the row, and the pixels follow", async () => {
-  const page = await openApp(context, `${server.url}?format=png`);
+  const page = await openApp(app.context, `${app.server.url}?format=png`);
   await page.setInputFiles('#file-input', ['photo-640x400.jpg', 'palette.png'].map(fixturePath));
   await waitForBatch(page, 2);
   const other = rowOf(page, 'palette.png');
@@ -106,7 +95,7 @@ test("a row's own turn and mirror re-run that file only, are said in the row, an
 
 test('Retry runs a cancelled file again, alone, with the current settings', async () => {
   // Slow jobs (each photo enlarged to 12 MP and written as PNG), so that cancel finds work to stop.
-  const page = await openApp(context, `${server.url}?resize=exact&w=4000&h=3000&upscale=yes&format=png`);
+  const page = await openApp(app.context, `${app.server.url}?resize=exact&w=4000&h=3000&upscale=yes&format=png`);
   const photo = Buffer.from(fixture('photo-640x400.jpg'));
   const many = Array.from({ length: 12 }, (_, i) => ({ name: `copy-${i}.jpg`, mimeType: 'image/jpeg', buffer: photo }));
   await page.setInputFiles('#file-input', many);
@@ -127,11 +116,12 @@ test('Retry runs a cancelled file again, alone, with the current settings', asyn
   const retried = after.find((r) => r.name === first.name);
   assert.deepEqual(imaging.probe(await bytesOf(page, retried)).dimensions, { width: 4000, height: 3000 });
   for (const row of others) assert.equal(after.find((r) => r.name === row.name).state, 'cancelled', `${row.name} was run too`);
+  await page.getByRole('button', { name: 'Reset to defaults' }).click();
   await page.close();
 });
 
 test('Retry runs a failed file again once its worker has been replaced', async () => {
-  const page = await openApp(context, server.url);
+  const page = await openApp(app.context, `${app.server.url}?resize=fit&w=1920&h=1920`);
   // Every worker fails on its next job the way a trap does; the pool replaces each, so one file
   // per worker fails.
   const workers = page.workers();

@@ -131,7 +131,9 @@ fn FileRow(row: Row) -> impl IntoView {
                 <button type="button" class="button small quiet remove" on:click=move |_| batch.remove(row.id)
                     aria-label=format!("Remove {}", row.name())>"Remove"</button>
                 {move || row.output.get().map(|o| view! {
-                    <a class="button small" href=o.url.clone() download=o.name.clone()>"Save"<span class="visually-hidden">{format!(" {}", o.name)}</span></a>
+                    <a class="button small" href=o.url.clone() download=move || batch.result_name(row) on:click=move |_| batch.mark_saved()>
+                        "Save"<span class="visually-hidden">{move || format!(" {}", batch.result_name(row).unwrap_or_default())}</span>
+                    </a>
                     <button type="button" class="button small quiet" on:click=move |_| comparing.0.set(Some(row.id))>
                         "Compare"
                     </button>
