@@ -46,6 +46,7 @@ function thumbnailOf(imaging, image) {
     mode: { tag: 'fit-within', val: { width: THUMBNAIL_SIDE, height: THUMBNAIL_SIDE } },
     filter: 'catmull-rom',
     neverUpscale: true,
+    turn: 'normal',
   });
   try {
     const options = imaging.defaultOptions().encode;

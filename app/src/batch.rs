@@ -10,7 +10,7 @@
 use std::{collections::HashMap, rc::Rc};
 
 use leptos::{prelude::*, task::spawn_local};
-use localpix_contract::{ImageFormat, ImageInfo, QualityScore};
+use localpix_contract::{ImageFormat, ImageInfo, Options, Orientation, QualityScore};
 use web_sys::{Blob, File, Url};
 
 use crate::{
@@ -65,11 +65,9 @@ impl EngineState {
     }
 }
 
-/// A finished result, ready to save.
+/// A finished result, ready to save (its name is [`Batch::result_name`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Output {
-    /// The name to save it under, e.g. `kleiber-1920w.jpg`.
-    pub name: String,
     /// An object URL of its bytes.
     pub url: String,
     /// An object URL of a small JPEG of it, for the list.
@@ -100,6 +98,8 @@ pub struct Row {
     /// What `probe` found, once the worker has read it.
     pub info: RwSignal<Option<ImageInfo>>,
     pub output: RwSignal<Option<Output>>,
+    /// The person's own turn for this file (rotate, mirror), on top of its EXIF orientation.
+    pub turn: RwSignal<Orientation>,
 }
 
 /// What the row shows of its original file.
@@ -136,6 +136,9 @@ pub struct Batch {
     pub announcement: RwSignal<String>,
     /// Whether the workers have loaded the engine.
     pub engine: RwSignal<EngineState>,
+    /// True when a result came since the person last saved anything (a row, the ZIP, the folder):
+    /// leaving the page then asks first.
+    unsaved: StoredValue<bool>,
     /// Bumped on every restart or cancel: results of older runs are dropped.
     run: StoredValue<u32>,
     next_id: StoredValue<u32>,
@@ -151,6 +154,7 @@ impl Batch {
             settings: RwSignal::new(settings),
             announcement: RwSignal::new(String::new()),
             engine: RwSignal::new(EngineState::Loading),
+            unsaved: StoredValue::new(false),
             run: StoredValue::new(0),
             next_id: StoredValue::new(1),
             on_settled: StoredValue::new_local(None),
@@ -204,6 +208,7 @@ impl Batch {
                     state: RwSignal::new(RowState::Queued),
                     info: RwSignal::new(None),
                     output: RwSignal::new(None),
+                    turn: RwSignal::new(Orientation::Normal),
                 }
             })
             .collect();
@@ -245,6 +250,16 @@ impl Batch {
         self.announce();
     }
 
+    /// Whether results would be lost by leaving the page (see `unsaved`).
+    pub fn has_unsaved(&self) -> bool {
+        self.unsaved.get_value() && self.rows.with_untracked(|rows| rows.iter().any(|r| r.output.with_untracked(Option::is_some)))
+    }
+
+    /// The person saved results (one row's, or all of them).
+    pub fn mark_saved(&self) {
+        self.unsaved.set_value(false);
+    }
+
     /// Removes every file.
     pub fn clear(&self) {
         self.cancel();
@@ -256,19 +271,50 @@ impl Batch {
         self.announcement.set(String::new());
     }
 
-    /// Removes one file: stops its job if it has one and forgets it.
-    pub fn remove(&self, id: u32) {
-        let Some(row) = self.rows.with_untracked(|rows| rows.iter().find(|r| r.id == id).copied()) else { return };
+    fn row(&self, id: u32) -> Option<Row> {
+        self.rows.with_untracked(|rows| rows.iter().find(|r| r.id == id).copied())
+    }
+
+    /// Stops the job of `row` if it has one. Jobs cannot be stopped one by one: all of them stop,
+    /// and the other unfinished rows start again.
+    fn stop(&self, row: Row) {
         if !row.state.get_untracked().is_finished() {
-            // Jobs cannot be stopped one by one: stop them all and start the others again.
             self.new_run();
-            for other in self.rows.get_untracked().into_iter().filter(|r| r.id != id && !r.state.get_untracked().is_finished()) {
+            for other in self.rows.get_untracked().into_iter().filter(|r| r.id != row.id && !r.state.get_untracked().is_finished()) {
                 self.start(other);
             }
         }
+    }
+
+    /// Removes one file: stops its job if it has one and forgets it.
+    pub fn remove(&self, id: u32) {
+        let Some(row) = self.row(id) else { return };
+        self.stop(row);
         self.rows.update(|rows| rows.retain(|r| r.id != id));
         self.release(row);
         self.announce();
+    }
+
+    /// Processes one file again with the current settings (after a failure or a cancel).
+    pub fn retry(&self, id: u32) {
+        let Some(row) = self.row(id) else { return };
+        self.stop(row);
+        self.start(row);
+        self.announce();
+    }
+
+    /// Turns one file's picture further by `by` (a quarter turn or a mirror) and processes it again.
+    pub fn turn(&self, id: u32, by: Orientation) {
+        let Some(row) = self.row(id) else { return };
+        row.turn.update(|turn| *turn = turn.then(by));
+        self.retry(id);
+    }
+
+    /// The engine options for one row: the batch's settings with the row's own turn.
+    fn options_for(&self, row: Row) -> Options {
+        let mut options = self.settings.get_untracked().engine_options();
+        options.resize.turn = row.turn.get_untracked();
+        options
     }
 
     /// Everything a row holds, released in one place: its file and result handles, the workers'
@@ -291,6 +337,7 @@ impl Batch {
                 row.state.dispose();
                 row.info.dispose();
                 row.output.dispose();
+                row.turn.dispose();
             },
             std::time::Duration::ZERO,
         );
@@ -304,7 +351,7 @@ impl Batch {
     fn start(&self, row: Row) {
         let Some(file) = self.handles.with_value(|h| h.files.get(&row.id).cloned()) else { return };
         let run = self.run.get_value();
-        let options = self.settings.get_untracked().engine_options();
+        let options = self.options_for(row);
         discard_output(row);
         row.state.set(RowState::Queued);
         let batch = *self;
@@ -345,7 +392,6 @@ impl Batch {
             return;
         };
         let output = Output {
-            name: naming::output_name(&row.name(), report.output.format, report.output.dimensions.width),
             url,
             thumbnail_url: thumbnail.and_then(|t| Url::create_object_url_with_blob(&t).ok()),
             format: report.output.format,
@@ -371,6 +417,7 @@ impl Batch {
         row.info.set(Some(report.info));
         row.output.set(Some(output));
         row.state.set(RowState::Done);
+        self.unsaved.set_value(true);
     }
 
     /// A picture of where a finished row's result differs from its original resized, as an object
@@ -378,16 +425,30 @@ impl Batch {
     pub async fn difference_url(&self, id: u32) -> Result<String, JobError> {
         let crashed = |m: &str| JobError::Pool(PoolError::Crashed(m.into()));
         let (file, result) = self.handles.with_value(|h| (h.files.get(&id).cloned(), h.results.get(&id).cloned()));
-        let (Some(file), Some(result)) = (file, result) else { return Err(crashed("This file has no result to compare.")) };
-        let options = self.settings.get_untracked().engine_options();
+        let (Some(file), Some(result), Some(row)) = (file, result, self.row(id)) else {
+            return Err(crashed("This file has no result to compare."));
+        };
+        let options = self.options_for(row);
         let blob = self.pool().difference(id, &file, &result, &options).await?;
         Url::create_object_url_with_blob(&blob).map_err(|_| crashed("The browser could not show the difference."))
     }
 
-    /// The results done so far, with unique names, in batch order.
+    /// The name to save a row's result under: the settings' template (or the original's name)
+    /// with the result's size, format and the row's place in the batch. Reactive.
+    pub fn result_name(&self, row: Row) -> Option<String> {
+        let n = self.rows.with(|rows| rows.iter().position(|r| r.id == row.id))? + 1;
+        let original = row.name();
+        row.output.with(|o| {
+            let o = o.as_ref()?;
+            let parts = naming::NameParts { original: &original, format: o.format, width: o.width, height: o.height, n };
+            Some(self.settings.with(|s| naming::result_name(s.names.as_deref(), parts)))
+        })
+    }
+
+    /// The results done so far, with unique names (repeats numbered), in batch order.
     pub fn results(&self) -> Vec<(String, Blob)> {
         let done: Vec<(String, u32)> =
-            self.rows.get_untracked().iter().filter_map(|row| row.output.get_untracked().map(|o| (o.name, row.id))).collect();
+            untrack(|| self.rows.get_untracked().into_iter().filter_map(|row| self.result_name(row).map(|name| (name, row.id))).collect());
         let names = naming::unique(&done.iter().map(|(name, _)| name.clone()).collect::<Vec<_>>());
         self.handles
             .with_value(|h| names.into_iter().zip(&done).filter_map(|(name, (_, id))| Some((name, h.results.get(id)?.clone()))).collect())

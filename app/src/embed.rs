@@ -93,7 +93,9 @@ fn report(batch: Batch, row: Row, host: &str) {
                 let fields: [(&str, JsValue); 3] = [("id", row.id.into()), ("originalName", original.into()), ("message", text.into())];
                 post(host, &message(widget::ERROR, &fields), None);
             };
-            let (Some(output), Some(blob)) = (row.output.get_untracked(), batch.result_blob(row.id)) else {
+            let (Some(output), Some(blob), Some(name)) =
+                (row.output.get_untracked(), batch.result_blob(row.id), untrack(|| batch.result_name(row)))
+            else {
                 return unreadable(host, original);
             };
             let host = host.to_string();
@@ -102,7 +104,7 @@ fn report(batch: Batch, row: Row, host: &str) {
                 let fields: [(&str, JsValue); 7] = [
                     ("id", row.id.into()),
                     ("originalName", original.into()),
-                    ("name", output.name.into()),
+                    ("name", name.into()),
                     ("mimeType", naming::mime_type(output.format).into()),
                     ("width", output.width.into()),
                     ("height", output.height.into()),

@@ -49,6 +49,7 @@ same_cases!(api::Effort => wit::Effort: Fast, Balanced, Smallest);
 same_cases!(api::QualityTarget => wit::QualityTarget: VisuallyLossless, High, Good);
 same_cases!(api::MetadataPolicy => wit::MetadataPolicy: StripAll, KeepColorProfile, KeepSafe);
 same_cases!(wit::Orientation => api::Orientation: Normal, FlipHorizontal, Rotate180, FlipVertical, Transpose, Rotate90, Transverse, Rotate270);
+same_cases!(api::Orientation => wit::Orientation: Normal, FlipHorizontal, Rotate180, FlipVertical, Transpose, Rotate90, Transverse, Rotate270);
 same_cases!(wit::ColorModel => api::ColorModel: Gray, Rgb, Palette, Cmyk);
 same_cases!(wit::ProfileColorSpace => api::ProfileColorSpace: Rgb, Gray, Cmyk, Other);
 same_cases!(wit::MetadataGroup => api::MetadataGroup: Exif, Gps, Xmp, Iptc, Comment, Thumbnail, ExtraData);
@@ -88,7 +89,12 @@ impl Convert<wit::Options> for api::Options {
         };
         wit::Options {
             limits: wit::Limits { max_pixels: limits.max_pixels, max_memory: limits.max_memory },
-            resize: wit::ResizeOptions { mode, filter: resize.filter.convert(), never_upscale: resize.never_upscale },
+            resize: wit::ResizeOptions {
+                mode,
+                filter: resize.filter.convert(),
+                never_upscale: resize.never_upscale,
+                turn: resize.turn.convert(),
+            },
             encode: wit::EncodeOptions {
                 encoding: wit::Encoding {
                     format: encoding.format.convert(),

@@ -102,6 +102,44 @@ impl Orientation {
     pub fn display(self, stored: Dimensions) -> Dimensions {
         if self.swaps_axes() { stored.transposed() } else { stored }
     }
+
+    pub const ALL: [Self; 8] = [
+        Self::Normal,
+        Self::FlipHorizontal,
+        Self::Rotate180,
+        Self::FlipVertical,
+        Self::Transpose,
+        Self::Rotate90,
+        Self::Transverse,
+        Self::Rotate270,
+    ];
+
+    /// This orientation, then `next` applied to the picture it shows: a phone photo (`rotate90`)
+    /// turned a further quarter clockwise is `rotate180`. The eight orientations are the
+    /// symmetries of a rectangle, so any two make one of them.
+    pub fn then(self, next: Self) -> Self {
+        let [a, b] = [self.matrix(), next.matrix()];
+        let product = [
+            [a[0][0] * b[0][0] + a[0][1] * b[1][0], a[0][0] * b[0][1] + a[0][1] * b[1][1]],
+            [a[1][0] * b[0][0] + a[1][1] * b[1][0], a[1][0] * b[0][1] + a[1][1] * b[1][1]],
+        ];
+        Self::ALL.into_iter().find(|o| o.matrix() == product).expect("symmetries of a rectangle compose to one")
+    }
+
+    /// Where a displayed pixel is read from in the stored image, as a matrix on coordinates from
+    /// the picture's centre: stored = M × displayed.
+    fn matrix(self) -> [[i8; 2]; 2] {
+        match self {
+            Self::Normal => [[1, 0], [0, 1]],
+            Self::FlipHorizontal => [[-1, 0], [0, 1]],
+            Self::Rotate180 => [[-1, 0], [0, -1]],
+            Self::FlipVertical => [[1, 0], [0, -1]],
+            Self::Transpose => [[0, 1], [1, 0]],
+            Self::Rotate90 => [[0, 1], [-1, 0]],
+            Self::Transverse => [[0, -1], [-1, 0]],
+            Self::Rotate270 => [[0, -1], [1, 0]],
+        }
+    }
 }
 
 /// How the stored samples are organised (WIT `color-model`).

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::Dimensions;
+use crate::{Dimensions, Orientation};
 
 /// Bounds that keep a hostile or huge file from exhausting memory (WIT `limits`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,12 +65,21 @@ pub struct ResizeOptions {
     pub mode: ResizeMode,
     pub filter: Filter,
     pub never_upscale: bool,
+    /// A turn asked for on top of the EXIF orientation (`Orientation::then`); older callers that
+    /// leave it out get none.
+    #[serde(default)]
+    pub turn: Orientation,
 }
 
 impl Default for ResizeOptions {
     /// Fit within 1920×1920, Lanczos3, never enlarging: a photo for the web.
     fn default() -> Self {
-        Self { mode: ResizeMode::FitWithin(Dimensions::new(1920, 1920)), filter: Filter::Lanczos3, never_upscale: true }
+        Self {
+            mode: ResizeMode::FitWithin(Dimensions::new(1920, 1920)),
+            filter: Filter::Lanczos3,
+            never_upscale: true,
+            turn: Orientation::Normal,
+        }
     }
 }
 
@@ -266,7 +275,7 @@ mod tests {
         let value = serde_json::to_value(options).unwrap();
         assert_eq!(
             value["resize"],
-            json!({ "mode": { "tag": "scale-percent", "val": 50.0 }, "filter": "catmull-rom", "neverUpscale": true })
+            json!({ "mode": { "tag": "scale-percent", "val": 50.0 }, "filter": "catmull-rom", "neverUpscale": true, "turn": "normal" })
         );
         assert_eq!(value["encode"]["encoding"]["format"], "webp-lossless");
         assert_eq!(value["encode"]["encoding"]["jpeg"], json!({ "progressive": false, "chromaSubsampling": "yuv420" }));

@@ -116,22 +116,6 @@ impl From<api::ImageFormat> for wit::ImageFormat {
     }
 }
 
-impl From<api::Orientation> for wit::Orientation {
-    fn from(o: api::Orientation) -> Self {
-        use api::Orientation;
-        match o {
-            Orientation::Normal => Self::Normal,
-            Orientation::FlipHorizontal => Self::FlipHorizontal,
-            Orientation::Rotate180 => Self::Rotate180,
-            Orientation::FlipVertical => Self::FlipVertical,
-            Orientation::Transpose => Self::Transpose,
-            Orientation::Rotate90 => Self::Rotate90,
-            Orientation::Transverse => Self::Transverse,
-            Orientation::Rotate270 => Self::Rotate270,
-        }
-    }
-}
-
 impl From<api::ColorModel> for wit::ColorModel {
     fn from(c: api::ColorModel) -> Self {
         use api::ColorModel as C;
@@ -260,16 +244,28 @@ same_cases!(wit::ChromaSubsampling, api::ChromaSubsampling, Yuv444, Yuv422, Yuv4
 same_cases!(wit::Effort, api::Effort, Fast, Balanced, Smallest);
 same_cases!(wit::QualityTarget, api::QualityTarget, VisuallyLossless, High, Good);
 same_cases!(wit::MetadataPolicy, api::MetadataPolicy, StripAll, KeepColorProfile, KeepSafe);
+same_cases!(
+    wit::Orientation,
+    api::Orientation,
+    Normal,
+    FlipHorizontal,
+    Rotate180,
+    FlipVertical,
+    Transpose,
+    Rotate90,
+    Transverse,
+    Rotate270
+);
 
 impl From<wit::ResizeOptions> for api::ResizeOptions {
     fn from(o: wit::ResizeOptions) -> Self {
-        Self { mode: o.mode.into(), filter: o.filter.into(), never_upscale: o.never_upscale }
+        Self { mode: o.mode.into(), filter: o.filter.into(), never_upscale: o.never_upscale, turn: o.turn.into() }
     }
 }
 
 impl From<api::ResizeOptions> for wit::ResizeOptions {
     fn from(o: api::ResizeOptions) -> Self {
-        Self { mode: o.mode.into(), filter: o.filter.into(), never_upscale: o.never_upscale }
+        Self { mode: o.mode.into(), filter: o.filter.into(), never_upscale: o.never_upscale, turn: o.turn.into() }
     }
 }
 

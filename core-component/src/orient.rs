@@ -90,16 +90,7 @@ mod tests {
     use crate::Dimensions;
     use crate::pixels::Layout;
 
-    const ALL: [Orientation; 8] = [
-        Orientation::Normal,
-        Orientation::FlipHorizontal,
-        Orientation::Rotate180,
-        Orientation::FlipVertical,
-        Orientation::Transpose,
-        Orientation::Rotate90,
-        Orientation::Transverse,
-        Orientation::Rotate270,
-    ];
+    const ALL: [Orientation; 8] = Orientation::ALL;
 
     /// A 3×2 image whose pixel values are their stored index.
     fn numbered() -> Pixels {
@@ -146,5 +137,21 @@ mod tests {
             let cut_upright = orientation.apply(Pixels::new(Layout::Gray, cut_size, cut));
             assert_eq!(cut_upright.data, expected, "{orientation:?} (upright width {uw})");
         }
+    }
+
+    /// A turn asked for on top of a file's orientation: turning by `a.then(b)` shows what turning
+    /// by `a` and then by `b` shows, for all 64 pairs.
+    #[test]
+    fn a_turn_after_an_orientation_is_one_orientation() {
+        for a in ALL {
+            for b in ALL {
+                let twice = b.apply(a.apply(numbered()));
+                let once = a.then(b).apply(numbered());
+                assert_eq!((once.size, once.data), (twice.size, twice.data), "{a:?} then {b:?}");
+            }
+        }
+        assert_eq!(Orientation::Rotate90.then(Orientation::Rotate90), Orientation::Rotate180);
+        assert_eq!(Orientation::Rotate90.then(Orientation::Rotate270), Orientation::Normal);
+        assert_eq!(Orientation::Normal.then(Orientation::FlipHorizontal), Orientation::FlipHorizontal);
     }
 }

@@ -187,7 +187,7 @@ mod tests {
     use super::*;
 
     fn opts(mode: ResizeMode) -> ResizeOptions {
-        ResizeOptions { mode, filter: Filter::Lanczos3, never_upscale: true }
+        ResizeOptions { mode, filter: Filter::Lanczos3, never_upscale: true, turn: Default::default() }
     }
 
     #[test]

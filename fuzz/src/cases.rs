@@ -34,7 +34,12 @@ pub fn option_sets() -> [(&'static str, Options); 5] {
     keep_safe.encode.metadata = MetadataPolicy::KeepSafe;
     keep_safe.encode.encoding.effort = Effort::Fast;
     let mut cover = base;
-    cover.resize = ResizeOptions { mode: ResizeMode::Cover(Dimensions::new(40, 24)), filter: Filter::CatmullRom, never_upscale: false };
+    cover.resize = ResizeOptions {
+        mode: ResizeMode::Cover(Dimensions::new(40, 24)),
+        filter: Filter::CatmullRom,
+        never_upscale: false,
+        ..Default::default()
+    };
     cover.encode.encoding.effort = Effort::Fast;
     [("default", base), ("png-fast", png_fast), ("jpeg-fast-small", jpeg_small), ("keep-safe", keep_safe), ("cover-crop", cover)]
 }
@@ -74,7 +79,7 @@ pub fn process(data: &[u8], set: usize) -> Result<Output, Error> {
 /// The staged API as the app's comparison view uses it: decode for an intended resize, resize,
 /// encode, then picture the difference between the output and the resized image.
 pub fn staged(data: &[u8]) -> Result<Output, Error> {
-    let resize = ResizeOptions { mode: ResizeMode::FitWidth(64), filter: Filter::Lanczos3, never_upscale: true };
+    let resize = ResizeOptions { mode: ResizeMode::FitWidth(64), filter: Filter::Lanczos3, never_upscale: true, ..Default::default() };
     let mut encode = EncodeOptions::default();
     encode.encoding.effort = Effort::Fast;
     let result = (|| {

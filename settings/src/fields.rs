@@ -21,6 +21,38 @@ pub const PERCENT: Rule = Rule { name: "The scale", unit: "%", min: 1, max: crat
 pub const COLORS: Rule = Rule { name: "The number of colours", unit: "colours", min: 2, max: 256, optional: true };
 pub const MAX_KB: Rule = Rule { name: "The largest file", unit: "KB", min: 1, max: 4_000_000, optional: true };
 
+/// The file-name template: empty keeps each original's name; otherwise text with `{name}` (the
+/// original's name without its extension), `{width}`, `{height}`, `{n}` (the file's place in the
+/// batch, from 1) and `{format}` (`jpg`, `png`, `webp`). The extension is always added.
+pub const NAME_PARTS: [&str; 5] = ["name", "width", "height", "n", "format"];
+
+/// A typed file-name template, or why it cannot be used. `Ok(None)`: left empty, keep the names.
+pub fn check_name_template(text: &str) -> Result<Option<String>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    if text.chars().count() > 200 {
+        return Err("The file name template is too long: 200 characters at most.".into());
+    }
+    if let Some(bad) = text.chars().find(|&c| c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|')) {
+        return Err(format!("File names cannot hold “{bad}”."));
+    }
+    let mut rest = text;
+    while let Some(open) = rest.find(['{', '}']) {
+        if rest[open..].starts_with('}') {
+            return Err("A “}” has no “{” before it.".into());
+        }
+        let Some(close) = rest[open..].find('}') else { return Err("A “{” has no “}” after it.".into()) };
+        let part = &rest[open + 1..open + close];
+        if !NAME_PARTS.contains(&part) {
+            return Err(format!("“{{{part}}}” is not a part of a name: use {{name}}, {{width}}, {{height}}, {{n}} or {{format}}."));
+        }
+        rest = &rest[open + close + 1..];
+    }
+    Ok(Some(text.to_string()))
+}
+
 impl Rule {
     /// The value typed, or why it is not accepted. `Ok(None)`: left empty where that is allowed.
     pub fn check(&self, text: &str) -> Result<Option<u32>, String> {
@@ -78,6 +110,20 @@ mod tests {
         assert_eq!(WIDTH.check(""), Err("The width is needed: 1 to 65 535 pixels.".into()));
         assert_eq!(HEIGHT.check("-3"), Err("“-3” is not a whole number: the height is 1 to 65 535 pixels.".into()));
         assert_eq!(PERCENT.check("1001"), Err("The scale must be 1 to 1 000 %, not 1 001.".into()));
+    }
+
+    #[test]
+    fn name_templates_name_only_known_parts() {
+        assert_eq!(check_name_template("  "), Ok(None));
+        assert_eq!(check_name_template(" {name}-{width}w "), Ok(Some("{name}-{width}w".into())));
+        assert_eq!(check_name_template("trip {n} {width}x{height} {format}"), Ok(Some("trip {n} {width}x{height} {format}".into())));
+        assert_eq!(
+            check_name_template("{name}-{size}"),
+            Err("“{size}” is not a part of a name: use {name}, {width}, {height}, {n} or {format}.".into())
+        );
+        assert_eq!(check_name_template("{name"), Err("A “{” has no “}” after it.".into()));
+        assert_eq!(check_name_template("name}"), Err("A “}” has no “{” before it.".into()));
+        assert_eq!(check_name_template("a/{name}"), Err("File names cannot hold “/”.".into()));
     }
 
     #[test]

@@ -11,6 +11,7 @@
 
 pub mod fields;
 pub mod notes;
+pub mod presets;
 
 use localpix_contract::{self as api, Dimensions, Options};
 
@@ -188,6 +189,8 @@ pub struct Settings {
     pub max_kb: Option<u32>,
     /// Give back the original (without its metadata) when the new file would be larger.
     pub keep_smaller_original: bool,
+    /// How results are named (`naming::result_name`): `None` keeps each original's name.
+    pub names: Option<String>,
 }
 
 impl Default for Settings {
@@ -209,6 +212,7 @@ impl Default for Settings {
             metadata: engine.encode.metadata,
             max_kb: engine.encode.max_bytes.map(|bytes| bytes / 1000),
             keep_smaller_original: engine.encode.keep_smaller_original,
+            names: None,
         }
     }
 }
@@ -235,8 +239,13 @@ pub mod keys {
     pub const MAX_KB: &str = "maxkb";
     pub const KEEP_ORIGINAL: &str = "keeporig";
 
+    /// What the results are, the keys the CLI and the widget share.
     pub const ALL: [&str; 13] =
         [RESIZE, WIDTH, HEIGHT, PERCENT, UPSCALE, FILTER, FORMAT, QUALITY, EFFORT, COLORS, METADATA, MAX_KB, KEEP_ORIGINAL];
+
+    /// The web app's file-name template (`Settings::names`); the CLI names its files its own way
+    /// (`naming::output_name`, numbered rather than replacing).
+    pub const NAMES: &str = "names";
 }
 
 impl Settings {
@@ -256,9 +265,11 @@ impl Settings {
             self.metadata.key(),
             self.max_kb.map(|kb| kb.to_string()).unwrap_or_default(),
             if self.keep_smaller_original { "yes" } else { "no" }.to_string(),
+            self.names.as_deref().map(encode_component).unwrap_or_default(),
         ];
         keys::ALL
             .iter()
+            .chain([&keys::NAMES])
             .zip(values)
             .filter(|(_, value)| !value.is_empty())
             .map(|(key, value)| format!("{key}={value}"))
@@ -287,6 +298,7 @@ impl Settings {
                 keys::METADATA => settings.metadata = api::MetadataPolicy::from_key(value).unwrap_or(settings.metadata),
                 keys::MAX_KB => settings.max_kb = number().filter(|&n| n > 0),
                 keys::KEEP_ORIGINAL => settings.keep_smaller_original = value != "no",
+                keys::NAMES => settings.names = fields::check_name_template(&decode_component(value)).ok().flatten(),
                 _ => {}
             }
         }
@@ -295,7 +307,10 @@ impl Settings {
 
     /// True when the query holds any setting (a shared link), as opposed to none (a plain visit).
     pub fn query_has_settings(query: &str) -> bool {
-        query.trim_start_matches('?').split('&').any(|pair| keys::ALL.contains(&pair.split_once('=').map_or(pair, |(k, _)| k)))
+        query.trim_start_matches('?').split('&').any(|pair| {
+            let key = pair.split_once('=').map_or(pair, |(k, _)| k);
+            keys::ALL.contains(&key) || key == keys::NAMES
+        })
     }
 
     /// The engine's options (WIT `options`): the engine's own defaults with these settings applied.
@@ -358,6 +373,37 @@ impl Settings {
     }
 }
 
+/// A query value with everything but unreserved characters percent-encoded (a template holds
+/// braces and spaces).
+fn encode_component(text: &str) -> String {
+    text.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { char::from(b).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+/// The reverse of [`encode_component`], also reading `+` as a space, as forms write it.
+fn decode_component(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => match u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or(""), 16) {
+                Ok(b) => {
+                    out.push(b);
+                    i += 3;
+                    continue;
+                }
+                Err(_) => out.push(b'%'),
+            },
+            b'+' => out.push(b' '),
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -391,8 +437,12 @@ mod tests {
             metadata: api::MetadataPolicy::KeepSafe,
             max_kb: Some(250),
             keep_smaller_original: false,
+            names: Some("{name} – {width}×{height} #{n}".into()),
         };
         assert_eq!(Settings::from_query(&s.to_query()), s);
+        assert!(s.to_query().ends_with("&names=%7Bname%7D%20%E2%80%93%20%7Bwidth%7D%C3%97%7Bheight%7D%20%23%7Bn%7D"), "{}", s.to_query());
+        assert_eq!(Settings::from_query("names=%7Bname%7D+small").names.as_deref(), Some("{name} small"));
+        assert_eq!(Settings::from_query("names=%7Bsize%7D").names, None, "a template the form refuses is not used");
         assert_eq!(Settings::from_query(&Settings::default().to_query()), Settings::default());
         assert!(s.to_query().contains("filter=mitchell&format=webp-lossless"), "{}", s.to_query());
     }

@@ -34,6 +34,33 @@ pub fn output_name(original: &str, format: ImageFormat, width: u32) -> String {
     format!("{}-{width}w.{}", stem(original), extension(format))
 }
 
+/// What a result's name is made of.
+#[derive(Clone, Copy, Debug)]
+pub struct NameParts<'a> {
+    /// The original file's name.
+    pub original: &'a str,
+    pub format: ImageFormat,
+    pub width: u32,
+    pub height: u32,
+    /// The file's place in the batch, from 1.
+    pub n: usize,
+}
+
+/// The name to save a result under in the app: the original's name with the new extension, or a
+/// template (checked by `fields::check_name_template`) with `{name}`, `{width}`, `{height}`, `{n}`
+/// and `{format}` filled in, then the extension.
+pub fn result_name(template: Option<&str>, parts: NameParts) -> String {
+    let ext = extension(parts.format);
+    let Some(template) = template else { return format!("{}.{ext}", stem(parts.original)) };
+    let filled = template
+        .replace("{name}", &stem(parts.original))
+        .replace("{width}", &parts.width.to_string())
+        .replace("{height}", &parts.height.to_string())
+        .replace("{n}", &parts.n.to_string())
+        .replace("{format}", ext);
+    format!("{}.{ext}", stem(&format!("{filled}.{ext}")))
+}
+
 /// The original's name without its extension or any folder, cleaned of characters that file
 /// systems or ZIP readers refuse.
 fn stem(original: &str) -> String {
@@ -97,6 +124,16 @@ mod tests {
         assert_eq!(output_name(".hidden", ImageFormat::Png, 1), "hidden-1w.png");
         assert_eq!(output_name("folder/sub\\x:y?.png", ImageFormat::Png, 5), "x_y_-5w.png");
         assert_eq!(output_name("", ImageFormat::Jpeg, 5), "image-5w.jpg");
+    }
+
+    #[test]
+    fn results_keep_their_names_or_follow_the_template() {
+        let parts = NameParts { original: "Trip/IMG 1.HEIC", format: ImageFormat::Jpeg, width: 1280, height: 960, n: 3 };
+        assert_eq!(result_name(None, parts), "IMG 1.jpg");
+        assert_eq!(result_name(Some("{name}-{width}w"), parts), "IMG 1-1280w.jpg");
+        assert_eq!(result_name(Some("holiday {n} {width}x{height} {format}"), parts), "holiday 3 1280x960 jpg.jpg");
+        // Whatever the template leaves, a name with the extension comes out.
+        assert_eq!(result_name(Some("  "), parts), "image.jpg");
     }
 
     #[test]

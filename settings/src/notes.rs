@@ -2,7 +2,7 @@
 //! for: a kept original, a format other than the input's, what a size limit cost, dropped frames.
 //! Nothing changes silently.
 
-use localpix_contract::{Dimensions, ImageFormat, ImageInfo, Output, OutputFormat, Quality};
+use localpix_contract::{Dimensions, ImageFormat, ImageInfo, Orientation, Output, OutputFormat, Quality};
 
 use crate::Settings;
 
@@ -11,6 +11,21 @@ use crate::Settings;
 pub struct Sizes {
     pub input: u64,
     pub output: u64,
+}
+
+/// What a row's own turn does to its picture, in words: `None` when it has none. The eight
+/// orientations are each a quarter turn (or none) followed by an optional left-right mirror.
+pub fn turn_description(turn: Orientation) -> Option<&'static str> {
+    Some(match turn {
+        Orientation::Normal => return None,
+        Orientation::Rotate90 => "Turned 90° right",
+        Orientation::Rotate180 => "Turned 180°",
+        Orientation::Rotate270 => "Turned 90° left",
+        Orientation::FlipHorizontal => "Mirrored left to right",
+        Orientation::FlipVertical => "Mirrored top to bottom",
+        Orientation::Transpose => "Turned 90° right, mirrored left to right",
+        Orientation::Transverse => "Turned 90° right, mirrored top to bottom",
+    })
 }
 
 /// The notes for one result, most important first. `resized` is the size the resize gave, before
@@ -137,5 +152,18 @@ mod tests {
             notes(&settings, &jpeg, asked, &shrunk, sizes(500_000, 99_000)),
             ["Made 329×185 instead of 1920×1080 to fit within 100 KB, at quality 40."]
         );
+    }
+
+    #[test]
+    fn a_turn_is_said_as_the_buttons_that_make_it() {
+        use Orientation::*;
+        let right = Rotate90;
+        assert_eq!(turn_description(Normal), None);
+        assert_eq!(turn_description(Normal.then(right).then(right)), Some("Turned 180°"));
+        assert_eq!(turn_description(Normal.then(right).then(right).then(right)), Some("Turned 90° left"));
+        assert_eq!(turn_description(right.then(FlipHorizontal)), Some("Turned 90° right, mirrored left to right"));
+        assert_eq!(turn_description(right.then(FlipVertical)), Some("Turned 90° right, mirrored top to bottom"));
+        // Two mirrors across each other are a half turn.
+        assert_eq!(turn_description(FlipHorizontal.then(FlipVertical)), Some("Turned 180°"));
     }
 }

@@ -72,7 +72,7 @@ test('Rust reads every probe report and every error the component gives', () => 
       imaging.process(
         fixture('one-pixel.png'),
         options((o) => {
-          o.resize = { mode: { tag: 'exact', val: { width: 70000, height: 1 } }, filter: 'nearest', neverUpscale: false };
+          o.resize = { mode: { tag: 'exact', val: { width: 70000, height: 1 } }, filter: 'nearest', neverUpscale: false, turn: 'normal' };
           o.encode.encoding.format = 'jpeg';
         }),
       ),

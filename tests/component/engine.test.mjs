@@ -161,7 +161,7 @@ test('the image resource decodes once and makes several outputs', () => {
   const image = Image.decode(fixture('photo-640x400.jpg'), { limits: imaging.defaultOptions().limits, intendedResize: undefined });
   assert.deepEqual(image.dimensions(), { width: 640, height: 400 });
   assert.equal(image.info().format, 'jpeg');
-  const resize = (mode) => ({ mode, filter: 'lanczos3', neverUpscale: true });
+  const resize = (mode) => ({ mode, filter: 'lanczos3', neverUpscale: true, turn: 'normal' });
   const small = image.resize(resize({ tag: 'fit-width', val: 160 }));
   const square = image.resize(resize({ tag: 'cover', val: { width: 100, height: 100 } }));
   assert.deepEqual(small.dimensions(), { width: 160, height: 100 });

@@ -76,13 +76,14 @@ test('a batch through the file picker: right sizes, upright, no private data, a 
     const expected = { width: Math.round(original.width * scale), height: Math.round(original.height * scale) };
     assert.deepEqual(info.dimensions, expected, row.name);
     assert.deepEqual(info.metadata, [], `${row.name} kept metadata`);
-    assert.match(row.download, new RegExp(`-${expected.width}w\\.(jpg|png|webp)$`));
+    // Named as the original, with the new format's extension.
+    assert.equal(row.download.replace(/\.(jpg|png|webp)$/, ''), row.name.replace(/\.[^.]+$/, ''));
   }
 
   // The phone photo: stored sideways with GPS, serial and artist; it comes out upright, without them.
   const phone = done.find((r) => r.name === 'phone-orient6-gps.jpg');
   const phoneResult = results.get(phone.download);
-  assert.equal(phone.download, 'phone-orient6-gps-640w.jpg');
+  assert.equal(phone.download, 'phone-orient6-gps.jpg');
   for (const secret of ['SN-0042-PRIVATE', 'Jane Example', 'Exif']) assert.ok(!contains(phoneResult, secret), `${secret} in the result`);
   const diff = meanDifference(uprightPng(phoneResult), uprightPng(fixture('photo-640x400.jpg')));
   assert.ok(diff < 6, `the phone photo is not upright: differs by ${diff.toFixed(1)} per sample`);
@@ -148,8 +149,8 @@ test('pasting and dropping images add them to the batch', async () => {
   await waitForBatch(page, 2);
   const list = await rows(page);
   assert.deepEqual(list.map((r) => [r.name, r.state, r.download]), [
-    ['pasted.png', 'done', 'pasted-640w.png'],
-    ['dropped.jpg', 'done', 'dropped-640w.jpg'],
+    ['pasted.png', 'done', 'pasted.png'],
+    ['dropped.jpg', 'done', 'dropped.jpg'],
   ]);
   await page.close();
 });
@@ -158,11 +159,13 @@ test('changing a setting re-processes the batch, and settings persist and travel
   const page = await openApp(context, server.url);
   await page.setInputFiles('#file-input', [fixturePath('photo-640x400.jpg')]);
   await waitForBatch(page, 1);
+  // The defaults are the Web preset: the technical fields are folded under Advanced.
+  await page.locator('details.advanced > summary').click();
   await page.getByLabel('Resize').selectOption('width');
   await page.getByLabel('Width (px)').fill('320');
   await page.getByLabel('Width (px)').press('Enter');
   await page.getByLabel('Format').selectOption('webp-lossless');
-  await page.waitForFunction(() => document.querySelector('.file-row a[download]')?.getAttribute('download') === 'photo-640x400-320w.webp');
+  await page.waitForFunction(() => document.querySelector('.file-row a[download]')?.getAttribute('download') === 'photo-640x400.webp');
   const [row] = await rows(page);
   const info = imaging.probe(await bytesOf(page, row));
   assert.deepEqual([info.format, info.dimensions], ['webp', { width: 320, height: 200 }]);
@@ -196,7 +199,7 @@ test('cancel stops what is not done, and nothing is left hanging', async () => {
   await page.getByRole('button', { name: 'Reset to defaults' }).click();
   await page.setInputFiles('#file-input', [fixturePath('photo-640x400.jpg')]);
   await waitForBatch(page, 1);
-  assert.deepEqual((await rows(page)).map((r) => [r.state, r.download]), [['done', 'photo-640x400-640w.jpg']]);
+  assert.deepEqual((await rows(page)).map((r) => [r.state, r.download]), [['done', 'photo-640x400.jpg']]);
   await page.close();
 });
 
@@ -253,10 +256,10 @@ test('save all into a folder writes every result under its name', async () => {
   await page.getByRole('button', { name: 'Save all to a folder…' }).click();
   await page.getByText('2 images saved to the folder.').waitFor();
   const saved = await page.evaluate(() => window.savedFiles);
-  assert.deepEqual(Object.keys(saved).sort(), ['phone-orient6-gps-640w.jpg', 'small-320w.png']);
-  const phone = new Uint8Array(saved['phone-orient6-gps-640w.jpg'].bytes);
+  assert.deepEqual(Object.keys(saved).sort(), ['phone-orient6-gps.jpg', 'small.png']);
+  const phone = new Uint8Array(saved['phone-orient6-gps.jpg'].bytes);
   assert.deepEqual(imaging.probe(phone).dimensions, { width: 640, height: 400 });
-  assert.ok(saved['small-320w.png'].create);
+  assert.ok(saved['small.png'].create);
   await page.close();
 });
 
@@ -462,7 +465,7 @@ test('a value the form cannot use is shown beside its field with the reason, and
   // A good value clears the message and is used.
   await width.fill('320');
   await width.press('Enter');
-  await page.waitForFunction(() => document.querySelector('.file-row a[download]')?.getAttribute('download') === 'photo-640x400-320w.jpg');
+  await page.waitForFunction(() => document.querySelector('.file-row .result .dims')?.textContent === '320×200');
   assert.equal(await message.count(), 0);
   assert.equal(await width.getAttribute('aria-invalid'), null);
   await page.getByRole('button', { name: 'Reset to defaults' }).click();

@@ -65,13 +65,13 @@ test('files dropped in the widget come to the host page as events with resized f
   const { page, frame } = await openHost();
   await frame.setInputFiles('#file-input', [fixturePath('phone-orient6-gps.jpg'), fixturePath('small.bmp')]);
   const [phone, bmp] = (await heard(page, 2)).sort((a, b) => a.originalName.localeCompare(b.originalName));
-  assert.deepEqual([phone.kind, phone.name, phone.type, phone.width, phone.height], ['result', 'phone-orient6-gps-640w.jpg', 'image/jpeg', 640, 400]);
+  assert.deepEqual([phone.kind, phone.name, phone.type, phone.width, phone.height], ['result', 'phone-orient6-gps.jpg', 'image/jpeg', 640, 400]);
   const bytes = new Uint8Array(phone.bytes);
   assert.deepEqual(imaging.probe(bytes).dimensions, { width: 640, height: 400 });
   assert.ok(!contains(bytes, 'SN-0042-PRIVATE') && !contains(bytes, 'Exif'));
   assert.deepEqual(imaging.probe(bytes).metadata, []);
   // format="jpeg" on the element: the BMP comes out as a JPEG too.
-  assert.deepEqual([bmp.name, bmp.type, bmp.width], ['small-320w.jpg', 'image/jpeg', 320]);
+  assert.deepEqual([bmp.name, bmp.type, bmp.width], ['small.jpg', 'image/jpeg', 320]);
   assert.equal(imaging.probe(new Uint8Array(bmp.bytes)).format, 'jpeg');
   await page.screenshot({ path: join(ROOT, 'target/e2e/embed.png') });
   // No style crosses: the host keeps its serif, the widget its own system font.
@@ -97,7 +97,7 @@ test('attributes apply to the next files, and failures arrive as error events', 
   ]);
   const events = await heard(page, 2);
   const result = events.find((e) => e.kind === 'result');
-  assert.deepEqual([result.name, result.width, result.height, result.type], ['photo-200w.png', 200, 125, 'image/png']);
+  assert.deepEqual([result.name, result.width, result.height, result.type], ['photo.png', 200, 125, 'image/png']);
   const error = events.find((e) => e.kind === 'error');
   assert.equal(error.originalName, 'broken.jpg');
   assert.match(error.message, /incomplete|damaged|ends early/i);
@@ -185,7 +185,7 @@ document.addEventListener('localpix-result', ({ detail }) => window.heard.push({
     assert.ok(height >= 288, `the widget's style was blocked: ${height}px high`);
     await frame.setInputFiles('#file-input', [fixturePath('photo-640x400.jpg')]);
     await tab.waitForFunction(() => window.heard.length === 1, null, { timeout: 30000 });
-    assert.deepEqual(await tab.evaluate(() => window.heard), [{ name: 'photo-640x400-320w.jpg', width: 320 }]);
+    assert.deepEqual(await tab.evaluate(() => window.heard), [{ name: 'photo-640x400.jpg', width: 320 }]);
     assert.deepEqual(await tab.evaluate(() => window.violations), []);
   } finally {
     await tab.close();

@@ -54,6 +54,12 @@ test('on a phone the settings are one line, a tap opens them, and added files co
   // A tap on the summary opens the form.
   await page.locator('details.settings > summary').tap();
   assert.equal(await settings.evaluate((d) => d.open), true);
+  // The technical fields are one more tap away, under Advanced.
+  assert.equal(await page.getByLabel('Made for').isVisible(), true);
+  assert.equal(await page.getByLabel('Width (px)').isVisible(), false);
+  const advanced = page.locator('details.advanced > summary');
+  assert.ok((await advanced.boundingBox()).height >= 44, 'Advanced is a finger-sized target');
+  await advanced.tap();
   assert.equal(await page.getByLabel('Width (px)').isVisible(), true);
   for (const box of await Promise.all((await page.locator('.field.check').all()).map((check) => check.boundingBox()))) {
     assert.ok(box.height >= 44, `a checkbox row is ${box.height}px tall`);

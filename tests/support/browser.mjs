@@ -4,6 +4,8 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { after, before } from 'node:test';
+
 import { chromium } from 'playwright-core';
 
 import { serve } from '../../tools/serve.mjs';
@@ -44,6 +46,21 @@ export async function serveDist({ dir = join(ROOT, 'dist'), headers } = {}) {
   const server = await serve({ dir, port: 0, headers });
   const { port } = server.address();
   return { url: `http://127.0.0.1:${port}/`, port, close: () => new Promise((done) => server.close(done)) };
+}
+
+/** For a test file: dist/ served and Chromium launched before its tests, both closed after them.
+ *  Returns `{ server, context }`, filled in once the tests start. */
+export function servedApp(launchOptions) {
+  const app = {};
+  before(async () => {
+    app.server = await serveDist();
+    app.context = await launch(undefined, launchOptions);
+  });
+  after(async () => {
+    await app.context?.close();
+    await app.server?.close();
+  });
+  return app;
 }
 
 /** Records every request a browser context makes, from now on. */

@@ -3,11 +3,12 @@
 use leptos::prelude::*;
 
 use super::{Comparing, file_name::FileName, privacy::PrivacyNote};
-use localpix_contract::Error as EngineError;
+use localpix_contract::{Error as EngineError, Orientation};
 
 use crate::{
     batch::{Batch, EngineState, Row, RowState},
     bridge::{JobError, Stage},
+    settings::notes::turn_description,
     units,
 };
 
@@ -81,6 +82,7 @@ fn FileRow(row: Row) -> impl IntoView {
             </td>
             <td class="name" data-label="File">
                 <FileName name=name.clone()/>
+                {move || row.turn.with(|&turn| turn_description(turn)).map(|text| view! { <span class="turn">{text}</span> })}
             </td>
             <td class="original" data-label="Original">
                 <span class="dims">{original_size}</span>
@@ -119,12 +121,19 @@ fn FileRow(row: Row) -> impl IntoView {
                     RowState::Failed(error) => Some(view! { <FailureNote error/> }),
                     _ => None,
                 }}
+                <Show when=move || matches!(state(), RowState::Failed(_) | RowState::Cancelled)>
+                    <button type="button" class="button small retry" on:click=move |_| batch.retry(row.id)
+                        aria-label=format!("Retry {}", row.name())>"Retry"</button>
+                </Show>
             </td>
             <td class="row-actions">
+                <TurnButtons row/>
                 <button type="button" class="button small quiet remove" on:click=move |_| batch.remove(row.id)
                     aria-label=format!("Remove {}", row.name())>"Remove"</button>
                 {move || row.output.get().map(|o| view! {
-                    <a class="button small" href=o.url.clone() download=o.name.clone()>"Save"<span class="visually-hidden">{format!(" {}", o.name)}</span></a>
+                    <a class="button small" href=o.url.clone() download=move || batch.result_name(row) on:click=move |_| batch.mark_saved()>
+                        "Save"<span class="visually-hidden">{move || format!(" {}", batch.result_name(row).unwrap_or_default())}</span>
+                    </a>
                     <button type="button" class="button small quiet" on:click=move |_| comparing.0.set(Some(row.id))>
                         "Compare"
                     </button>
@@ -176,5 +185,29 @@ fn score_words(score: f32) -> &'static str {
         s if s >= 70.0 => "close",
         s if s >= 50.0 => "a little different",
         _ => "different",
+    }
+}
+
+/// The row's own turn: a quarter turn either way, and a mirror either way, each re-processing only
+/// this file. The row says the turn in words beside its name.
+#[component]
+fn TurnButtons(row: Row) -> impl IntoView {
+    let batch = expect_context::<Batch>();
+    let name = row.name();
+    let turns = [
+        (Orientation::Rotate270, "⟲", "Rotate left", "Rotate {} 90° left"),
+        (Orientation::Rotate90, "⟳", "Rotate right", "Rotate {} 90° right"),
+        (Orientation::FlipHorizontal, "⇆", "Mirror left to right", "Mirror {} left to right"),
+        (Orientation::FlipVertical, "⇅", "Mirror top to bottom", "Mirror {} top to bottom"),
+    ];
+    view! {
+        <span class="turns" role="group" aria-label=format!("Turn {name}")>
+            {turns.into_iter().map(|(by, symbol, title, label)| view! {
+                <button type="button" class="button small quiet turn-button" title=title
+                    aria-label=label.replace("{}", &name) on:click=move |_| batch.turn(row.id, by)>
+                    <span aria-hidden="true">{symbol}</span>
+                </button>
+            }).collect_view()}
+        </span>
     }
 }

@@ -35,16 +35,20 @@ pub fn App() -> impl IntoView {
     let comparing = Comparing(RwSignal::new(None));
     provide_context(comparing);
 
-    // Settings are saved as they change, and a change re-processes the batch.
-    Effect::new(move |previous: Option<()>| {
+    // Settings are saved as they change, and a change of what the engine is asked re-processes
+    // the batch (a new file-name template only renames the results).
+    Effect::new(move |previous: Option<localpix_contract::Options>| {
         let settings = batch.settings.get();
         persist::save(&settings);
-        if previous.is_some() {
+        let options = settings.engine_options();
+        if previous.is_some_and(|before| before != options) {
             batch.restart();
         }
+        options
     });
 
     expose_engine_state(batch);
+    warn_before_leaving(batch);
 
     view! {
         <header class="masthead">
@@ -78,6 +82,18 @@ fn EngineStatus() -> impl IntoView {
         EngineState::Ready => view! { <p class="engine-status ready">"Image engine ready, running in this tab"</p> }.into_any(),
         EngineState::Failed(message) => view! { <p class="engine-status failed" role="alert">{message}</p> }.into_any(),
     }
+}
+
+/// Asks before the page is left (closed, reloaded, navigated away) while it holds results that
+/// were never saved: they exist only in this tab.
+fn warn_before_leaving(batch: Batch) {
+    let _ = window_event_listener(leptos::ev::beforeunload, move |e: web_sys::BeforeUnloadEvent| {
+        if batch.has_unsaved() {
+            e.prevent_default();
+            // Older Chromium and Safari ask only when a return value is set.
+            e.set_return_value("Results not saved yet");
+        }
+    });
 }
 
 /// Puts the engine's state on `<html data-engine>`, where tests and styles can see it.

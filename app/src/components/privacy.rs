@@ -79,7 +79,6 @@ mod tests {
 
     fn output(kept_fields: u32, kept_sensitive: u32) -> Output {
         Output {
-            name: "a.jpg".into(),
             url: String::new(),
             thumbnail_url: None,
             format: localpix_contract::ImageFormat::Jpeg,

@@ -10,7 +10,7 @@ use localpix_contract as api;
 use crate::{
     batch::Batch,
     persist,
-    settings::{Choice, ResizeKind, Settings, fields, metadata_description},
+    settings::{Choice, ResizeKind, Settings, fields, metadata_description, presets::Preset},
 };
 
 /// The value of the `<input>` or `<select>` an event came from.
@@ -76,6 +76,9 @@ pub fn SettingsPanel() -> impl IntoView {
     // On a phone the form would push the batch 1,500 px down: it starts folded into its summary
     // line, and opens on a tap. Wider screens show it open.
     let wide = !super::is_narrow();
+    // The technical fields fold under "Advanced"; open from the start when the settings are no
+    // preset (a link or a last visit with settings of their own), so what is in use is in sight.
+    let advanced_open = Preset::of(&settings.get_untracked()).is_none();
 
     view! {
         <details class="settings" open=wide>
@@ -84,6 +87,23 @@ pub fn SettingsPanel() -> impl IntoView {
                 <span class="settings-summary">{move || settings.with(Settings::summary)}</span>
             </summary>
             <div class="fields">
+                <PresetField settings/>
+                <div class="field-group">
+                    <NumberField id="max-kb" label="Largest file (KB)" rule=fields::MAX_KB placeholder="no limit"
+                        value=shown(|s| s.max_kb) on_valid=apply(settings, |s, v| s.max_kb = v)/>
+                    {move || budget_warning(&batch).map(|text| view! { <p class="field-warning" role="status">{text}</p> })}
+                </div>
+                <NameField settings/>
+                <CheckField id="keep-original" label="Keep the original when the result would be larger"
+                    checked=Signal::derive(move || settings.with(|s| s.keep_smaller_original))
+                    on_change=commit(settings, |s, v| s.keep_smaller_original = v == "true")/>
+                <ChoiceField id="metadata" label="Metadata" wide=true current=Signal::derive(move || settings.with(|s| s.metadata))
+                    on_change=commit(settings, |s, v| s.metadata = api::MetadataPolicy::from_key(v).unwrap_or(s.metadata))
+                    description=Signal::derive(move || settings.with(|s| metadata_description(s.metadata)))/>
+            </div>
+            <details class="advanced" open=advanced_open>
+                <summary>"Advanced: size, filter, format, quality"</summary>
+                <div class="fields">
                 <ChoiceField id="resize" label="Resize" current=Signal::derive(move || settings.with(|s| s.resize))
                     on_change=commit(settings, |s, v| s.resize = ResizeKind::from_key(v).unwrap_or(s.resize))/>
                 <Show when=move || settings.with(Settings::uses_width)>
@@ -112,18 +132,8 @@ pub fn SettingsPanel() -> impl IntoView {
                         value=shown(|s| s.palette_colors.map(u32::from))
                         on_valid=apply(settings, |s, v| s.palette_colors = v.map(|c| c as u16))/>
                 </Show>
-                <div class="field-group">
-                    <NumberField id="max-kb" label="Largest file (KB)" rule=fields::MAX_KB placeholder="no limit"
-                        value=shown(|s| s.max_kb) on_valid=apply(settings, |s, v| s.max_kb = v)/>
-                    {move || budget_warning(&batch).map(|text| view! { <p class="field-warning" role="status">{text}</p> })}
                 </div>
-                <CheckField id="keep-original" label="Keep the original when the result would be larger"
-                    checked=Signal::derive(move || settings.with(|s| s.keep_smaller_original))
-                    on_change=commit(settings, |s, v| s.keep_smaller_original = v == "true")/>
-                <ChoiceField id="metadata" label="Metadata" wide=true current=Signal::derive(move || settings.with(|s| s.metadata))
-                    on_change=commit(settings, |s, v| s.metadata = api::MetadataPolicy::from_key(v).unwrap_or(s.metadata))
-                    description=Signal::derive(move || settings.with(|s| metadata_description(s.metadata)))/>
-            </div>
+            </details>
             <p class="settings-actions">
                 <button type="button" class="button" on:click=copy_link>"Copy link to these settings"</button>
                 <span class="fine-print" role="status">{move || copied.get().then_some("Link copied.")}</span>
@@ -257,5 +267,66 @@ fn QualityField(settings: RwSignal<Settings>) -> impl IntoView {
                     on:input=move |e| settle(value_of(&e).parse::<u8>().map_or(number(), |q| q.clamp(1, 100)))/>
             </div>
         </Show>
+    }
+}
+
+/// What the settings are for, for people who do not know what Lanczos3 is: picking a purpose sets
+/// the size, format and quality fields under "Advanced"; the choice shown is read back from those
+/// fields, so it says "Custom" as soon as one of them changes.
+#[component]
+fn PresetField(settings: RwSignal<Settings>) -> impl IntoView {
+    const CUSTOM: &str = "custom";
+    let active = move || settings.with(|s| Preset::of(s).map_or(CUSTOM, Preset::key));
+    view! {
+        <div class="field wide preset">
+            <label for="preset">"Made for"</label>
+            <select id="preset" on:change=move |e| {
+                if let Some(preset) = Preset::from_key(&value_of(&e)) {
+                    let next = preset.apply(&settings.get_untracked());
+                    if next != settings.get_untracked() {
+                        settings.set(next);
+                    }
+                }
+            }>
+                {Preset::ALL.iter().map(|&preset| view! {
+                    <option value=preset.key() selected=move || active() == preset.key()>{preset.label()}</option>
+                }).collect_view()}
+                <option value=CUSTOM selected=move || active() == CUSTOM disabled=move || active() != CUSTOM>"Custom (see Advanced)"</option>
+            </select>
+        </div>
+    }
+}
+
+/// How results are named: empty keeps each original's name (with the new extension), or a
+/// template checked like the number fields, its message beside it; a template that is not accepted
+/// is never used.
+#[component]
+fn NameField(settings: RwSignal<Settings>) -> impl IntoView {
+    let error = RwSignal::new(None::<String>);
+    let on_change = move |e: ev::Event| match fields::check_name_template(&value_of(&e)) {
+        Ok(names) => {
+            error.set(None);
+            if settings.with_untracked(|s| s.names != names) {
+                settings.update(|s| s.names = names);
+            }
+        }
+        Err(why) => {
+            let in_use = settings.with_untracked(|s| s.names.clone()).unwrap_or_else(|| "the original names".into());
+            error.set(Some(format!("{why} Still using {in_use}.")));
+        }
+    };
+    view! {
+        <div class="field wide names" class:invalid=move || error.with(Option::is_some)>
+            <label for="names">"File names"</label>
+            <input id="names" type="text" placeholder="the original names" spellcheck="false" autocomplete="off"
+                prop:value=move || settings.with(|s| s.names.clone().unwrap_or_default())
+                aria-invalid=move || error.with(Option::is_some).then_some("true")
+                aria-describedby=move || if error.with(Option::is_some) { "names-error names-help" } else { "names-help" }
+                on:change=on_change/>
+            <p class="fine-print" id="names-help">
+                "Empty keeps each name. Or a template: {name}, {width}, {height}, {n} (1, 2, 3…), {format}; the extension is added."
+            </p>
+            {move || error.get().map(|why| view! { <p class="field-error" id="names-error" role="alert">{why}</p> })}
+        </div>
     }
 }

@@ -36,7 +36,10 @@ pub fn Toolbar() -> impl IntoView {
         spawn_local(async move {
             let results = batch.results();
             let outcome = match save::zip(&results).await {
-                Ok(zip) => save::download(&zip, &save::zip_name(save::now())).map(|()| format!("ZIP of {} images ready.", results.len())),
+                Ok(zip) => save::download(&zip, &save::zip_name(save::now())).map(|()| {
+                    batch.mark_saved();
+                    format!("ZIP of {} images ready.", results.len())
+                }),
                 Err(e) => Err(e),
             };
             message.set(outcome.unwrap_or_else(|e| e));
@@ -48,7 +51,10 @@ pub fn Toolbar() -> impl IntoView {
         spawn_local(async move {
             let outcome = save::save_to_folder(&batch.results()).await;
             message.set(match outcome {
-                Ok(Some(n)) => format!("{n} images saved to the folder."),
+                Ok(Some(n)) => {
+                    batch.mark_saved();
+                    format!("{n} images saved to the folder.")
+                }
                 Ok(None) => String::new(),
                 Err(e) => e,
             });

@@ -118,7 +118,11 @@ impl Image {
     fn decode_container(bytes: &[u8], container: Container, options: &DecodeOptions) -> Result<Image> {
         let orientation = container.blocks.orientation();
         let min_stored = match &options.intended_resize {
-            Some(resize) => Some(orientation.display(needed_detail(orientation.display(container.stored), resize)?)),
+            Some(resize) => {
+                // The resize's sizes are of the picture after its turn.
+                let turned = orientation.then(resize.turn);
+                Some(turned.display(needed_detail(turned.display(container.stored), resize)?))
+            }
             None => None,
         };
         let decoded = decode::decode(bytes, &container, &options.limits, min_stored)?;
@@ -148,7 +152,10 @@ impl Image {
 
     /// A resized copy.
     pub fn resize(&self, options: &ResizeOptions) -> Result<Image> {
-        let display = self.orientation.display(self.whole);
+        // A turn joins the orientation, so it is planned in displayed coordinates like the file's
+        // own and, like it, touches only the resized pixels, when encoding.
+        let orientation = self.orientation.then(options.turn);
+        let display = orientation.display(self.whole);
         let plan = resize::plan(display.width.into(), display.height.into(), options)?;
         if plan.output.pixels() > u64::from(self.limits.max_pixels) {
             return Err(Error::TooLarge {
@@ -162,14 +169,14 @@ impl Image {
                 ),
             });
         }
-        let source = self.orientation.to_stored(plan.source, self.whole.width.into(), self.whole.height.into());
+        let source = orientation.to_stored(plan.source, self.whole.width.into(), self.whole.height.into());
         let source = Rect {
             left: source.left * self.scale,
             top: source.top * self.scale,
             width: source.width * self.scale,
             height: source.height * self.scale,
         };
-        let output = self.orientation.display(plan.output);
+        let output = orientation.display(plan.output);
         let whole = Rect { left: 0.0, top: 0.0, width: self.pixels.size.width.into(), height: self.pixels.size.height.into() };
         let unchanged = output == self.pixels.size && source == whole;
         let pixels = if unchanged { self.pixels.clone() } else { resize::resample(&self.pixels, source, output, options.filter)? };
@@ -178,8 +185,10 @@ impl Image {
             pixels,
             whole: output,
             scale: 1.0,
+            orientation,
             filter: options.filter,
-            untouched: self.untouched && unchanged,
+            // A turned picture is not the file's own: the original cannot stand in for it.
+            untouched: self.untouched && unchanged && options.turn == Orientation::Normal,
             ..*self
         })
     }

@@ -45,6 +45,40 @@ fn all_eight_orientations_come_out_like_orientation_1() {
     }
 }
 
+/// A turn asked for applies after the file's own orientation, and the resize's sizes are those
+/// of the turned picture: the sideways phone photo turned left is a portrait 320 px tall at 200
+/// wide, its pixels the upright photo's turned a quarter counter-clockwise.
+#[test]
+fn a_turn_applies_to_the_upright_picture() {
+    let upright = pixels_of(&process(&fixture("phone-orient6-gps.jpg"), &lossless()).unwrap().bytes);
+    let mut options = options_with(OutputFormat::Png, ResizeMode::FitWidth(200));
+    options.resize.turn = Orientation::Rotate270;
+    let out = process(&fixture("phone-orient6-gps.jpg"), &options).unwrap();
+    assert_eq!(out.dimensions, Dimensions::new(200, 320));
+    let whole = Rect { left: 0.0, top: 0.0, width: 400.0, height: 640.0 };
+    let expected = resize::resample(&Orientation::Rotate270.apply(upright.clone()), whole, out.dimensions, Filter::Lanczos3).unwrap();
+    let diff = testdata::mean_abs_diff(&pixels_of(&out.bytes).data, &expected.data);
+    assert!(diff < 2.0, "not turned left: differs by {diff:.1} per sample");
+    // Mirrored, the left column becomes the right one.
+    options.resize.turn = Orientation::FlipHorizontal;
+    options.resize.mode = ResizeMode::None;
+    let mirrored = pixels_of(&process(&fixture("phone-orient6-gps.jpg"), &options).unwrap().bytes);
+    let diff = testdata::mean_abs_diff(&mirrored.data, &Orientation::FlipHorizontal.apply(upright).data);
+    assert!(diff < 1.0, "not mirrored: differs by {diff:.1} per sample");
+}
+
+/// A turned picture is not the file's own: the original never stands in for it.
+#[test]
+fn a_turned_picture_never_keeps_the_original() {
+    let mut options = options_with(OutputFormat::SameAsInput, ResizeMode::None);
+    options.encode.keep_smaller_original = true;
+    options.encode.encoding.quality = Quality::Fixed(100);
+    assert!(process(&fixture("orientation-1.jpg"), &options).unwrap().kept_original, "the untouched file is kept at quality 100");
+    options.resize.turn = Orientation::Rotate180;
+    let out = process(&fixture("orientation-1.jpg"), &options).unwrap();
+    assert!(!out.kept_original);
+}
+
 #[test]
 fn the_phone_photo_comes_out_upright_and_without_private_data() {
     let out = process(&fixture("phone-orient6-gps.jpg"), &default_options()).unwrap();
@@ -251,7 +285,7 @@ fn sixteen_bit_input_gives_faithful_8_bit_output() {
 #[test]
 fn staged_work_decodes_once_and_makes_several_outputs() {
     let image = Image::decode(&fixture("photo-640x400.jpg"), &DecodeOptions::default()).unwrap();
-    let resize = |mode| ResizeOptions { mode, filter: Filter::Lanczos3, never_upscale: true };
+    let resize = |mode| ResizeOptions { mode, filter: Filter::Lanczos3, never_upscale: true, turn: Default::default() };
     let small = image.resize(&resize(ResizeMode::FitWidth(160))).unwrap();
     let square = image.resize(&resize(ResizeMode::Cover(Dimensions::new(100, 100)))).unwrap();
     assert_eq!(small.dimensions(), Dimensions::new(160, 100));
@@ -268,7 +302,12 @@ fn staged_work_decodes_once_and_makes_several_outputs() {
 #[test]
 fn an_intended_resize_decodes_a_jpeg_smaller_with_the_same_result() {
     let input = fixture("photo-640x400.jpg");
-    let target = ResizeOptions { mode: ResizeMode::FitWithin(Dimensions::new(200, 200)), filter: Filter::Lanczos3, never_upscale: true };
+    let target = ResizeOptions {
+        mode: ResizeMode::FitWithin(Dimensions::new(200, 200)),
+        filter: Filter::Lanczos3,
+        never_upscale: true,
+        turn: Default::default(),
+    };
     let hinted = Image::decode(&input, &DecodeOptions { intended_resize: Some(target), ..DecodeOptions::default() }).unwrap();
     assert_eq!(hinted.dimensions(), Dimensions::new(320, 200), "decoded at half size");
     let full = Image::decode(&input, &DecodeOptions::default()).unwrap();
@@ -290,7 +329,8 @@ fn percentages_are_of_the_original_even_after_a_reduced_decode() {
         assert_eq!(out.dimensions, expected, "{percent}%");
     }
     // A resize of a resize is a percentage of the first resize.
-    let half = ResizeOptions { mode: ResizeMode::ScalePercent(50.0), filter: Filter::Lanczos3, never_upscale: true };
+    let half =
+        ResizeOptions { mode: ResizeMode::ScalePercent(50.0), filter: Filter::Lanczos3, never_upscale: true, turn: Default::default() };
     let image = Image::decode(&input, &DecodeOptions { intended_resize: Some(half), ..DecodeOptions::default() }).unwrap();
     assert_eq!(image.resize(&half).unwrap().resize(&half).unwrap().dimensions(), Dimensions::new(160, 100));
 }
