@@ -36,7 +36,7 @@ function photos() {
   for (const source of SOURCES) {
     for (const width of WIDTHS) {
       const options = imaging.defaultOptions();
-      options.resize = { mode: { tag: 'fit-width', val: width }, filter: 'catmull-rom', neverUpscale: false };
+      options.resize = { mode: { tag: 'fit-width', val: width }, filter: 'catmull-rom', neverUpscale: false, turn: 'normal' };
       options.encode.encoding.format = 'jpeg';
       options.encode.encoding.quality = { tag: 'fixed', val: 90 };
       variants.push(Buffer.from(imaging.process(fixture(source), options).bytes));

@@ -79,7 +79,7 @@ test('5 batches of 30 large photos: after each Clear the renderer is back within
   // A 12-megapixel JPEG, made from the fixture by the engine in Node: large enough that the
   // workers' WebAssembly memory grows by hundreds of megabytes during a batch.
   const options = imaging.defaultOptions();
-  options.resize = { mode: { tag: 'exact', val: { width: 4240, height: 2832 } }, filter: 'catmull-rom', neverUpscale: false };
+  options.resize = { mode: { tag: 'exact', val: { width: 4240, height: 2832 } }, filter: 'catmull-rom', neverUpscale: false, turn: 'normal' };
   options.encode.encoding.format = 'jpeg';
   const large = Buffer.from(imaging.process(fixture('photo-640x400.jpg'), options).bytes);
   const app = await openApp(context, `${server.url}?resize=fit&w=1920&h=1920&format=jpeg&q=80`);
