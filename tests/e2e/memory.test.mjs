@@ -6,12 +6,12 @@
 // measured after batches of large photos.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
 
 import { imaging } from '../../target/component/node/localpix_core.js';
 
 import { launch, openApp, serveDist, waitForBatch } from '../support/browser.mjs';
 import { fixture } from '../support/files.mjs';
+import { rendererMemoryMb } from '../support/memory.mjs';
 
 const ROUNDS = 10;
 const PHOTOS = 20;
@@ -75,33 +75,6 @@ test(`${ROUNDS} batches of ${PHOTOS} photos in one tab: every object URL is rele
   assert.deepEqual(app.errors, [], 'the page threw');
   await app.close();
 });
-
-/** Resident memory (MB) of every Chromium renderer this test process started (the page and its
- *  workers live in one), read from /proc. */
-function rendererMemoryMb() {
-  const children = new Map();
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    try {
-      const parent = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
-      children.set(parent, [...(children.get(parent) ?? []), Number(pid)]);
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  const descendants = [];
-  const walk = (pid) => (children.get(pid) ?? []).forEach((child) => descendants.push(child) && walk(child));
-  walk(process.pid);
-  let kb = 0;
-  for (const pid of descendants) {
-    try {
-      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) continue;
-      kb += Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]);
-    } catch {
-      // Ended meanwhile.
-    }
-  }
-  return kb / 1024;
-}
 
 test('5 batches of 30 large photos: after each Clear the renderer is back within 150 MB of the idle page', async () => {
   // A 12-megapixel JPEG, made from the fixture by the engine in Node: large enough that the
