@@ -7,11 +7,12 @@
 //   jSquash    Squoosh's codecs: decode, resize (lanczos3), encode, on the page's thread
 // and the native build of the same engine (core-component/examples/bench.rs, one thread) beside
 // them. Medians of RUNS runs (default 5), output bytes, the peak resident memory of the renderer
-// per path and workload (one fresh tab each, MEMORY=0 skips it), the load before and after.
+// per path and workload (one fresh tab each, MEMORY=0 skips it), the load before and after;
+// ONLY=W4 (or W1,W3…) runs some workloads.
 // Prints the table and writes target/bench/workloads.json. Needs ../shared/corpus.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { copyFileSync, cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 
 import { imaging } from '../../target/component/node/localpix_core.js';
@@ -19,6 +20,7 @@ import { serve } from '../../tools/serve.mjs';
 import { launch } from '../support/browser.mjs';
 import { ROOT, corpusPath } from '../support/files.mjs';
 import { rendererMemoryMb } from '../support/memory.mjs';
+import { poolSite } from '../support/pool-site.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const MEMORY = process.env.MEMORY !== '0';
@@ -43,7 +45,9 @@ const WORKLOADS = [
     mode: fitWidth(1280),
     format: 'jpeg',
   },
-].map((w) => ({ ...w, jobs: w.files.map((name) => ({ name, mode: w.mode, format: w.format, out: outSize(name, w.mode) })) }));
+]
+  .filter((w) => !process.env.ONLY || process.env.ONLY.split(',').includes(w.id))
+  .map((w) => ({ ...w, jobs: w.files.map((name) => ({ name, mode: w.mode, format: w.format, out: outSize(name, w.mode) })) }));
 
 // Each path: the page's function and its options. localpix with 2 workers only where there is a
 // batch to share.
@@ -67,9 +71,7 @@ const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2
 /** The bench page's directory: the app's worker glue as the app ships it, the engine, pica,
  *  jSquash and the photos. */
 function site() {
-  const dir = mkdtempSync(join(tmpdir(), 'localpix-workloads-'));
-  for (const name of ['bridge.js', 'worker.js', 'protocol.js']) copyFileSync(join(ROOT, 'app/js', name), join(dir, name));
-  cpSync(join(ROOT, 'target/component/js'), join(dir, 'component'), { recursive: true });
+  const dir = poolSite('localpix-workloads-');
   cpSync(join(ROOT, 'node_modules/pica/dist'), join(dir, 'pica'), { recursive: true });
   for (const codec of ['jpeg', 'png', 'resize']) cpSync(join(ROOT, 'node_modules/@jsquash', codec), join(dir, 'jsquash', codec), { recursive: true });
   copyFileSync(join(ROOT, 'tests/bench/workloads-page.mjs'), join(dir, 'page.mjs'));
@@ -181,7 +183,8 @@ const results = WORKLOADS.map((w) => ({
 }));
 const report = { date: new Date().toISOString(), runs: RUNS, userAgent, before, after, results };
 mkdirSync(join(ROOT, 'target/bench'), { recursive: true });
-writeFileSync(join(ROOT, 'target/bench/workloads.json'), JSON.stringify(report, null, 2));
+const out = `target/bench/workloads${process.env.ONLY ? `-${process.env.ONLY.replace(/,/g, '-')}` : ''}.json`;
+writeFileSync(join(ROOT, out), JSON.stringify(report, null, 2));
 
 const f = (x) => (x == null ? '–' : Math.round(x).toString());
 console.log(`\n${userAgent.match(/Chrome\/[\d.]+/)[0]}, headless; medians of ${RUNS} interleaved runs, ms (output bytes; peak renderer MB); ratio = localpix ÷ the browser's path.`);
@@ -197,4 +200,4 @@ for (const r of results) {
   const ratio = (best / r.paths.browser.medianMs).toFixed(2);
   console.log(`| ${r.label} | ${cell('browser')} | ${cell('localpix-1')} | ${cell('localpix-2')} | **${ratio}×** | ${cell('pica')} | ${cell('jsquash')} | ${r.native ? `${f(r.native.ms)} (${r.native.bytes} B)` : '–'} |`);
 }
-console.log('\nwrote target/bench/workloads.json');
+console.log(`\nwrote ${out}`);
