@@ -5,7 +5,9 @@
 // A worker that traps or dies is replaced and its file reported as crashed; the batch goes on.
 // Message kinds and error tags are protocol.js's.
 // Jobs for a file go back to the worker that last handled it when that worker is free, so a change
-// of encoding settings re-encodes its decoded image instead of decoding again.
+// of encoding settings re-encodes its decoded image instead of decoding again. Other jobs go
+// largest file first: a batch's big photo started last would leave the other workers idle while it
+// runs alone at the end (issue 12, W4).
 
 import { ENGINE, POOL_ERRORS, WORKER } from './protocol.js';
 
@@ -49,7 +51,7 @@ export class WorkerPool {
   run(id, file, options, onProgress) {
     return new Promise((resolve, reject) => {
       this.queue.push({ id, file, options, onProgress, resolve, reject });
-      this.dispatch();
+      this.dispatchSoon();
     });
   }
 
@@ -58,7 +60,7 @@ export class WorkerPool {
   difference(id, file, result, options) {
     return new Promise((resolve, reject) => {
       this.queue.push({ id, file, result, options, onProgress: () => {}, resolve: ({ blob }) => resolve(blob), reject, kind: WORKER.difference });
-      this.dispatch();
+      this.dispatchSoon();
     });
   }
 
@@ -89,6 +91,17 @@ export class WorkerPool {
     this.workers = this.workers.filter((w) => w.job);
   }
 
+  /** Dispatches once the current task's other jobs are queued too: a batch's files arrive one
+   *  `run` at a time, and the largest can only go first if it is in the queue when workers pick. */
+  dispatchSoon() {
+    if (this.dispatchQueued) return;
+    this.dispatchQueued = true;
+    queueMicrotask(() => {
+      this.dispatchQueued = false;
+      this.dispatch();
+    });
+  }
+
   dispatch() {
     clearTimeout(this.idleTimer);
     if (!this.queue.length && this.workers.every((w) => !w.job)) {
@@ -99,9 +112,9 @@ export class WorkerPool {
       const idle = this.workers.filter((w) => !w.job);
       if (!idle.length && this.workers.length < this.size) idle.push(this.spawn());
       if (!idle.length) return;
-      // The first job whose own worker is idle, or else the oldest job.
+      // The first job whose own worker is idle, or else the largest file (the oldest of equals).
       let index = this.queue.findIndex((job) => idle.includes(this.lastWorker.get(job.id)));
-      if (index < 0) index = 0;
+      if (index < 0) index = this.queue.reduce((best, job, i) => (job.file.size > this.queue[best].file.size ? i : best), 0);
       const [job] = this.queue.splice(index, 1);
       const worker = idle.includes(this.lastWorker.get(job.id)) ? this.lastWorker.get(job.id) : idle[0];
       this.start(worker, job);
