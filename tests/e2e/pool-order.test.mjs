@@ -1,4 +1,4 @@
-// The app's worker pool (app/js/bridge.js) starts a batch's largest file first, so that with
+// The app's worker pool (app/js/bridge.js) starts a batch's largest image first, so that with
 // several workers none idles at the end while a big photo that was queued last runs alone
 // (issue 12, W4); a file whose worker holds its decode still goes back to that worker first.
 // Runs the real pool and engine in Chromium, without building the app.
@@ -7,13 +7,15 @@ import assert from 'node:assert/strict';
 import { copyFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { imaging } from '../../target/component/node/localpix_core.js';
 import { serve } from '../../tools/serve.mjs';
 import { launch } from '../support/browser.mjs';
-import { fixturePath } from '../support/files.mjs';
+import { fixture, fixturePath } from '../support/files.mjs';
 import { poolSite } from '../support/pool-site.mjs';
 
-// Four fixtures of distinct sizes, in an order that is neither ascending nor descending.
-const FILES = ['photo-640x400.jpg', 'orientation-2.jpg', 'alpha-640x360.png', 'cmyk.jpg'];
+// Four fixtures (JPEG, PNG, WebP) of distinct pixel counts, added in neither ascending nor
+// descending order, whose order by bytes differs from that by pixels: the pool weighs pixels.
+const FILES = ['private-all.jpg', 'private-text.png', 'photo-640x400.jpg', 'alpha-lossy.webp'];
 
 let dir;
 let server;
@@ -60,12 +62,20 @@ function startOrder(size, ids = [1, 2, 3, 4]) {
   );
 }
 
-test('one worker: the batch runs largest file first, whatever order it was added in', async () => {
-  const sizes = FILES.map((name) => statSync(fixturePath(name)).size);
-  const bySize = [1, 2, 3, 4].sort((a, b) => sizes[b - 1] - sizes[a - 1]);
-  assert.deepEqual(bySize, [3, 4, 1, 2], 'the fixtures are in a mixed order of size');
+test('one worker: the batch runs largest image first (in pixels), whatever order it was added in', async () => {
+  const ids = [1, 2, 3, 4];
+  const pixels = FILES.map((name) => {
+    const { width, height } = imaging.probe(fixture(name)).dimensions;
+    return width * height;
+  });
+  const bytes = FILES.map((name) => statSync(fixturePath(name)).size);
+  const byPixels = ids.slice().sort((a, b) => pixels[b - 1] - pixels[a - 1]);
+  const byBytes = ids.slice().sort((a, b) => bytes[b - 1] - bytes[a - 1]);
+  assert.equal(new Set(pixels).size, FILES.length, 'the fixtures have distinct pixel counts');
+  assert.notDeepEqual(byPixels, ids, 'the fixtures are not added largest first');
+  assert.notDeepEqual(byPixels, byBytes, 'their order by bytes is another');
   const { first, again } = await startOrder(1);
-  assert.deepEqual(first, bySize);
+  assert.deepEqual(first, byPixels);
   // Every decode is on the one worker, so the affinity rule picks the oldest queued job first.
-  assert.deepEqual(again, [1, 2, 3, 4]);
+  assert.deepEqual(again, ids);
 });
