@@ -19,7 +19,7 @@ import { imaging } from '../../target/component/node/localpix_core.js';
 import { serve } from '../../tools/serve.mjs';
 import { launch } from '../support/browser.mjs';
 import { ROOT, corpusPath } from '../support/files.mjs';
-import { rendererMemoryMb } from '../support/memory.mjs';
+import { rendererMemoryMb, rendererPids } from '../support/memory.mjs';
 import { poolSite } from '../support/pool-site.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 5);
@@ -90,17 +90,21 @@ async function openPage(context, url) {
   return page;
 }
 
+/** The resident memory (MB) of the largest renderer: during a job, the tab's own (with its
+ *  workers), not Chromium's idle spare one or the first blank tab. */
+const largestRendererMb = () => Math.max(0, ...rendererPids().map((pid) => rendererMemoryMb([pid])));
+
 /** One path on one workload: milliseconds, output bytes, and the renderer's peak if `sample`. */
 async function once(page, path, workload, options, sample = false) {
   await page.evaluate(([fn, workers]) => window.bench.warm(fn, { workers }), [path.fn, path.workers]);
   let peak = 0;
-  const timer = sample ? setInterval(() => (peak = Math.max(peak, rendererMemoryMb())), 25) : null;
+  const timer = sample ? setInterval(() => (peak = Math.max(peak, largestRendererMb())), 25) : null;
   const t0 = performance.now();
   const bytes = await page.evaluate(([fn, jobs, opts]) => window.bench[fn](jobs, opts), [path.fn, workload.jobs, { options, workers: path.workers }]);
   const ms = performance.now() - t0;
   if (timer) {
     clearInterval(timer);
-    peak = Math.max(peak, rendererMemoryMb());
+    peak = Math.max(peak, largestRendererMb());
   }
   return { ms, bytes: bytes.reduce((a, b) => a + b, 0), peak };
 }

@@ -1,9 +1,9 @@
 // Memory of the Chromium this test process drives, read from /proc (Linux).
 import { readFileSync, readdirSync } from 'node:fs';
 
-/** Resident memory (MB) of every Chromium renderer this test process started (the page and its
- *  workers live in one), read from /proc. */
-export function rendererMemoryMb() {
+/** The process ids of every Chromium renderer this test process started (a page and its
+ *  dedicated workers live in one). */
+export function rendererPids() {
   const children = new Map();
   for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
     try {
@@ -16,10 +16,20 @@ export function rendererMemoryMb() {
   const descendants = [];
   const walk = (pid) => (children.get(pid) ?? []).forEach((child) => descendants.push(child) && walk(child));
   walk(process.pid);
-  let kb = 0;
-  for (const pid of descendants) {
+  return descendants.filter((pid) => {
     try {
-      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) continue;
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer');
+    } catch {
+      return false; // ended meanwhile
+    }
+  });
+}
+
+/** Resident memory (MB) of these renderers, by default every one this test process started. */
+export function rendererMemoryMb(pids = rendererPids()) {
+  let kb = 0;
+  for (const pid of pids) {
+    try {
       kb += Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]);
     } catch {
       // Ended meanwhile.
