@@ -4,8 +4,9 @@
 #   make serve      build everything and serve the app at http://127.0.0.1:8080
 #   make test       every test: native, component (Node), browser (wasm-pack), end to end
 #                   (Chromium), and the core flows in Firefox
-#   make bench      native vs WebAssembly per stage, the browser vs Chromium's own path, and
-#                   the codec table of docs/codecs.md (needs ../shared/corpus)
+#   make bench      native vs WebAssembly per stage, the browser vs Chromium's own path, issue
+#                   12's W1–W4 against pica and jSquash, and the codec table of docs/codecs.md
+#                   (needs ../shared/corpus)
 #   make component  the image engine as a WebAssembly component and its jco ES modules
 #   make cli        the `localpix` command (cli/target/release/localpix): that component in wasmtime
 #   make dist       a release build of the app in dist/
@@ -315,5 +316,7 @@ bench: component setup-chromium setup-bench
 	@# One core for both builds, as the component has one thread.
 	taskset -c 0 node tests/bench/bench.mjs
 	node tests/bench/browser.mjs
+	@# Issue 12's W1–W4: the app's worker pool vs the browser's own path, pica, jSquash and native.
+	node tests/bench/workloads.mjs
 	@# Every encoder on the same 1920-wide pixels: bytes, SSIMULACRA2, SSIM, time; writes docs/codecs.md.
 	node tests/bench/codecs.mjs

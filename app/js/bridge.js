@@ -5,7 +5,9 @@
 // A worker that traps or dies is replaced and its file reported as crashed; the batch goes on.
 // Message kinds and error tags are protocol.js's.
 // Jobs for a file go back to the worker that last handled it when that worker is free, so a change
-// of encoding settings re-encodes its decoded image instead of decoding again.
+// of encoding settings re-encodes its decoded image instead of decoding again. Other jobs go
+// largest image first (in pixels, read from each file's header): a batch's big photo started last
+// would leave the other workers idle while it runs alone at the end (issue 12, W4).
 
 import { ENGINE, POOL_ERRORS, WORKER } from './protocol.js';
 
@@ -23,6 +25,71 @@ function compileEngine() {
       .then((response) => response.arrayBuffer())
       .then((bytes) => WebAssembly.compile(bytes)),
   );
+}
+
+// --- How much work a file is, before a worker has it: its pixel count from the header of a JPEG,
+// PNG, WebP, GIF or BMP (the engine's probe runs in the workers; the pool must choose before).
+// Bytes are a poor guide: a 24-megapixel photo of flat colour can be a tenth the size of a
+// 20-megapixel one and take as long.
+
+// A JPEG's frame header follows its metadata (EXIF, ICC profiles): enough for nearly every file.
+const HEAD = 512 * 1024;
+// When the header says nothing (another format, a frame header further in): pixels guessed from
+// bytes, as a typical photo JPEG holds about eight pixels per byte.
+const PIXELS_PER_BYTE = 8;
+
+/** Width × height of `file` from its header, or an estimate from its size. */
+async function pixelsOf(file) {
+  try {
+    const head = new DataView(await file.slice(0, HEAD).arrayBuffer());
+    const size = dimensions(head);
+    if (size) return size.width * size.height;
+  } catch {
+    // Unreadable: the job itself will say so.
+  }
+  return file.size * PIXELS_PER_BYTE;
+}
+
+function dimensions(v) {
+  const ascii = (at, n) => String.fromCharCode(...Array.from({ length: n }, (_, i) => v.getUint8(at + i)));
+  if (v.byteLength >= 24 && v.getUint32(0) === 0x89504e47) return { width: v.getUint32(16), height: v.getUint32(20) };
+  if (v.byteLength >= 10 && ascii(0, 4) === 'GIF8') return { width: v.getUint16(6, true), height: v.getUint16(8, true) };
+  if (v.byteLength >= 30 && ascii(0, 4) === 'RIFF' && ascii(8, 4) === 'WEBP') return webp(v, ascii(12, 4));
+  if (v.byteLength >= 4 && v.getUint16(0) === 0xffd8) return jpeg(v);
+  // BMP: a negative height means rows stored top-down.
+  if (v.byteLength >= 26 && ascii(0, 2) === 'BM') return { width: Math.abs(v.getInt32(18, true)), height: Math.abs(v.getInt32(22, true)) };
+  return null;
+}
+
+function webp(v, chunk) {
+  if (chunk === 'VP8 ') return { width: v.getUint16(26, true) & 0x3fff, height: v.getUint16(28, true) & 0x3fff };
+  if (chunk === 'VP8L') {
+    const bits = v.getUint32(21, true);
+    return { width: (bits & 0x3fff) + 1, height: ((bits >> 14) & 0x3fff) + 1 };
+  }
+  if (chunk === 'VP8X') {
+    const u24 = (at) => v.getUint8(at) | (v.getUint8(at + 1) << 8) | (v.getUint8(at + 2) << 16);
+    return { width: u24(24) + 1, height: u24(27) + 1 };
+  }
+  return null;
+}
+
+/** Walks the JPEG's segments to its frame header (SOF0–SOF15, not DHT, JPG or DAC). */
+function jpeg(v) {
+  let at = 2;
+  while (at + 9 <= v.byteLength) {
+    if (v.getUint8(at) !== 0xff) return null;
+    const marker = v.getUint8(at + 1);
+    if (marker === 0xff) {
+      at += 1; // fill byte
+      continue;
+    }
+    if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker)) {
+      return { height: v.getUint16(at + 5), width: v.getUint16(at + 7) };
+    }
+    at += 2 + v.getUint16(at + 2);
+  }
+  return null;
 }
 
 const cancelled = () => ({ tag: POOL_ERRORS.cancelled });
@@ -54,8 +121,7 @@ export class WorkerPool {
    *  POOL_ERRORS, as `{ tag, val }`. */
   run(id, file, options, onProgress) {
     return new Promise((resolve, reject) => {
-      this.queue.push({ id, file, options, onProgress, resolve, reject });
-      this.dispatch();
+      this.enqueue({ id, file, options, onProgress, resolve, reject });
     });
   }
 
@@ -63,8 +129,7 @@ export class WorkerPool {
    *  resized with `options`: the worker keeps its decode of recent files, so this is quick. */
   difference(id, file, result, options) {
     return new Promise((resolve, reject) => {
-      this.queue.push({ id, file, result, options, onProgress: () => {}, resolve: ({ blob }) => resolve(blob), reject, kind: WORKER.difference });
-      this.dispatch();
+      this.enqueue({ id, file, result, options, onProgress: () => {}, resolve: ({ blob }) => resolve(blob), reject, kind: WORKER.difference });
     });
   }
 
@@ -95,6 +160,21 @@ export class WorkerPool {
     this.workers = this.workers.filter((w) => w.job);
   }
 
+  /** Queues `job` and dispatches once its size is known, and so is that of every job queued in
+   *  the same task: a batch's files arrive one `run` at a time, and the largest can only go first
+   *  if it is in the queue, weighed, when workers pick. */
+  enqueue(job) {
+    job.weighed = pixelsOf(job.file).then((pixels) => (job.pixels = pixels));
+    this.queue.push(job);
+    if (this.dispatchQueued) return;
+    this.dispatchQueued = true;
+    queueMicrotask(async () => {
+      while (this.queue.some((j) => j.pixels === undefined)) await Promise.all(this.queue.map((j) => j.weighed));
+      this.dispatchQueued = false;
+      this.dispatch();
+    });
+  }
+
   dispatch() {
     clearTimeout(this.idleTimer);
     if (!this.queue.length && this.workers.every((w) => !w.job)) {
@@ -105,9 +185,9 @@ export class WorkerPool {
       const idle = this.workers.filter((w) => !w.job);
       if (!idle.length && this.workers.length < this.size) idle.push(this.spawn());
       if (!idle.length) return;
-      // The first job whose own worker is idle, or else the oldest job.
+      // The first job whose own worker is idle, or else the largest image (the oldest of equals).
       let index = this.queue.findIndex((job) => idle.includes(this.lastWorker.get(job.id)));
-      if (index < 0) index = 0;
+      if (index < 0) index = this.queue.reduce((best, job, i) => ((job.pixels ?? 0) > (this.queue[best].pixels ?? 0) ? i : best), 0);
       const [job] = this.queue.splice(index, 1);
       const worker = idle.includes(this.lastWorker.get(job.id)) ? this.lastWorker.get(job.id) : idle[0];
       this.start(worker, job);

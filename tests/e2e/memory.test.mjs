@@ -11,6 +11,7 @@ import { imaging } from '../../target/component/node/localpix_core.js';
 
 import { launch, openApp, rendererMemoryMb, serveDist, waitForBatch } from '../support/browser.mjs';
 import { fixture } from '../support/files.mjs';
+import { rendererMemoryMb } from '../support/memory.mjs';
 
 const ROUNDS = 10;
 const PHOTOS = 20;
