@@ -578,7 +578,7 @@ This run:
 - **Encoders**, all in one headless Chromium page, one thread: localpix (the jco component, wasm);
   Chromium's own \`OffscreenCanvas.convertToBlob\` (native code, which may run off the page's
   thread: wall time); Squoosh's codecs as jSquash packages them (wasm, single-threaded): MozJPEG
-  with Squoosh's defaults (progressive, trellis quantisation, 4:2:0) and baseline, the png crate
+  with Squoosh's defaults (progressive, trellis quantisation; its files are 4:2:2, H2V1, as Pillow reads them) and baseline, the png crate
   encoder, OxiPNG at levels 1 and 2 (Squoosh's default). Level 3, tried once on these images
   (2026-11-26), wrote 0–0.9% fewer bytes than level 2 (once 0.06% more) in 2–4 times its time,
   so it is left out.

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 
 import { imaging } from '../../target/component/node/localpix_core.js';
 
-import { launch, openApp, rendererMemoryMb, serveDist, waitForBatch } from '../support/browser.mjs';
+import { launch, openApp, serveDist, waitForBatch } from '../support/browser.mjs';
 import { fixture } from '../support/files.mjs';
 import { rendererMemoryMb } from '../support/memory.mjs';
 

@@ -1,6 +1,6 @@
 // Debian's Chromium, headless, driven by playwright-core, against a built localpix served here.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -138,29 +138,5 @@ export async function widgetFrame(page, localpixUrl) {
   throw new Error('the widget frame never appeared');
 }
 
-/** Resident memory (MB) of every Chromium renderer this test process started (the page and its
- *  workers live in one), read from /proc. */
-export function rendererMemoryMb() {
-  const children = new Map();
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    try {
-      const parent = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
-      children.set(parent, [...(children.get(parent) ?? []), Number(pid)]);
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  const descendants = [];
-  const walk = (pid) => (children.get(pid) ?? []).forEach((child) => descendants.push(child) && walk(child));
-  walk(process.pid);
-  let kb = 0;
-  for (const pid of descendants) {
-    try {
-      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) continue;
-      kb += Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]);
-    } catch {
-      // Ended meanwhile.
-    }
-  }
-  return kb / 1024;
-}
+/** Resident memory of the renderers this process started: tests/support/memory.mjs. */
+export { rendererMemoryMb } from './memory.mjs';
