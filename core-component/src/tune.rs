@@ -47,11 +47,7 @@ pub fn tune(pixels: &Pixels, writer: Writer, metadata: &OutputMetadata, target: 
     // The sample's score at a quality; a sample too small to score passes (the whole decides).
     let on_sample = |quality: u8, encodes: &mut u32| -> Result<Option<f32>> {
         *encodes += 1;
-        let bytes = writer.with_quality(quality).encode(searched, &OutputMetadata::default())?;
-        Ok(match (&reference, decoded(&bytes)) {
-            (Some(reference), Some(candidate)) => score::ssimulacra2_against(reference, &candidate),
-            _ => None,
-        })
+        Ok(trial(writer.with_quality(quality), searched, reference.as_ref())?.1)
     };
     // Bisection on the sample for the lowest quality scoring `aim`: about six encodes of a small image.
     let lowest_passing = |aim: f32, mut low: u8, encodes: &mut u32| -> Result<u8> {
@@ -119,10 +115,12 @@ pub fn chroma_for_smallest(pixels: &Pixels, writer: Writer) -> Result<Writer> {
     let Some(reference) = score::reference(searched) else { return Ok(writer) };
     // The comparison runs with the balanced encoder (a quarter of the time; the chroma choice
     // ranks alike), and only the final encode is the smallest one.
-    let trial = |quality: u8, chroma: ChromaSubsampling| -> Result<(usize, Option<f32>)> {
-        let trial = Writer::Jpeg { quality, effort: Effort::Balanced, options: JpegOptions { chroma_subsampling: chroma, ..options } };
-        let bytes = trial.encode(searched, &OutputMetadata::default())?;
-        Ok((bytes.len(), decoded(&bytes).and_then(|candidate| score::ssimulacra2_against(&reference, &candidate))))
+    let trial = |quality: u8, chroma: ChromaSubsampling| {
+        trial(
+            Writer::Jpeg { quality, effort: Effort::Balanced, options: JpegOptions { chroma_subsampling: chroma, ..options } },
+            searched,
+            Some(&reference),
+        )
     };
     let (asked_bytes, Some(look)) = trial(quality, options.chroma_subsampling)? else { return Ok(writer) };
     let mut best = (asked_bytes, writer);
@@ -201,6 +199,14 @@ pub fn tune_palette(pixels: &Pixels, most: u16, writer: Writer, metadata: &Outpu
     let bytes = writer.encode(pixels, metadata)?;
     let score = score_of(pixels, &bytes).unwrap_or(QualityScore { ssimulacra2: 100.0, ssim: 1.0 });
     Ok(Tuned { writer, bytes, score, encodes: encodes + 1 })
+}
+
+/// One candidate of a search: `pixels` encoded by `writer` (no metadata), its size, and its
+/// SSIMULACRA2 against `reference` (those pixels, prepared once), `None` when it cannot be scored.
+fn trial(writer: Writer, pixels: &Pixels, reference: Option<&score::Reference>) -> Result<(usize, Option<f32>)> {
+    let bytes = writer.encode(pixels, &OutputMetadata::default())?;
+    let score = reference.zip(decoded(&bytes)).and_then(|(reference, candidate)| score::ssimulacra2_against(reference, &candidate));
+    Ok((bytes.len(), score))
 }
 
 /// An output of ours, decoded.
