@@ -3,12 +3,12 @@
 // ZIP is built. The ZIP is built in a worker from the result Blobs themselves (app/js/zip.js), so
 // building it must not add a copy of the results to the tab: its growth is bounded here by a
 // fraction of the results' bytes.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 
 import { imaging } from '../../target/component/node/localpix_core.js';
-import { launch, openApp, rendererMemoryMb, rows, serveDist, waitForBatch } from '../support/browser.mjs';
+import { openApp, rendererMemoryMb, rows, servedApp, waitForBatch } from '../support/browser.mjs';
 import { fixture } from '../support/files.mjs';
 import { readZip } from '../support/zip.mjs';
 
@@ -16,18 +16,7 @@ const PHOTOS = 200;
 const SOURCES = ['photo-640x400.jpg', 'phone-orient6-gps.jpg', 'adobergb-icc.jpg', 'progressive.jpg'];
 const WIDTHS = [800, 880, 960, 1040, 1120, 1200, 1280, 1360, 1440, 1520];
 
-let server;
-let context;
-
-before(async () => {
-  server = await serveDist();
-  context = await launch();
-});
-
-after(async () => {
-  await context?.close();
-  await server?.close();
-});
+const served = servedApp();
 
 /** 40 distinct photos, 800 to 1520 pixels wide, from the fixtures (upscaled by the engine in
  *  Node), each given 5 times under its own name. */
@@ -65,10 +54,10 @@ test(`a batch of ${PHOTOS} photos: every one done, the ZIP complete, the rendere
     return sum + width * height;
   }, 0);
   // The app's WebAssembly memory, as Trunk's loader hands it over.
-  await context.addInitScript(() => addEventListener('TrunkApplicationStarted', ({ detail }) => (window.appMemory = detail.wasm.memory)));
+  await served.context.addInitScript(() => addEventListener('TrunkApplicationStarted', ({ detail }) => (window.appMemory = detail.wasm.memory)));
   // JPEG results at 1280 at most: the larger ones are made smaller.
-  const app = await openApp(context, `${server.url}?resize=fit&w=1280&h=1280&format=jpeg&q=80`, { offline: false });
-  const cdp = await context.newCDPSession(app);
+  const app = await openApp(served.context, `${served.server.url}?resize=fit&w=1280&h=1280&format=jpeg&q=80`, { offline: false });
+  const cdp = await served.context.newCDPSession(app);
   await cdp.send('HeapProfiler.collectGarbage');
   const idle = rendererMemoryMb();
 

@@ -4,33 +4,22 @@
 // the JavaScript heap is measured after a forced garbage collection. The workers' WebAssembly
 // memory only grows, so idle workers are ended (bridge.js): the renderer's resident memory is
 // measured after batches of large photos.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { imaging } from '../../target/component/node/localpix_core.js';
 
-import { launch, openApp, serveDist, waitForBatch } from '../support/browser.mjs';
+import { openApp, servedApp, waitForBatch } from '../support/browser.mjs';
 import { fixture } from '../support/files.mjs';
 import { rendererMemoryMb } from '../support/memory.mjs';
 
 const ROUNDS = 10;
 const PHOTOS = 20;
-let server;
-let context;
-
-before(async () => {
-  server = await serveDist();
-  context = await launch();
-});
-
-after(async () => {
-  await context?.close();
-  await server?.close();
-});
+const served = servedApp();
 
 test(`${ROUNDS} batches of ${PHOTOS} photos in one tab: every object URL is released and the heap stays flat`, async () => {
   // Count the object URLs the page holds: created minus revoked.
-  await context.addInitScript(() => {
+  await served.context.addInitScript(() => {
     const live = new Set();
     const create = URL.createObjectURL.bind(URL);
     const revoke = URL.revokeObjectURL.bind(URL);
@@ -45,8 +34,8 @@ test(`${ROUNDS} batches of ${PHOTOS} photos in one tab: every object URL is rele
     };
     window.liveObjectUrls = () => live.size;
   });
-  const app = await openApp(context, server.url);
-  const cdp = await context.newCDPSession(app);
+  const app = await openApp(served.context, served.server.url);
+  const cdp = await served.context.newCDPSession(app);
   const heap = async () => {
     await cdp.send('HeapProfiler.collectGarbage');
     return (await cdp.send('Runtime.getHeapUsage')).usedSize;
@@ -83,11 +72,11 @@ test('5 batches of 30 large photos: after each Clear the renderer is back within
   options.resize = { mode: { tag: 'exact', val: { width: 4240, height: 2832 } }, filter: 'catmull-rom', neverUpscale: false, turn: 'normal' };
   options.encode.encoding.format = 'jpeg';
   const large = Buffer.from(imaging.process(fixture('photo-640x400.jpg'), options).bytes);
-  const app = await openApp(context, `${server.url}?resize=fit&w=1920&h=1920&format=jpeg&q=80`);
+  const app = await openApp(served.context, `${served.server.url}?resize=fit&w=1920&h=1920&format=jpeg&q=80`);
   await app.waitForFunction(() => document.documentElement.dataset.engine === 'ready');
   // Garbage the page no longer holds (Files, Blobs) is collected before each reading, as a
   // browser does on its own in time.
-  const cdp = await context.newCDPSession(app);
+  const cdp = await served.context.newCDPSession(app);
   const settled = async () => {
     await cdp.send('HeapProfiler.collectGarbage');
     await app.waitForTimeout(1000); // the ended workers' memory is unmapped

@@ -5,11 +5,11 @@
 // `memory.grow` fails inside the component, the allocator aborts, the worker's instance traps.
 // The app must replace that worker, fail that one file with a plain message naming it, and
 // finish every other file of the batch.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { imaging } from '../../target/component/node/localpix_core.js';
-import { CHROMIUM_ARGS, launch, freshProfile, openApp, rows, serveDist, waitForBatch } from '../support/browser.mjs';
+import { CHROMIUM_ARGS, openApp, rows, servedApp, waitForBatch } from '../support/browser.mjs';
 import { fixture } from '../support/files.mjs';
 import { encodeFlatPng } from '../support/png.mjs';
 
@@ -17,18 +17,7 @@ import { encodeFlatPng } from '../support/png.mjs';
 const WASM_PAGES = 1024;
 const SIDE = 6000;
 
-let server;
-let context;
-
-before(async () => {
-  server = await serveDist();
-  context = await launch(freshProfile(), { args: [...CHROMIUM_ARGS, `--js-flags=--wasm-max-mem-pages=${WASM_PAGES}`] });
-});
-
-after(async () => {
-  await context?.close();
-  await server?.close();
-});
+const served = servedApp({ args: [...CHROMIUM_ARGS, `--js-flags=--wasm-max-mem-pages=${WASM_PAGES}`] });
 
 test('a worker whose engine runs out of memory is replaced; that file fails with a plain message, the rest are done', async () => {
   const huge = encodeFlatPng(SIDE, SIDE);
@@ -40,7 +29,7 @@ test('a worker whose engine runs out of memory is replaced; that file fails with
   assert.ok(SIDE * SIDE <= limits.maxPixels && SIDE * SIDE * 4 <= limits.maxMemory, 'the test file must be within the limits');
   assert.ok(SIDE * SIDE * 4 > WASM_PAGES * 65536, 'the test file must not fit in the capped memory');
 
-  const page = await openApp(context, server.url, { offline: false });
+  const page = await openApp(served.context, served.server.url, { offline: false });
   const warnings = [];
   page.on('console', (message) => message.type() === 'warning' && warnings.push(message.text()));
   const imageWorkers = () => page.workers().filter((w) => w.url().endsWith('/worker.js'));
