@@ -11,14 +11,14 @@ use crate::{Dimensions, Orientation};
 pub struct Limits {
     /// Most pixels (width × height) an image may have.
     pub max_pixels: u32,
-    /// Most bytes a decoder may allocate.
+    /// Most bytes one image may take at its peak, estimated before each stage (see the WIT).
     pub max_memory: u32,
 }
 
 impl Default for Limits {
-    /// 100 megapixels and 1 GiB.
+    /// 100 megapixels and 2 GiB (half of what a wasm32 memory can address).
     fn default() -> Self {
-        Self { max_pixels: 100_000_000, max_memory: 1 << 30 }
+        Self { max_pixels: 100_000_000, max_memory: 1 << 31 }
     }
 }
 
@@ -282,7 +282,7 @@ mod tests {
         assert_eq!(value["encode"]["encoding"]["quality"], json!({ "tag": "fixed", "val": 80 }));
         assert_eq!(value["encode"]["encoding"]["effort"], "balanced");
         assert_eq!(value["encode"]["metadata"], "keep-color-profile");
-        assert_eq!(value["limits"], json!({ "maxPixels": 100_000_000, "maxMemory": 1 << 30 }));
+        assert_eq!(value["limits"], json!({ "maxPixels": 100_000_000, "maxMemory": 1u32 << 31 }));
         // `option` fields are left out when `none`, as jco leaves them `undefined`.
         assert_eq!(value["encode"].get("maxBytes"), None);
         let none = serde_json::to_value(ResizeMode::None).unwrap();

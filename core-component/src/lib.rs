@@ -18,6 +18,7 @@ pub mod encode;
 pub mod error;
 pub mod format;
 pub mod limits;
+pub mod memory;
 pub mod metadata;
 pub mod orient;
 pub mod pipeline;

@@ -10,8 +10,8 @@ pub use localpix_contract::Limits;
 
 /// What the engine does with [`Limits`]: a value, not a hidden check, that callers see and choose.
 pub trait CheckLimits {
-    /// Refuses `stored` when it is over the pixel limit, or when holding it as RGBA would take more
-    /// memory than allowed.
+    /// Refuses `stored` when it is over the pixel limit. (What a job needs in memory is checked
+    /// against the memory limit by [`crate::memory`], which knows the stages.)
     fn check(&self, stored: Dimensions) -> Result<()>;
 
     /// The same bounds for the `image` crate's decoders, which enforce them while decoding.
@@ -31,18 +31,6 @@ impl CheckLimits for Limits {
                     "The image is {stored} ({:.1} megapixels), over the limit of {:.1} megapixels.",
                     stored.pixels() as f64 / 1e6,
                     f64::from(self.max_pixels) / 1e6
-                ),
-            });
-        }
-        let needed = stored.pixels() * 4;
-        if needed > u64::from(self.max_memory) {
-            return Err(Error::TooLarge {
-                dimensions: stored,
-                limit: self.max_memory,
-                message: format!(
-                    "The image is {stored}: decoding it needs {} MB, over the memory limit of {} MB.",
-                    needed >> 20,
-                    self.max_memory >> 20
                 ),
             });
         }
@@ -71,12 +59,6 @@ mod tests {
         assert_eq!((dimensions, limit), (Dimensions::new(2000, 1000), 1_000_000));
         assert!(message.contains("2000×1000"), "{message}");
         assert!(limits.check(Dimensions::new(1000, 1000)).is_ok());
-    }
-
-    #[test]
-    fn refuses_over_the_memory_limit() {
-        let limits = Limits { max_pixels: u32::MAX, max_memory: 4_000_000 };
-        assert!(matches!(limits.check(Dimensions::new(1001, 1000)), Err(Error::TooLarge { limit: 4_000_000, .. })));
     }
 
     #[test]

@@ -23,7 +23,7 @@ use crate::{
 const LOWEST: u8 = 30;
 const HIGHEST: u8 = 98;
 /// Images this small are searched whole: a mosaic would be most of them anyway.
-const WHOLE_BELOW: u64 = 512 * 512;
+pub(crate) const WHOLE_BELOW: u64 = 512 * 512;
 /// The mosaic: a grid of tiles of this side, sampled evenly over the image.
 const TILE: u32 = 128;
 const GRID: u32 = 3;

@@ -32,8 +32,7 @@ pub struct Decoded {
 pub fn decode(bytes: &[u8], container: &Container, limits: &Limits, min_stored: Option<Dimensions>) -> Result<Decoded> {
     limits.check(container.stored)?;
     if container.format == ImageFormat::Jpeg {
-        let scale = min_stored.map_or(1, |min| jpeg::reduction(container.stored, min));
-        return jpeg::decode(bytes, container, limits, scale);
+        return jpeg::decode(bytes, container, limits, scale(container, min_stored));
     }
     #[cfg(feature = "heic")]
     if container.format == ImageFormat::Heic {
@@ -86,6 +85,20 @@ pub fn decode(bytes: &[u8], container: &Container, limits: &Limits, min_stored: 
         pixels = pixels.without_alpha();
     }
     Ok(Decoded { pixels, scale: 1 })
+}
+
+/// How many times smaller than stored `decode` gives the pixels on each side: 1, 2, 4 or 8.
+fn scale(container: &Container, min_stored: Option<Dimensions>) -> u32 {
+    match (container.format, min_stored) {
+        (ImageFormat::Jpeg, Some(min)) => jpeg::reduction(container.stored, min),
+        _ => 1,
+    }
+}
+
+/// The size of the pixels `decode` gives for `min_stored`, known before decoding.
+pub fn decoded_size(container: &Container, min_stored: Option<Dimensions>) -> Dimensions {
+    let scale = scale(container, min_stored);
+    Dimensions::new(container.stored.width.div_ceil(scale), container.stored.height.div_ceil(scale))
 }
 
 #[cfg(test)]

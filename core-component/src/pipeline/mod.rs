@@ -14,7 +14,8 @@ use crate::{
     encode::{Input, OutputFormat, Writer},
     error::{Error, Result},
     format::ImageFormat,
-    limits::Limits,
+    limits::{CheckLimits, Limits},
+    memory,
     metadata::{MetadataBlocks, MetadataPolicy, OutputMetadata, icc},
     orient::{Orientation, Rect, Turn},
     pixels::Pixels,
@@ -77,6 +78,8 @@ struct Source {
     /// The file, when it could be given back instead of a larger re-encode: one upright frame of
     /// JPEG, PNG or WebP, RGB or grey.
     original: Option<Vec<u8>>,
+    /// What the file's stages need in memory, for the check before encoding.
+    job: memory::Job,
 }
 
 impl Source {
@@ -117,19 +120,29 @@ impl Image {
 
     fn decode_container(bytes: &[u8], container: Container, options: &DecodeOptions) -> Result<Image> {
         let orientation = container.blocks.orientation();
-        let min_stored = match &options.intended_resize {
+        // The resize's sizes are of the picture after its turn; both sizes here are as stored.
+        let (min_stored, output) = match &options.intended_resize {
             Some(resize) => {
-                // The resize's sizes are of the picture after its turn.
                 let turned = orientation.then(resize.turn);
-                Some(turned.display(needed_detail(turned.display(container.stored), resize)?))
+                let display = turned.display(container.stored);
+                let plan = resize::plan(display.width.into(), display.height.into(), resize)?;
+                (Some(turned.display(needed_detail(display, &plan))), Some(turned.display(plan.output)))
             }
-            None => None,
+            None => (None, None),
         };
+        // Refused before anything large is allocated: too many pixels, or more memory than allowed.
+        options.limits.check(container.stored)?;
+        let keeps_original = Source::keepable(&container);
+        let job = memory::Job::new(&container, bytes.len(), keeps_original, decode::decoded_size(&container, min_stored));
+        memory::check(&options.limits, job.decoding(), container.stored, "decoding it")?;
+        if let Some(output) = output {
+            memory::check(&options.limits, job.resizing(output), container.stored, "decoding and resizing it")?;
+        }
         let decoded = decode::decode(bytes, &container, &options.limits, min_stored)?;
         let info = info_of(&container);
-        let original = Source::keepable(&container).then(|| bytes.to_vec());
+        let original = keeps_original.then(|| bytes.to_vec());
         Ok(Image {
-            source: Arc::new(Source { info, blocks: container.blocks, original }),
+            source: Arc::new(Source { info, blocks: container.blocks, original, job }),
             pixels: decoded.pixels,
             orientation,
             whole: container.stored,
@@ -209,6 +222,10 @@ impl Image {
         let writer = Writer::for_encoding(&options.encoding, Input::of(&self.source.info))?;
         let original = self.original_output(options, writer);
         let upright = self.orientation.apply(self.pixels);
+        let scoring =
+            options.score || matches!(options.encoding.quality, Quality::Auto(_)) || memory::scores(writer, upright.layout.channels());
+        let needed = self.source.job.encoding(upright.size, writer, scoring);
+        memory::check(&self.limits, needed, upright.size, "encoding it at that size")?;
         let (pixels, profile) = output_colors(upright, &self.source, options, writer);
         let writer = tune::chroma_for_smallest(&pixels, writer)?;
         let metadata_for = |size: Dimensions| OutputMetadata::for_policy(options.metadata, &self.source.blocks, profile.as_deref(), size);
@@ -330,14 +347,13 @@ fn output_colors(mut pixels: Pixels, source: &Source, options: &EncodeOptions, w
     (pixels, profile)
 }
 
-/// The smallest size the whole image (`display`, as displayed) may be decoded at for `resize` to
-/// take from it at least the detail its output needs.
-fn needed_detail(display: Dimensions, resize: &ResizeOptions) -> Result<Dimensions> {
-    let plan = resize::plan(display.width.into(), display.height.into(), resize)?;
-    Ok(Dimensions::new(
+/// The smallest size the whole image (`display`, as displayed) may be decoded at for the resize
+/// `plan` to take from it at least the detail its output needs.
+fn needed_detail(display: Dimensions, plan: &resize::Plan) -> Dimensions {
+    Dimensions::new(
         (f64::from(plan.output.width) * f64::from(display.width) / plan.source.width).ceil() as u32,
         (f64::from(plan.output.height) * f64::from(display.height) / plan.source.height).ceil() as u32,
-    ))
+    )
 }
 
 /// Decodes, resizes and encodes in one call, decoding a JPEG at a reduced scale when the output
@@ -345,7 +361,10 @@ fn needed_detail(display: Dimensions, resize: &ResizeOptions) -> Result<Dimensio
 pub fn process(bytes: &[u8], options: &Options) -> Result<Output> {
     let decode_options = DecodeOptions { limits: options.limits, intended_resize: Some(options.resize) };
     let image = Image::decode(bytes, &decode_options)?;
-    image.resize(&options.resize)?.into_output(&options.encode)
+    let resized = image.resize(&options.resize)?;
+    // The decode is not needed to encode: its memory goes back before the encoder takes its own.
+    drop(image);
+    resized.into_output(&options.encode)
 }
 
 /// The simple form: fit within `target` without enlarging, Lanczos3, the input's format where
