@@ -11,6 +11,7 @@ use std::{
         atomic::{AtomicBool, AtomicUsize, Ordering},
         mpsc,
     },
+    thread::JoinHandle,
     time::{Duration, Instant},
 };
 
@@ -62,7 +63,7 @@ pub fn run(batch: Batch) -> ExitCode {
 
     let started = Instant::now();
     let sources = Arc::new(sources);
-    let results = spawn_workers(first, &batch, &options, &sources);
+    let (results, workers) = spawn_workers(first, &batch, &options, &sources);
     let mut namer = Namer::new(&out, sources.iter().map(|s| s.path.clone()));
     let progress = Progress::new(sources.len() as u64);
     let mut summary = Summary::default();
@@ -92,6 +93,11 @@ pub fn run(batch: Batch) -> ExitCode {
         }
     }
     progress.finish();
+    // Each worker ends its engine process as it ends: waited for, so that its CPU time counts in
+    // this run's (as `time` shows it), and none is left behind.
+    for worker in workers {
+        let _ = worker.join();
+    }
     summary.print(started.elapsed(), batch.jobs, batch.dry_run);
     if summary.failed > 0 { ExitCode::from(FAILED) } else { ExitCode::SUCCESS }
 }
@@ -100,14 +106,20 @@ type WorkerResult = (usize, u64, Result<api::Output, Failure>);
 
 /// `--jobs` threads, each with its own engine process (`first` is the first's), taking files from
 /// one queue.
-fn spawn_workers(first: Worker, batch: &Batch, options: &api::Options, sources: &Arc<Vec<Source>>) -> mpsc::Receiver<WorkerResult> {
+fn spawn_workers(
+    first: Worker,
+    batch: &Batch,
+    options: &api::Options,
+    sources: &Arc<Vec<Source>>,
+) -> (mpsc::Receiver<WorkerResult>, Vec<JoinHandle<()>>) {
     let (send, results) = mpsc::channel();
     let queue = Arc::new(AtomicUsize::new(0));
     let mut first = Some(first);
+    let mut workers = Vec::new();
     for _ in 0..batch.jobs.min(sources.len()) {
         let (send, queue, sources, options) = (send.clone(), queue.clone(), sources.clone(), *options);
         let mut worker = first.take().unwrap_or_else(|| Worker::new(batch.limits));
-        std::thread::spawn(move || {
+        workers.push(std::thread::spawn(move || {
             loop {
                 let index = queue.fetch_add(1, Ordering::Relaxed);
                 let Some(source) = sources.get(index) else { break };
@@ -119,9 +131,9 @@ fn spawn_workers(first: Worker, batch: &Batch, options: &api::Options, sources: 
                     break;
                 }
             }
-        });
+        }));
     }
-    results
+    (results, workers)
 }
 
 /// Names the result and writes it (unless a dry run).
