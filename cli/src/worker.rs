@@ -255,3 +255,32 @@ pub fn serve(memory_mib: u32) -> ExitCode {
     }
     ExitCode::SUCCESS
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_cross_the_pipe_whole_scores_bit_for_bit() {
+        let output = api::Output {
+            bytes: Vec::new(),
+            format: api::ImageFormat::Jpeg,
+            dimensions: api::Dimensions::new(1920, 1080),
+            quality: Some(80),
+            // Values whose shortest decimal form is long: they must come back as the same f32.
+            score: Some(api::QualityScore { ssimulacra2: 87.123_46, ssim: 0.999_999_9 }),
+            kept_original: false,
+        };
+        let image: Vec<u8> = (0..=255).cycle().take(70_000).collect();
+        let mut pipe = Vec::new();
+        send(&mut pipe, &Answer::Output(output.clone()), &image).unwrap();
+        send(&mut pipe, &Answer::Failed(Failure::Engine(api::Error::malformed("cut short"))), &[]).unwrap();
+        let mut from = std::io::Cursor::new(pipe);
+        let Some((Answer::Output(back), bytes)) = receive::<Answer>(&mut from).unwrap() else { panic!("not an output") };
+        assert_eq!(back, output);
+        assert_eq!(bytes, image);
+        let Some((Answer::Failed(Failure::Engine(error)), _)) = receive::<Answer>(&mut from).unwrap() else { panic!("not a failure") };
+        assert_eq!(error.message(), "cut short");
+        assert!(receive::<Answer>(&mut from).unwrap().is_none(), "the end of the stream");
+    }
+}
