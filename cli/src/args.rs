@@ -13,7 +13,14 @@ use localpix_settings::{Choice, MAX_PERCENT, MAX_SIDE, ResizeKind, Settings, key
 #[derive(Debug)]
 pub enum Request {
     Batch(Batch),
-    Probe { files: Vec<PathBuf>, json: bool },
+    Probe {
+        files: Vec<PathBuf>,
+        json: bool,
+    },
+    /// An engine process of this program's own (`crate::worker`), not for people.
+    EngineWorker {
+        memory_mib: u32,
+    },
 }
 
 /// `localpix [OPTIONS] <INPUT>... --out <DIR>`.
@@ -123,6 +130,7 @@ pub fn command() -> Command {
         .about("What each file holds, including the private metadata found (the app's privacy panel)")
         .arg(Arg::new("files").value_name("FILE").num_args(1..).required(true).value_parser(value_parser!(PathBuf)))
         .arg(Arg::new("json").long("json").action(ArgAction::SetTrue).help("One JSON object per file, one per line"));
+    let engine_worker = Command::new(crate::worker::COMMAND).hide(true).arg(memory_arg());
     let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut command = Command::new("localpix")
         .version(env!("CARGO_PKG_VERSION"))
@@ -133,6 +141,7 @@ pub fn command() -> Command {
         .subcommand_negates_reqs(true)
         .args_conflicts_with_subcommands(true)
         .subcommand(probe)
+        .subcommand(engine_worker)
         .arg(
             Arg::new("inputs")
                 .value_name("INPUT")
@@ -190,21 +199,14 @@ pub fn command() -> Command {
                 .action(ArgAction::SetTrue)
                 .help("Measure each result against the resized image (SSIMULACRA2), as the app shows it"),
         )
-        .arg(
-            Arg::new("memory")
-                .long("memory")
-                .value_name("MIB")
-                .value_parser(value_parser!(u32).range(16..=4096))
-                .default_value("2048")
-                .help("Memory limit of each engine instance, in MiB"),
-        )
+        .arg(memory_arg())
         .arg(
             Arg::new("timeout")
                 .long("timeout")
                 .value_name("SECONDS")
                 .value_parser(value_parser!(u32))
                 .default_value("120")
-                .help("Time limit per file; 0 for none, which also saves about 15% of the CPU time"),
+                .help("Time limit per file; 0 for none"),
         )
         .arg(
             Arg::new("show-options")
@@ -216,6 +218,15 @@ pub fn command() -> Command {
         command = command.arg(setting_arg(option, &defaults));
     }
     command
+}
+
+fn memory_arg() -> Arg {
+    Arg::new("memory")
+        .long("memory")
+        .value_name("MIB")
+        .value_parser(value_parser!(u32).range(16..=4096))
+        .default_value("2048")
+        .help("Memory limit of each engine instance, in MiB")
 }
 
 /// The settings: the app's defaults, then `--settings`, then each setting option given.
@@ -248,6 +259,9 @@ pub fn parse() -> Request {
 }
 
 fn request(matches: ArgMatches) -> Request {
+    if let Some(worker) = matches.subcommand_matches(crate::worker::COMMAND) {
+        return Request::EngineWorker { memory_mib: *worker.get_one::<u32>("memory").expect("has a default") };
+    }
     if let Some(probe) = matches.subcommand_matches("probe") {
         return Request::Probe {
             files: probe.get_many::<PathBuf>("files").into_iter().flatten().cloned().collect(),
@@ -289,7 +303,7 @@ mod tests {
         let line = ["localpix"].iter().chain(args).copied();
         match request(command().try_get_matches_from(line).expect("parses")) {
             Request::Batch(batch) => batch,
-            Request::Probe { .. } => panic!("not a batch"),
+            _ => panic!("not a batch"),
         }
     }
 

@@ -1,25 +1,26 @@
 //! The image engine: the web app's component, embedded at build time, compiled by Cranelift once
-//! (and kept in the user's cache folder between runs), run in one instance per worker thread.
+//! (and kept in the user's cache folder between runs), run in one instance per engine process
+//! ([`crate::worker`]).
 //!
 //! The component imports nothing, so the linker is empty: the engine can reach no file, socket or
-//! clock. What it may use is bounded per instance: memory by a limiter, time by epoch
-//! interruption. A trap (either limit, or a bug) leaves the instance unusable; [`Instance`] then
-//! builds a fresh one for the next file.
+//! clock. Its memory is bounded per instance by a limiter; its time is bounded from outside, by
+//! the process that waits for its answer ([`crate::worker`]), so the compiled code carries no
+//! interruption checks. A trap (the memory limit, or a bug) leaves the instance unusable;
+//! [`Instance`] then builds a fresh one for the next file.
 
 use std::{
     hash::{DefaultHasher, Hash, Hasher},
     path::PathBuf,
-    sync::Arc,
-    time::Duration,
 };
 
 use localpix_contract as api;
+use serde::{Deserialize, Serialize};
 use wasmtime::{
-    Config, Engine, ResourceLimiter, Store, Trap,
+    Config, Engine, ResourceLimiter, Store,
     component::{Component, Linker},
 };
 
-use crate::{args::RunLimits, convert::Convert};
+use crate::convert::Convert;
 
 mod bindings {
     wasmtime::component::bindgen!({ path: "../wit", world: "resizer" });
@@ -30,15 +31,14 @@ pub use bindings::exports::localpix::image::imaging as wit;
 /// The component the web app ships, byte for byte (build.rs).
 static COMPONENT: &[u8] = include_bytes!(env!("LOCALPIX_COMPONENT_PATH"));
 
-/// How often the epoch advances: the unit of the time limit.
-const TICK: Duration = Duration::from_millis(100);
-
 /// Why a file failed: the engine's own error (as the web app shows it), or the engine stopped.
-#[derive(Debug)]
+/// Serialisable: an engine process sends it to the CLI's ([`crate::worker`]).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Failure {
     Engine(api::Error),
-    /// The instance trapped: a limit (memory, time) or a fault in the engine. Only this file
-    /// fails; the next gets a fresh instance.
+    /// The engine stopped: a limit (memory, time), a fault in the engine, or its process ended.
+    /// Only this file fails; the next gets a fresh instance.
     Stopped(String),
     /// The input could not be read, or the result not written.
     File(String),
@@ -64,20 +64,17 @@ impl Failure {
     }
 }
 
-/// The compiled component, shared by every worker.
-#[derive(Clone)]
+/// The compiled component, ready to instantiate.
 pub struct Compiled {
     engine: Engine,
-    pre: Arc<bindings::ResizerPre<Limiter>>,
+    pre: bindings::ResizerPre<Limiter>,
 }
 
 impl Compiled {
     /// Loads the compiled code from the cache, or compiles (on all cores) and caches it.
-    /// `timed`: with the time limit's checks compiled in (epoch interruption), which cost about
-    /// 15% of the CPU time here (docs/performance.md); without them for `--timeout 0`.
-    pub fn load(timed: bool) -> wasmtime::Result<Self> {
+    pub fn load() -> wasmtime::Result<Self> {
         let mut config = Config::new();
-        config.epoch_interruption(timed).parallel_compilation(true);
+        config.parallel_compilation(true);
         let engine = Engine::new(&config)?;
         let component = match cache_path(&engine) {
             Some(path) => cached(&engine, &path)?,
@@ -86,19 +83,7 @@ impl Compiled {
         // Nothing is linked: the component has no imports, and gets none.
         let linker = Linker::new(&engine);
         let pre = bindings::ResizerPre::new(linker.instantiate_pre(&component)?)?;
-        // The clock of the time limit: instances compare their deadline against this count.
-        let ticker = engine.weak();
-        std::thread::spawn(move || {
-            if !timed {
-                return;
-            }
-            while let Some(engine) = ticker.upgrade() {
-                engine.increment_epoch();
-                drop(engine);
-                std::thread::sleep(TICK);
-            }
-        });
-        Ok(Self { engine, pre: Arc::new(pre) })
+        Ok(Self { engine, pre })
     }
 }
 
@@ -161,16 +146,16 @@ impl ResourceLimiter for Limiter {
     }
 }
 
-/// One worker's instance of the engine, replaced after a trap.
+/// One engine process's instance of the engine, replaced after a trap.
 pub struct Instance {
     compiled: Compiled,
-    limits: RunLimits,
+    memory_mib: u32,
     live: Option<(Store<Limiter>, bindings::Resizer)>,
 }
 
 impl Instance {
-    pub fn new(compiled: Compiled, limits: RunLimits) -> Self {
-        Self { compiled, limits, live: None }
+    pub fn new(compiled: Compiled, memory_mib: u32) -> Self {
+        Self { compiled, memory_mib, live: None }
     }
 
     /// `process`: the result, or why not.
@@ -193,7 +178,6 @@ impl Instance {
             None => self.instantiate().map_err(|e| Failure::Stopped(format!("The engine could not start: {e}")))?,
         };
         store.data_mut().refused = false;
-        store.set_epoch_deadline(self.deadline_ticks());
         match f(&mut store, &resizer) {
             Ok(result) => {
                 self.live = Some((store, resizer));
@@ -201,26 +185,17 @@ impl Instance {
             }
             // The trapped instance is dropped here, never used again.
             Err(trap) => Err(Failure::Stopped(if store.data().refused {
-                format!("It needs more than the memory limit ({} MiB; raise it with --memory).", self.limits.memory_mib)
-            } else if trap.downcast_ref::<Trap>() == Some(&Trap::Interrupt) {
-                format!("It took longer than the time limit ({} s; raise it with --timeout).", self.limits.timeout_secs)
+                format!("It needs more than the memory limit ({} MiB; raise it with --memory).", self.memory_mib)
             } else {
                 format!("The engine stopped on this file ({}).", trap.root_cause())
             })),
         }
     }
 
-    /// The time limit in epoch ticks.
-    fn deadline_ticks(&self) -> u64 {
-        u64::from(self.limits.timeout_secs) * (1000 / TICK.as_millis() as u64)
-    }
-
     fn instantiate(&self) -> wasmtime::Result<(Store<Limiter>, bindings::Resizer)> {
-        let limiter = Limiter { max_bytes: self.limits.memory_mib as usize * 1024 * 1024, refused: false };
+        let limiter = Limiter { max_bytes: self.memory_mib as usize * 1024 * 1024, refused: false };
         let mut store = Store::new(&self.compiled.engine, limiter);
         store.limiter(|limiter| limiter);
-        // The deadline applies from the start, instantiation included (it defaults to "now").
-        store.set_epoch_deadline(self.deadline_ticks());
         let resizer = self.compiled.pre.instantiate(&mut store)?;
         Ok((store, resizer))
     }

@@ -12,24 +12,24 @@ use serde_json::json;
 
 use crate::{
     args::RunLimits,
-    engine::{Compiled, Failure, Instance},
+    engine::Failure,
     run::{FAILED, unusable},
+    worker::Worker,
 };
 
 /// Probing reads headers only; these limits are far above what it needs.
 const LIMITS: RunLimits = RunLimits { memory_mib: 512, timeout_secs: 30 };
 
 pub fn run(files: &[PathBuf], json: bool) -> ExitCode {
-    let compiled = match Compiled::load(true) {
-        Ok(compiled) => compiled,
-        Err(e) => return unusable(&format!("the engine could not be compiled: {e}")),
+    let mut worker = match Worker::start(LIMITS) {
+        Ok(worker) => worker,
+        Err(e) => return unusable(&format!("the engine could not start: {e}")),
     };
-    let mut instance = Instance::new(compiled, LIMITS);
     let mut failed = false;
     for path in files {
         let read = std::fs::read(path).map_err(|e| Failure::File(format!("cannot read it: {e}")));
         let input_bytes = read.as_ref().map_or(0, |bytes| bytes.len() as u64);
-        let result = read.and_then(|bytes| instance.probe(&bytes));
+        let result = read.and_then(|bytes| worker.probe(&bytes));
         failed |= result.is_err();
         let name = path.display().to_string();
         if json {

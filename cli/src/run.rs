@@ -1,4 +1,4 @@
-//! A batch: a queue of files, one engine instance per worker thread, and the main thread writing
+//! A batch: a queue of files, one engine process per worker thread, and the main thread writing
 //! results in the inputs' order (so names, numbered repeats included, do not depend on which
 //! worker finished first, and `--jobs 2` writes what `--jobs 1` writes).
 
@@ -11,6 +11,7 @@ use std::{
         atomic::{AtomicBool, AtomicUsize, Ordering},
         mpsc,
     },
+    thread::JoinHandle,
     time::{Duration, Instant},
 };
 
@@ -18,10 +19,11 @@ use localpix_contract as api;
 
 use crate::{
     args::Batch,
-    engine::{Compiled, Failure, Instance},
+    engine::Failure,
     inputs::{self, Source},
     output::{Namer, write_whole},
     report::{self, Done, Outcome, Progress, Summary},
+    worker::Worker,
 };
 
 /// Exit codes: 1 when any file failed, 2 when the run could not start, 130 when interrupted.
@@ -48,9 +50,11 @@ pub fn run(batch: Batch) -> ExitCode {
         Ok(sources) => sources,
         Err(message) => return unusable(&message),
     };
-    let compiled = match Compiled::load(batch.limits.timeout_secs > 0) {
-        Ok(compiled) => compiled,
-        Err(e) => return unusable(&format!("the engine could not be compiled: {e}")),
+    // One engine process started before the others: it compiles the engine into the cache when
+    // needed (once, not once per process), and says so when the engine cannot run at all.
+    let first = match Worker::start(batch.limits) {
+        Ok(worker) => worker,
+        Err(e) => return unusable(&format!("the engine could not start: {e}")),
     };
     let interrupted = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
@@ -59,7 +63,7 @@ pub fn run(batch: Batch) -> ExitCode {
 
     let started = Instant::now();
     let sources = Arc::new(sources);
-    let results = spawn_workers(&compiled, &batch, &options, &sources);
+    let (results, workers) = spawn_workers(first, &batch, &options, &sources);
     let mut namer = Namer::new(&out, sources.iter().map(|s| s.path.clone()));
     let progress = Progress::new(sources.len() as u64);
     let mut summary = Summary::default();
@@ -89,34 +93,47 @@ pub fn run(batch: Batch) -> ExitCode {
         }
     }
     progress.finish();
+    // Each worker ends its engine process as it ends: waited for, so that its CPU time counts in
+    // this run's (as `time` shows it), and none is left behind.
+    for worker in workers {
+        let _ = worker.join();
+    }
     summary.print(started.elapsed(), batch.jobs, batch.dry_run);
     if summary.failed > 0 { ExitCode::from(FAILED) } else { ExitCode::SUCCESS }
 }
 
 type WorkerResult = (usize, u64, Result<api::Output, Failure>);
 
-/// `--jobs` threads, each with its own instance, taking files from one queue.
-fn spawn_workers(compiled: &Compiled, batch: &Batch, options: &api::Options, sources: &Arc<Vec<Source>>) -> mpsc::Receiver<WorkerResult> {
+/// `--jobs` threads, each with its own engine process (`first` is the first's), taking files from
+/// one queue.
+fn spawn_workers(
+    first: Worker,
+    batch: &Batch,
+    options: &api::Options,
+    sources: &Arc<Vec<Source>>,
+) -> (mpsc::Receiver<WorkerResult>, Vec<JoinHandle<()>>) {
     let (send, results) = mpsc::channel();
     let queue = Arc::new(AtomicUsize::new(0));
+    let mut first = Some(first);
+    let mut workers = Vec::new();
     for _ in 0..batch.jobs.min(sources.len()) {
         let (send, queue, sources, options) = (send.clone(), queue.clone(), sources.clone(), *options);
-        let mut instance = Instance::new(compiled.clone(), batch.limits);
-        std::thread::spawn(move || {
+        let mut worker = first.take().unwrap_or_else(|| Worker::new(batch.limits));
+        workers.push(std::thread::spawn(move || {
             loop {
                 let index = queue.fetch_add(1, Ordering::Relaxed);
                 let Some(source) = sources.get(index) else { break };
                 let (input_bytes, result) = match std::fs::read(&source.path) {
-                    Ok(input) => (input.len() as u64, instance.process(&input, &options)),
+                    Ok(input) => (input.len() as u64, worker.process(&input, &options)),
                     Err(e) => (0, Err(Failure::File(format!("cannot read it: {e}")))),
                 };
                 if send.send((index, input_bytes, result)).is_err() {
                     break;
                 }
             }
-        });
+        }));
     }
-    results
+    (results, workers)
 }
 
 /// Names the result and writes it (unless a dry run).
@@ -137,11 +154,11 @@ fn pipe(batch: &Batch, options: &api::Options) -> ExitCode {
     if std::io::stdout().is_terminal() && !batch.dry_run {
         return unusable("the result is an image: redirect stdout to a file or a pipe");
     }
-    let compiled = match Compiled::load(batch.limits.timeout_secs > 0) {
-        Ok(compiled) => compiled,
-        Err(e) => return unusable(&format!("the engine could not be compiled: {e}")),
+    let mut worker = match Worker::start(batch.limits) {
+        Ok(worker) => worker,
+        Err(e) => return unusable(&format!("the engine could not start: {e}")),
     };
-    let result = Instance::new(compiled, batch.limits).process(&input, options).and_then(|output| {
+    let result = worker.process(&input, options).and_then(|output| {
         if !batch.dry_run {
             let mut stdout = std::io::stdout().lock();
             stdout

@@ -138,7 +138,7 @@ test('- reads stdin and writes the result to stdout', () => {
   assert.ok(Buffer.from(expected.bytes).equals(piped.stdout), 'stdout holds exactly the image');
   const report = JSON.parse(piped.stderr.toString().trim());
   assert.deepEqual([report.result, report.format, report.bytes], ['-', 'png', expected.bytes.length]);
-  // Without the time limit's checks compiled in: other machine code, the same bytes.
+  // Without a time limit: the same engine process, no timer.
   const untimed = localpix(['-', '--width', '200', '--format', 'png', '--timeout', '0'], { input });
   assert.ok(Buffer.from(expected.bytes).equals(untimed.stdout), '--timeout 0 gives the same image');
   const broken = localpix(['-'], { input: input.subarray(0, 100) });
@@ -229,18 +229,107 @@ test('a file over the memory limit fails alone: the instance is replaced and the
   assert.equal(run.status, 1);
 });
 
-test('a file over the time limit is interrupted, and the next file is done', () => {
+/** The engine processes (`localpix engine-worker`) the CLI process `pid` has running now. */
+function enginesOf(pid) {
+  const engines = [];
+  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // After the command's name: state, parent, … and the user and system CPU time (fields 14, 15).
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) !== pid || fields[0] === 'Z') continue;
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0')[1] !== 'engine-worker') continue;
+      engines.push({ pid: Number(entry), cpuTicks: Number(fields[11]) + Number(fields[12]) });
+    } catch {
+      // It ended while we looked.
+    }
+  }
+  return engines;
+}
+
+function alive(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** Runs the CLI in the background, calling `watch(pid)` every 20 ms until it exits. */
+async function localpixWatched(args, watch) {
+  const child = spawn(BIN, args, { env: ENV });
+  const [stdout, stderr] = [[], []];
+  child.stdout.on('data', (data) => stdout.push(data));
+  child.stderr.on('data', (data) => stderr.push(data));
+  let status;
+  child.on('close', (code) => (status = code));
+  while (status === undefined) {
+    watch(child.pid);
+    await sleep(20);
+  }
+  return { status, stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr) };
+}
+
+// PNG at its smallest, measured, on 9 MP of noise: about 4 s of CPU here; the fixtures below take
+// a tenth of a second or less, well under a second's limit on a busy machine too.
+const SLOW_SETTINGS = ['--mode', 'none', '--format', 'png', '--effort', 'smallest', '--score'];
+
+test('a file over the time limit: its engine process is killed, it fails with the limit, the other files are written', async () => {
   const dir = tempDir('slow');
-  // Automatic quality with the smallest effort on 9 MP of noise: about 8 s of CPU here.
   writeFileSync(join(dir, 'a-noise.bmp'), bmp(3000, 3000, { noise: true }));
-  copyFileSync(fixturePath('one-pixel.png'), join(dir, 'b-tiny.png'));
-  const out = tempDir('slow-out');
-  const settings = ['--mode', 'none', '--format', 'jpeg', '--quality', 'auto-visually-lossless', '--effort', 'smallest'];
-  const run = localpix([dir, '--out', out, '--json', '--jobs', '1', '--timeout', '1', ...settings]);
-  const [slow, small] = jsonLines(run.stdout);
-  assert.equal(slow.error?.variant, 'stopped', JSON.stringify(slow));
-  assert.match(slow.error.message, /time limit \(1 s/);
-  assert.equal(small.error, undefined, JSON.stringify(small));
+  const small = ['one-pixel.png', 'orientation-6.jpg', 'private-all.jpg', 'private-comment.gif'];
+  for (const name of small) copyFileSync(fixturePath(name), join(dir, `b-${name}`));
+  const options = optionsFor(SLOW_SETTINGS);
+  const trees = [];
+  for (const jobs of [1, 2]) {
+    const out = tempDir(`slow-out${jobs}`);
+    const engines = new Set();
+    const run = await localpixWatched([dir, '--out', out, '--json', '--jobs', String(jobs), '--timeout', '1', ...SLOW_SETTINGS], (pid) => {
+      for (const engine of enginesOf(pid)) engines.add(engine.pid);
+    });
+    const [slow, ...others] = jsonLines(run.stdout);
+    assert.equal(slow.error?.variant, 'stopped', JSON.stringify(slow));
+    assert.match(slow.error.message, /time limit \(1 s/);
+    assert.equal(others.length, small.length);
+    for (const line of others) {
+      assert.equal(line.error, undefined, JSON.stringify(line));
+      assert.ok(Buffer.from(inNode(fixture(line.name.slice(2)), options).bytes).equals(readFileSync(line.result)), line.name);
+    }
+    assert.equal(run.status, 1);
+    // One engine process per job, and with one job a second for the files after the slow one.
+    assert.ok(engines.size >= (jobs === 1 ? 2 : 1), `--jobs ${jobs}: engine processes seen: ${[...engines]}`);
+    assert.deepEqual([...engines].filter(alive), [], 'no engine process outlives the run');
+    trees.push(tree(out));
+  }
+  assert.deepEqual(Object.keys(trees[1]).sort(), Object.keys(trees[0]).sort(), '--jobs 2 writes what --jobs 1 writes');
+  for (const [name, bytes] of Object.entries(trees[0])) assert.ok(bytes.equals(trees[1][name]), name);
+});
+
+test('an engine process that dies fails only the file it was on; the next file gets a new one', async () => {
+  const dir = tempDir('crash');
+  writeFileSync(join(dir, 'a-noise.bmp'), bmp(3000, 3000, { noise: true }));
+  copyFileSync(fixturePath('private-all.jpg'), join(dir, 'b-photo.jpg'));
+  // The compiled engine in the cache first: an engine process compiling it would be busy before
+  // it has any file.
+  assert.equal(localpix(['probe', fixturePath('one-pixel.png')]).status, 0);
+  const out = tempDir('crash-out');
+  let killed;
+  const run = await localpixWatched([dir, '--out', out, '--json', '--jobs', '1', '--timeout', '0', ...SLOW_SETTINGS], (pid) => {
+    // Busy for 0.3 s of CPU, far more than starting takes: it is on the slow first file.
+    const busy = enginesOf(pid).find((engine) => engine.cpuTicks >= 30);
+    if (busy && !killed) {
+      killed = busy.pid;
+      process.kill(killed, 'SIGKILL');
+    }
+  });
+  assert.ok(killed, 'an engine process was seen at work');
+  const [crashed, next] = jsonLines(run.stdout);
+  assert.equal(crashed.error?.variant, 'stopped', JSON.stringify(crashed));
+  assert.match(crashed.error.message, /process ended: signal: 9/);
+  assert.equal(next.error, undefined, JSON.stringify(next));
+  const expected = inNode(fixture('private-all.jpg'), optionsFor(SLOW_SETTINGS));
+  assert.ok(Buffer.from(expected.bytes).equals(readFileSync(next.result)));
   assert.equal(run.status, 1);
 });
 
@@ -254,10 +343,15 @@ test('an interrupted run leaves no partial file: every file written is whole', a
     const child = spawn(BIN, [dir, '--out', out, '--jobs', '2'], { env: ENV, stdio: 'ignore' });
     const exited = new Promise((resolve) => child.on('exit', (code, sig) => resolve({ code, sig })));
     while (readdirSync(out).length < 20) await sleep(5);
+    const engines = enginesOf(child.pid).map((engine) => engine.pid);
     child.kill(signal);
     const { code, sig } = await exited;
     if (signal === 'SIGINT') assert.equal(code, 130, 'Ctrl-C stops the run with 130');
     else assert.equal(sig, 'SIGKILL');
+    // Its engine processes end with it, even when it is killed.
+    assert.equal(engines.length, 2, `${signal}: engine processes: ${engines}`);
+    for (let i = 0; i < 100 && engines.some(alive); i++) await sleep(20);
+    assert.deepEqual(engines.filter(alive), [], `${signal}: engine processes left running`);
     const names = readdirSync(out);
     assert.ok(names.length < 300, `${signal} came too late to test anything`);
     for (const name of names) {
