@@ -16,6 +16,27 @@ import { ENGINE, POOL_ERRORS, WORKER } from './protocol.js';
 // new one costs an instantiation of the already compiled engine (tens of milliseconds).
 const IDLE_MS = 15_000;
 
+// --- Memory: what this device can give the engine. Browsers say nothing of a tab's share;
+// Chromium gives the device's memory (`navigator.deviceMemory`, in GB, rounded, at most 8), the
+// others nothing. localpix's images together may take a quarter of it (the page, the browser and
+// the other tabs need the rest), and no more than the engine's own limit, which is also each
+// job's: the engine estimates every job's peak from its header and refuses, before allocating,
+// one that needs more (a file that would otherwise kill its worker, or the tab).
+const GIB = 2 ** 30;
+const ASSUMED_DEVICE_GB = 8;
+
+/** Bytes the images in the workers may take together on a device with `deviceGb` of memory. */
+export function memoryBudget(deviceGb = navigator.deviceMemory, engineLimit = 2 * GIB) {
+  const gb = deviceGb > 0 ? deviceGb : ASSUMED_DEVICE_GB;
+  return Math.min(engineLimit, Math.floor((gb * GIB) / 4));
+}
+
+// A job whose image could take more than a worker's share of the budget runs alone: the others
+// finish first and their workers are ended (WebAssembly memory is only given back with its
+// worker), and so is its own worker after it. The pool weighs a job before the engine sees it,
+// by its header: about what a full decode holds per pixel (RGBA, and the decoder's planes).
+const BYTES_PER_PIXEL = 8;
+
 /** The engine's main core module, fetched and compiled once for all workers (and their
  *  replacements). Falls back to a plain compile where the server does not say `application/wasm`. */
 function compileEngine() {
@@ -108,6 +129,7 @@ export class WorkerPool {
     this.queue = [];
     this.lastWorker = new Map(); // file id -> worker that holds its decode
     this.engine = compileEngine();
+    this.budget = memoryBudget();
     this.idleTimer = null;
     // Every worker starts and loads the engine now, while the user picks files: the first image
     // starts at once, and nothing is fetched once images are being processed.
@@ -121,15 +143,26 @@ export class WorkerPool {
    *  POOL_ERRORS, as `{ tag, val }`. */
   run(id, file, options, onProgress) {
     return new Promise((resolve, reject) => {
-      this.enqueue({ id, file, options, onProgress, resolve, reject });
+      this.enqueue({ id, file, options: this.limited(options), onProgress, resolve, reject });
     });
+  }
+
+  /** `options` with the engine's memory limit lowered to what this device can give one job. */
+  limited(options) {
+    const maxMemory = Math.min(options.limits.maxMemory, this.budget);
+    return { ...options, limits: { ...options.limits, maxMemory } };
+  }
+
+  /** Whether `job` must run with no other job beside it (see BYTES_PER_PIXEL). */
+  alone(job) {
+    return job.pixels * BYTES_PER_PIXEL > this.budget / this.size;
   }
 
   /** A PNG Blob of where `result` (the Blob `run` gave for this file) differs from the file
    *  resized with `options`: the worker keeps its decode of recent files, so this is quick. */
   difference(id, file, result, options) {
     return new Promise((resolve, reject) => {
-      this.enqueue({ id, file, result, options, onProgress: () => {}, resolve: ({ blob }) => resolve(blob), reject, kind: WORKER.difference });
+      this.enqueue({ id, file, result, options: this.limited(options), onProgress: () => {}, resolve: ({ blob }) => resolve(blob), reject, kind: WORKER.difference });
     });
   }
 
@@ -153,11 +186,7 @@ export class WorkerPool {
   /** Ends every worker without a job. Later jobs start fresh ones. */
   retireIdle() {
     clearTimeout(this.idleTimer);
-    for (const worker of this.workers.filter((w) => !w.job)) {
-      worker.terminate();
-      for (const [id, w] of this.lastWorker) if (w === worker) this.lastWorker.delete(id);
-    }
-    this.workers = this.workers.filter((w) => w.job);
+    this.endIdle(null);
   }
 
   /** Queues `job` and dispatches once its size is known, and so is that of every job queued in
@@ -182,16 +211,33 @@ export class WorkerPool {
       return;
     }
     while (this.queue.length) {
+      if (this.workers.some((w) => w.job?.alone)) return;
       const idle = this.workers.filter((w) => !w.job);
       if (!idle.length && this.workers.length < this.size) idle.push(this.spawn());
       if (!idle.length) return;
       // The first job whose own worker is idle, or else the largest image (the oldest of equals).
       let index = this.queue.findIndex((job) => idle.includes(this.lastWorker.get(job.id)));
       if (index < 0) index = this.queue.reduce((best, job, i) => ((job.pixels ?? 0) > (this.queue[best].pixels ?? 0) ? i : best), 0);
-      const [job] = this.queue.splice(index, 1);
+      const job = this.queue[index];
+      job.alone = this.alone(job);
+      // A job that runs alone waits for the others to finish.
+      if (job.alone && idle.length < this.workers.length) return;
+      this.queue.splice(index, 1);
       const worker = idle.includes(this.lastWorker.get(job.id)) ? this.lastWorker.get(job.id) : idle[0];
+      if (job.alone) this.endIdle(worker);
       this.start(worker, job);
     }
+  }
+
+  /** Ends every idle worker but `keep`, giving their memory back. */
+  endIdle(keep) {
+    for (const worker of this.workers.filter((w) => w !== keep && !w.job)) this.end(worker);
+  }
+
+  end(worker) {
+    worker.terminate();
+    this.workers = this.workers.filter((w) => w !== worker);
+    for (const [id, w] of this.lastWorker) if (w === worker) this.lastWorker.delete(id);
   }
 
   spawn() {
@@ -251,6 +297,8 @@ export class WorkerPool {
       return;
     }
     worker.job = null;
+    // The memory a job that ran alone took stays with its worker: end it.
+    if (job.alone) this.end(worker);
     if (message.kind === WORKER.done) job.resolve({ report: message.report, blob: message.blob, thumbnail: message.thumbnail });
     else job.reject(message.error);
     this.dispatch();
@@ -268,10 +316,8 @@ export class WorkerPool {
 
   /** Ends `worker` and starts a fresh one in its place, so the pool stays ready. */
   replace(worker) {
-    worker.terminate();
     worker.loadedReject?.('The image worker stopped.');
-    this.workers = this.workers.filter((w) => w !== worker);
-    for (const [id, w] of this.lastWorker) if (w === worker) this.lastWorker.delete(id);
+    this.end(worker);
     this.spawn().loaded.catch(() => {});
   }
 }

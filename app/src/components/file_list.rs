@@ -172,9 +172,18 @@ fn FailureNote(error: JobError) -> impl IntoView {
     }
 }
 
-/// A `too-large` limit as people read it: megapixels for a pixel limit, megabytes for memory.
+/// A `too-large` limit as people read it: megapixels for a pixel limit; for memory, the share of
+/// this device's memory one image may take (bridge.js sets it) and what would need less.
 fn limit_text(limit: u32, pixels: u64) -> String {
-    if pixels > u64::from(limit) { format!("{:.1} megapixels", f64::from(limit) / 1e6) } else { format!("{} MB of memory", limit >> 20) }
+    if pixels > u64::from(limit) {
+        format!("{:.1} megapixels", f64::from(limit) / 1e6)
+    } else {
+        format!(
+            "{} MB of memory for one image on this device. A smaller size needs less (a JPEG photo most of all), \
+             or open it on a computer with more memory.",
+            limit >> 20
+        )
+    }
 }
 
 /// SSIMULACRA2 in words, on its authors' scale.
