@@ -32,6 +32,10 @@ function instantiate(core) {
 const [DECODING, RESIZING, ENCODING] = STAGES;
 
 const RECENT = 4;
+// …and at most this share of the job's memory limit (the device's share, app/js/bridge.js), in
+// pixels held: at full size four 24-megapixel photos would keep 400 MB that the engine's estimate
+// of the next job does not count.
+const KEPT_SHARE = 1 / 8;
 // How much the compare view's difference picture magnifies: JPEG's errors of a few levels show.
 const DIFFERENCE_MAGNIFIED = 8;
 const decoded = new Map(); // id -> { key, image } (the resized image, ready to encode)
@@ -59,10 +63,20 @@ function thumbnailOf(imaging, image) {
   }
 }
 
-function remember(id, key, image) {
+/** Keeps `image` for quick re-encodes of file `id`; false when it is too large to keep. */
+function remember(id, key, image, limit) {
   forget(id);
-  decoded.set(id, { key, image });
-  while (decoded.size > RECENT) forget(decoded.keys().next().value);
+  const { width, height } = image.dimensions();
+  decoded.set(id, { key, image, bytes: width * height * 4 });
+  const kept = () => [...decoded.values()].reduce((sum, d) => sum + d.bytes, 0);
+  for (const other of [...decoded.keys()]) {
+    if (decoded.size <= RECENT && kept() <= limit * KEPT_SHARE) break;
+    if (other !== id) forget(other);
+  }
+  // Too large to keep even alone: it serves this job only, and its caller ends it.
+  if (kept() <= limit * KEPT_SHARE) return true;
+  decoded.delete(id);
+  return false;
 }
 
 function forget(id) {
@@ -91,6 +105,7 @@ self.onmessage = async ({ data }) => {
     self.postMessage({ id, kind: WORKER.crashed, message: `The image engine could not be loaded: ${e.message ?? e}` });
     return;
   }
+  let passing = null; // a resized image too large to keep: ended after this job
   try {
     const input = new Uint8Array(bytes);
     const info = imaging.probe(input);
@@ -105,7 +120,7 @@ self.onmessage = async ({ data }) => {
       } finally {
         image[Symbol.dispose]();
       }
-      remember(id, key, resized);
+      if (!remember(id, key, resized, options.limits.maxMemory)) passing = resized;
     }
     if (data.kind === WORKER.difference) {
       const map = resized.difference(new Uint8Array(result), options.encode, DIFFERENCE_MAGNIFIED);
@@ -134,5 +149,7 @@ self.onmessage = async ({ data }) => {
       // A trap (out of memory, a bug): the engine's state is no longer trustworthy.
       self.postMessage({ id, kind: WORKER.crashed, message: String(e?.message ?? e) });
     }
+  } finally {
+    passing?.[Symbol.dispose]();
   }
 };

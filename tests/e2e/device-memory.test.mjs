@@ -22,6 +22,17 @@ async function openOnDevice(gb) {
   return { page, warnings };
 }
 
+/** From now on, at every change of any row's state, every row's `[name, state]` in
+ *  `window.rowStates`. */
+function recordRowStates(page) {
+  return page.evaluate(() => {
+    window.rowStates = [];
+    new MutationObserver(() => {
+      window.rowStates.push([...document.querySelectorAll('.file-row')].map((r) => [r.querySelector('.file-name')?.textContent, r.dataset.state]));
+    }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] });
+  });
+}
+
 const photo = Buffer.from(fixture('photo-640x400.jpg'));
 const small = (name) => ({ name, mimeType: 'image/jpeg', buffer: photo });
 
@@ -56,13 +67,7 @@ test('on a phone with 1 GB, a 20-megapixel image runs alone: no other file is pr
   assert.ok(imageWorkers().length >= 2, 'the pool must have two workers for the test to mean anything');
   let ended = 0;
   for (const worker of imageWorkers()) worker.on('close', () => ended++);
-  // Every change of any row's state, with every row's state at that moment.
-  await page.evaluate(() => {
-    window.rowStates = [];
-    new MutationObserver(() => {
-      window.rowStates.push([...document.querySelectorAll('.file-row')].map((r) => [r.querySelector('.file-name')?.textContent, r.dataset.state]));
-    }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] });
-  });
+  await recordRowStates(page);
   const files = [small('a.jpg'), { name: 'big.png', mimeType: 'image/png', buffer: encodeFlatPng(5000, 4000) }, small('b.jpg'), small('c.jpg')];
   await page.setInputFiles('#file-input', files);
   await waitForBatch(page, files.length);
@@ -77,6 +82,29 @@ test('on a phone with 1 GB, a 20-megapixel image runs alone: no other file is pr
   assert.deepEqual(beside, [], 'another file was processed while big.png ran');
   // The workers that were idle when it started, and its own after it, gave their memory back.
   assert.ok(ended >= 2, `only ${ended} image worker(s) ended`);
+  assert.deepEqual(warnings.filter((w) => w.includes('stopped on')), []);
+  assert.deepEqual(page.errors, [], 'the page threw');
+  await page.close();
+});
+
+test('a worker keeps a resized image for quick re-encodes only while it is small beside the device\'s share', async () => {
+  // 0.25 GB (Chromium's smallest figure): 64 MB for the engine, of which an eighth, 8 MB, for the
+  // resized images a worker keeps. The photo's 640×400 (1 MB) is kept; the graphic's 1920×1440
+  // (11 MB) is not, so a change of format decodes it again (its row passes through "resizing").
+  const { page, warnings } = await openOnDevice(0.25);
+  await recordRowStates(page);
+  const files = [small('photo.jpg'), { name: 'graphic.png', mimeType: 'image/png', buffer: encodeFlatPng(2000, 1500) }];
+  await page.setInputFiles('#file-input', files);
+  await waitForBatch(page, files.length);
+  await page.evaluate(() => (window.rowStates = []));
+  await page.locator('details.advanced > summary').click();
+  await page.getByLabel('Format').selectOption('webp-lossless');
+  await page.waitForFunction(() => [...document.querySelectorAll('.file-row a[download]')].every((a) => a.download.endsWith('.webp')));
+  await waitForBatch(page, files.length);
+  const snapshots = await page.evaluate(() => window.rowStates);
+  const stages = (file) => new Set(snapshots.flatMap((s) => s.filter(([name]) => name === file).map(([, state]) => state)));
+  assert.ok(stages('photo.jpg').has('encoding') && !stages('photo.jpg').has('resizing'), `photo.jpg: ${[...stages('photo.jpg')]}`);
+  assert.ok(stages('graphic.png').has('resizing'), `graphic.png was not decoded again: ${[...stages('graphic.png')]}`);
   assert.deepEqual(warnings.filter((w) => w.includes('stopped on')), []);
   assert.deepEqual(page.errors, [], 'the page threw');
   await page.close();
