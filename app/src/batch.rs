@@ -10,7 +10,9 @@
 use std::{collections::HashMap, rc::Rc};
 
 use leptos::{prelude::*, task::spawn_local};
-use localpix_contract::{ImageFormat, ImageInfo, Options, Orientation, QualityScore};
+use localpix_contract::{
+    Dimensions, EncodeOptions, ImageFormat, ImageInfo, Options, Orientation, OutputFormat, QualityScore, Rect, ResizeMode,
+};
 use web_sys::{Blob, File, Url};
 
 use crate::{
@@ -19,6 +21,9 @@ use crate::{
     settings::{Settings, notes},
     units,
 };
+
+/// The longest side of the picture the crop editor shows: sharp on a large screen, quick to make.
+pub const CROP_PREVIEW_SIDE: u32 = 1600;
 
 /// Where a file is in its processing.
 #[derive(Clone, Debug, PartialEq)]
@@ -100,6 +105,8 @@ pub struct Row {
     pub output: RwSignal<Option<Output>>,
     /// The person's own turn for this file (rotate, mirror), on top of its EXIF orientation.
     pub turn: RwSignal<Orientation>,
+    /// The person's own crop for this file, in the coordinates of its picture once turned.
+    pub crop: RwSignal<Option<Rect>>,
 }
 
 /// What the row shows of its original file.
@@ -114,6 +121,13 @@ pub struct FileFacts {
 impl Row {
     pub fn name(&self) -> String {
         self.file.with_value(|f| f.name.clone())
+    }
+
+    /// The size of the picture its crop is in: as displayed, after the row's turn; `None` until
+    /// the file has been read (reactive).
+    pub fn turned_size(&self) -> Option<Dimensions> {
+        let turn = self.turn.get();
+        self.info.with(|i| i.as_ref().map(|i| turn.display(i.dimensions)))
     }
 }
 
@@ -209,6 +223,7 @@ impl Batch {
                     info: RwSignal::new(None),
                     output: RwSignal::new(None),
                     turn: RwSignal::new(Orientation::Normal),
+                    crop: RwSignal::new(None),
                 }
             })
             .collect();
@@ -304,17 +319,44 @@ impl Batch {
     }
 
     /// Turns one file's picture further by `by` (a quarter turn or a mirror) and processes it again.
+    /// A crop follows its picture.
     pub fn turn(&self, id: u32, by: Orientation) {
         let Some(row) = self.row(id) else { return };
+        let picture = row.info.with_untracked(|i| i.as_ref().map(|i| row.turn.get_untracked().display(i.dimensions)));
+        row.crop.update(|crop| *crop = crop.zip(picture).map(|(crop, picture)| crop.turned(picture, by)));
         row.turn.update(|turn| *turn = turn.then(by));
         self.retry(id);
     }
 
-    /// The engine options for one row: the batch's settings with the row's own turn.
+    /// Crops one file's picture (`None` removes its crop) and processes it again.
+    pub fn crop(&self, id: u32, crop: Option<Rect>) {
+        let Some(row) = self.row(id) else { return };
+        row.crop.set(crop);
+        self.retry(id);
+    }
+
+    /// The engine options for one row: the batch's settings with the row's own turn and crop.
     fn options_for(&self, row: Row) -> Options {
         let mut options = self.settings.get_untracked().engine_options();
         options.resize.turn = row.turn.get_untracked();
+        options.resize.crop = row.crop.get_untracked();
         options
+    }
+
+    /// The picture the crop editor shows: the row's file upright and turned, uncropped, at most
+    /// [`CROP_PREVIEW_SIDE`] pixels on a side, as a JPEG object URL the caller must revoke.
+    pub async fn crop_preview_url(&self, id: u32) -> Result<String, JobError> {
+        let crashed = |m: &str| JobError::Pool(PoolError::Crashed(m.into()));
+        let file = self.handles.with_value(|h| h.files.get(&id).cloned());
+        let (Some(file), Some(row)) = (file, self.row(id)) else { return Err(crashed("This file is no longer in the batch.")) };
+        let mut options = self.options_for(row);
+        options.resize.crop = None;
+        options.resize.mode = ResizeMode::FitWithin(Dimensions::new(CROP_PREVIEW_SIDE, CROP_PREVIEW_SIDE));
+        options.resize.never_upscale = true;
+        options.encode = EncodeOptions { keep_smaller_original: false, ..EncodeOptions::default() };
+        options.encode.encoding.format = OutputFormat::Jpeg;
+        let result = self.pool().process(id, &file, &options, |_, _| {}).await?;
+        Url::create_object_url_with_blob(&result.blob).map_err(|_| crashed("The browser could not show the picture."))
     }
 
     /// Everything a row holds, released in one place: its file and result handles, the workers'
@@ -338,6 +380,7 @@ impl Batch {
                 row.info.dispose();
                 row.output.dispose();
                 row.turn.dispose();
+                row.crop.dispose();
             },
             std::time::Duration::ZERO,
         );

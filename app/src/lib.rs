@@ -9,6 +9,7 @@
 pub mod batch;
 pub mod bridge;
 mod components;
+pub mod crop;
 mod embed;
 mod launch;
 pub mod offline;

@@ -94,6 +94,7 @@ impl Convert<wit::Options> for api::Options {
                 filter: resize.filter.convert(),
                 never_upscale: resize.never_upscale,
                 turn: resize.turn.convert(),
+                crop: resize.crop.map(|r| wit::Rect { left: r.left, top: r.top, width: r.width, height: r.height }),
             },
             encode: wit::EncodeOptions {
                 encoding: wit::Encoding {
@@ -154,6 +155,11 @@ impl Convert<api::Error> for wit::Error {
             wit::Error::BudgetUnreachable(e) => {
                 api::Error::BudgetUnreachable { max_bytes: e.max_bytes, smallest_bytes: e.smallest_bytes, message: e.message }
             }
+            wit::Error::InvalidCrop(e) => api::Error::InvalidCrop {
+                crop: api::Rect::new(e.crop.left, e.crop.top, e.crop.width, e.crop.height),
+                picture: e.picture.convert(),
+                message: e.message,
+            },
         }
     }
 }

@@ -12,8 +12,8 @@
 use std::io::Read;
 
 use localpix_contract::{
-    ChromaSubsampling, Dimensions, Effort, Error, Filter, ImageInfo, Limits, MetadataPolicy, Options, OutputFormat, Quality, QualityTarget,
-    ResizeMode, Rgb,
+    ChromaSubsampling, Dimensions, Effort, Error, Filter, ImageInfo, Limits, MetadataPolicy, Options, Orientation, OutputFormat, Quality,
+    QualityTarget, Rect, ResizeMode, Rgb,
 };
 use serde::{Serialize, de::DeserializeOwned};
 
@@ -133,6 +133,10 @@ fn samples() -> Vec<Options> {
     o.encode.score = true;
     o.encode.encoding.png.palette_colors = Some(64);
     o.limits = Limits { max_pixels: 12_345_678, max_memory: 87_654_321 };
+    samples.push(o);
+    let mut o = base;
+    o.resize.turn = Orientation::Transverse;
+    o.resize.crop = Some(Rect::new(12, 34, 5600, 78));
     samples.push(o);
     samples
 }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::Dimensions;
+use crate::{Dimensions, Rect};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "tag", content = "val", rename_all = "kebab-case", rename_all_fields = "camelCase")]
@@ -19,6 +19,8 @@ pub enum Error {
     EncodingFailed(String),
     /// No output fits the byte budget (WIT `budget-error`).
     BudgetUnreachable { max_bytes: u32, smallest_bytes: u32, message: String },
+    /// A crop with no pixels, or reaching outside the picture (WIT `crop-error`).
+    InvalidCrop { crop: Rect, picture: Dimensions, message: String },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -28,7 +30,7 @@ impl Error {
     pub fn message(&self) -> &str {
         match self {
             Error::UnsupportedFormat(m) | Error::MalformedInput(m) | Error::InvalidOptions(m) | Error::EncodingFailed(m) => m,
-            Error::TooLarge { message, .. } | Error::BudgetUnreachable { message, .. } => message,
+            Error::TooLarge { message, .. } | Error::BudgetUnreachable { message, .. } | Error::InvalidCrop { message, .. } => message,
         }
     }
 

@@ -128,7 +128,7 @@ impl Orientation {
 
     /// Where a displayed pixel is read from in the stored image, as a matrix on coordinates from
     /// the picture's centre: stored = M × displayed.
-    fn matrix(self) -> [[i8; 2]; 2] {
+    pub(crate) fn matrix(self) -> [[i8; 2]; 2] {
         match self {
             Self::Normal => [[1, 0], [0, 1]],
             Self::FlipHorizontal => [[-1, 0], [0, 1]],

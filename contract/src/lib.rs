@@ -13,6 +13,7 @@
 mod error;
 mod info;
 mod options;
+mod rect;
 
 pub use error::{Error, Result};
 pub use info::{
@@ -23,3 +24,4 @@ pub use options::{
     ChromaSubsampling, DecodeOptions, Effort, EncodeOptions, Encoding, Filter, JpegOptions, Limits, MetadataPolicy, Options, OutputFormat,
     PngOptions, Quality, QualityTarget, ResizeMode, ResizeOptions, Rgb,
 };
+pub use rect::Rect;

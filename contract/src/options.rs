@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Dimensions, Orientation};
+use crate::{Dimensions, Orientation, Rect};
 
 /// Bounds that keep a hostile or huge file from exhausting memory (WIT `limits`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,6 +69,10 @@ pub struct ResizeOptions {
     /// leave it out get none.
     #[serde(default)]
     pub turn: Orientation,
+    /// The part of the picture to keep, in the coordinates of the turned picture, cut before the
+    /// mode's sizes apply; `None` keeps all of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crop: Option<Rect>,
 }
 
 impl Default for ResizeOptions {
@@ -79,6 +83,7 @@ impl Default for ResizeOptions {
             filter: Filter::Lanczos3,
             never_upscale: true,
             turn: Orientation::Normal,
+            crop: None,
         }
     }
 }

@@ -83,6 +83,18 @@ impl From<api::Dimensions> for wit::Dimensions {
     }
 }
 
+impl From<wit::Rect> for api::Rect {
+    fn from(r: wit::Rect) -> Self {
+        api::Rect::new(r.left, r.top, r.width, r.height)
+    }
+}
+
+impl From<api::Rect> for wit::Rect {
+    fn from(r: api::Rect) -> Self {
+        wit::Rect { left: r.left, top: r.top, width: r.width, height: r.height }
+    }
+}
+
 impl From<api::Error> for wit::Error {
     fn from(e: api::Error) -> Self {
         use api::Error;
@@ -96,6 +108,9 @@ impl From<api::Error> for wit::Error {
             Error::EncodingFailed(m) => wit::Error::EncodingFailed(m),
             Error::BudgetUnreachable { max_bytes, smallest_bytes, message } => {
                 wit::Error::BudgetUnreachable(wit::BudgetError { max_bytes, smallest_bytes, message })
+            }
+            Error::InvalidCrop { crop, picture, message } => {
+                wit::Error::InvalidCrop(wit::CropError { crop: crop.into(), picture: picture.into(), message })
             }
         }
     }
@@ -259,13 +274,25 @@ same_cases!(
 
 impl From<wit::ResizeOptions> for api::ResizeOptions {
     fn from(o: wit::ResizeOptions) -> Self {
-        Self { mode: o.mode.into(), filter: o.filter.into(), never_upscale: o.never_upscale, turn: o.turn.into() }
+        Self {
+            mode: o.mode.into(),
+            filter: o.filter.into(),
+            never_upscale: o.never_upscale,
+            turn: o.turn.into(),
+            crop: o.crop.map(Into::into),
+        }
     }
 }
 
 impl From<api::ResizeOptions> for wit::ResizeOptions {
     fn from(o: api::ResizeOptions) -> Self {
-        Self { mode: o.mode.into(), filter: o.filter.into(), never_upscale: o.never_upscale, turn: o.turn.into() }
+        Self {
+            mode: o.mode.into(),
+            filter: o.filter.into(),
+            never_upscale: o.never_upscale,
+            turn: o.turn.into(),
+            crop: o.crop.map(Into::into),
+        }
     }
 }
 

@@ -15,7 +15,7 @@ use crate::{
     pixels::{self, Layout, Pixels},
 };
 
-pub use localpix_contract::{Filter, ResizeMode, ResizeOptions};
+pub use localpix_contract::{Filter, Rect as CropRect, ResizeMode, ResizeOptions};
 
 /// The output size and the part of the source it shows, in displayed coordinates.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -31,8 +31,47 @@ impl Plan {
     }
 }
 
-/// Plans a resize of a source `width` × `height` (displayed, possibly fractional).
+/// Plans a resize of a source `width` × `height` (displayed, possibly fractional): its crop, if
+/// any, is cut first, and the mode's sizes apply to what is left.
 pub fn plan(width: f64, height: f64, options: &ResizeOptions) -> Result<Plan> {
+    let region = match options.crop {
+        Some(crop) => crop_region(width, height, crop)?,
+        None => Rect { left: 0.0, top: 0.0, width, height },
+    };
+    let within = plan_within(region.width, region.height, options)?;
+    let source = Rect { left: region.left + within.source.left, top: region.top + within.source.top, ..within.source };
+    Ok(Plan { output: within.output, source })
+}
+
+/// The crop as a region of a source `width` × `height`, refused with the typed error when it has
+/// no pixels or reaches outside. A source reduced by the decoder may have a fractional side: a
+/// crop ending within its last, partial pixel still fits.
+fn crop_region(width: f64, height: f64, crop: CropRect) -> Result<Rect> {
+    let picture = Dimensions::new(width.ceil() as u32, height.ceil() as u32);
+    if !crop.fits_in(picture) {
+        let message = if crop.width == 0 || crop.height == 0 {
+            format!("The crop {crop} has no pixels: choose a part of the picture at least one pixel wide and high.")
+        } else {
+            format!("The crop {crop} reaches outside the {picture} picture: choose a part within it, or remove the crop.")
+        };
+        return Err(Error::InvalidCrop { crop, picture, message });
+    }
+    let region = Rect { left: crop.left.into(), top: crop.top.into(), width: crop.width.into(), height: crop.height.into() };
+    Ok(Rect { width: region.width.min(width - region.left), height: region.height.min(height - region.top), ..region })
+}
+
+/// Checks a crop on its own, without a picture (`check-options`): it must have pixels.
+pub fn check_crop(crop: Option<CropRect>) -> Result<()> {
+    match crop {
+        Some(crop) => {
+            crop_region(f64::from(crop.left) + f64::from(crop.width), f64::from(crop.top) + f64::from(crop.height), crop).map(drop)
+        }
+        None => Ok(()),
+    }
+}
+
+/// Plans the mode's resize of a whole source `width` × `height`.
+fn plan_within(width: f64, height: f64, options: &ResizeOptions) -> Result<Plan> {
     let full = Rect { left: 0.0, top: 0.0, width, height };
     let cap = |scale: f64| if options.never_upscale { scale.min(1.0) } else { scale };
     let scaled = |scale: f64| Dimensions::new(round_side(width * scale), round_side(height * scale));
@@ -187,7 +226,7 @@ mod tests {
     use super::*;
 
     fn opts(mode: ResizeMode) -> ResizeOptions {
-        ResizeOptions { mode, filter: Filter::Lanczos3, never_upscale: true, turn: Default::default() }
+        ResizeOptions { mode, filter: Filter::Lanczos3, never_upscale: true, turn: Default::default(), crop: None }
     }
 
     #[test]
@@ -229,6 +268,21 @@ mod tests {
         assert_eq!(plan(640.0, 400.0, &opts(ResizeMode::Exact(Dimensions::new(50, 300)))).unwrap().output, Dimensions::new(50, 300));
         assert_eq!(plan(640.0, 400.0, &opts(ResizeMode::ScalePercent(25.0))).unwrap().output, Dimensions::new(160, 100));
         assert_eq!(plan(3.0, 3000.0, &opts(ResizeMode::ScalePercent(1.0))).unwrap().output, Dimensions::new(1, 30));
+    }
+
+    #[test]
+    fn a_crop_is_planned_first_and_the_mode_applies_to_it() {
+        let crop = |mode| ResizeOptions { crop: Some(CropRect::new(100, 40, 300, 200)), ..opts(mode) };
+        let fit = plan(640.0, 400.0, &crop(ResizeMode::FitWidth(150))).unwrap();
+        assert_eq!(fit.output, Dimensions::new(150, 100));
+        assert_eq!(fit.source, Rect { left: 100.0, top: 40.0, width: 300.0, height: 200.0 });
+        let cover = plan(640.0, 400.0, &crop(ResizeMode::Cover(Dimensions::new(50, 50)))).unwrap();
+        assert_eq!(cover.source, Rect { left: 150.0, top: 40.0, width: 200.0, height: 200.0 });
+        // A reduced decode's half pixel at the edge still holds a crop to the file's last pixel.
+        let edge = ResizeOptions { crop: Some(CropRect::new(3000, 0, 14, 10)), ..opts(ResizeMode::None) };
+        assert_eq!(plan(3013.5, 100.0, &edge).unwrap().source.width, 13.5);
+        let outside = ResizeOptions { crop: Some(CropRect::new(3000, 0, 15, 10)), ..opts(ResizeMode::None) };
+        assert!(matches!(plan(3013.5, 100.0, &outside), Err(Error::InvalidCrop { .. })));
     }
 
     #[test]

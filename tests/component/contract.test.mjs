@@ -78,10 +78,11 @@ test('Rust reads every probe report and every error the component gives', () => 
       ),
     ),
     payload(() => imaging.process(fixture('photo-640x400.jpg'), options((o) => (o.encode.maxBytes = 10)))),
+    payload(() => imaging.process(fixture('photo-640x400.jpg'), options((o) => (o.resize.crop = { left: 0, top: 390, width: 5, height: 20 })))),
   ];
   assert.deepEqual(
     errors.map((e) => e.tag),
-    ['unsupported-format', 'malformed-input', 'too-large', 'invalid-options', 'encoding-failed', 'budget-unreachable'],
+    ['unsupported-format', 'malformed-input', 'too-large', 'invalid-options', 'encoding-failed', 'budget-unreachable', 'invalid-crop'],
   );
   assert.deepEqual(rust('error', errors), errors);
 });

@@ -181,6 +181,18 @@ test('the image resource decodes once and makes several outputs', () => {
   for (const r of [image, small, square, hinted]) r[Symbol.dispose]();
 });
 
+test('a crop is cut from the upright, turned picture before the resize', () => {
+  const o = options({ mode: { tag: 'fit-width', val: 100 }, format: 'png' });
+  o.resize.crop = { left: 0, top: 0, width: 200, height: 500 };
+  // The sideways phone photo is 640×400 upright, 400×640 turned a quarter.
+  assert.equal(errorOf(() => imaging.process(fixture('phone-orient6-gps.jpg'), o)).tag, 'invalid-crop');
+  o.resize.turn = 'rotate90';
+  assert.deepEqual(imaging.process(fixture('phone-orient6-gps.jpg'), o).dimensions, { width: 100, height: 250 });
+  // check-options refuses a crop without pixels before any file is read.
+  o.resize.crop = { left: 0, top: 0, width: 0, height: 300 };
+  assert.equal(errorOf(() => imaging.checkOptions(o)).tag, 'invalid-crop');
+});
+
 test('a byte budget is met, or refused honestly', () => {
   const o = options({ mode: none, format: 'jpeg' });
   o.encode.maxBytes = 30000;
@@ -201,6 +213,8 @@ test('every error variant, each with a message for people', () => {
   badQuality.encode.encoding.quality = { tag: 'fixed', val: 0 };
   const wide = options({ mode: { tag: 'exact', val: { width: 70000, height: 1 } }, format: 'jpeg' });
   wide.resize.neverUpscale = false;
+  const outside = options();
+  outside.resize.crop = { left: 600, top: 0, width: 100, height: 100 };
   const cases = [
     ['unsupported-format', avif, options(), (v) => assert.match(v, /AVIF/)],
     ['malformed-input', photo.subarray(0, photo.length / 2), options(), () => {}],
@@ -209,6 +223,7 @@ test('every error variant, each with a message for people', () => {
     ['invalid-options', photo, badQuality, (v) => assert.match(v, /quality/)],
     ['invalid-options', photo, options({ mode: fit(0, 10) }), (v) => assert.match(v, /0 pixels/)],
     ['encoding-failed', fixture('one-pixel.png'), wide, (v) => assert.match(v, /65 535/)],
+    ['invalid-crop', photo, outside, (v) => assert.deepEqual([v.crop, v.picture], [outside.resize.crop, { width: 640, height: 400 }])],
   ];
   for (const [tag, input, opts, check] of cases) {
     const err = errorOf(() => imaging.process(input, opts));

@@ -1,6 +1,6 @@
 // An accessibility audit of every state a person meets: axe-core (from node_modules, the version
 // package.json pins) run inside the page at each state, light and dark, desktop and phone, the
-// compare dialog's three views and the widget on a host page. Any violation axe rates serious or
+// compare dialog's three views, the crop dialog and the widget on a host page. Any violation axe rates serious or
 // critical fails the test; lesser ones are printed. Each state's screenshot is kept as
 // target/e2e/a11y-<state>.png.
 import { after, before, test } from 'node:test';
@@ -132,8 +132,20 @@ async function compareStates(page, prefix) {
   await dialog.waitFor({ state: 'detached' });
 }
 
+/** The crop dialog on the first finished row, with a preset chosen; closed at the end. */
+async function cropState(page, prefix) {
+  await page.locator('.file-row[data-state="done"]').first().getByRole('button', { name: /^Crop / }).click();
+  const dialog = page.locator('dialog.crop[open]');
+  await dialog.waitFor();
+  await dialog.locator('.crop-picture img').evaluate((img) => img.decode());
+  await dialog.getByRole('button', { name: '16:9' }).click();
+  await audit(page, `${prefix}-crop`);
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+}
+
 for (const colorScheme of ['light', 'dark']) {
-  test(`desktop, ${colorScheme}: empty, settings open and folded, a batch running and done with a failure, compare`, async () => {
+  test(`desktop, ${colorScheme}: empty, settings open and folded, a batch running and done with a failure, compare, crop`, async () => {
     const { context, page } = await openHeld({ colorScheme });
     try {
       const prefix = `desktop-${colorScheme}`;
@@ -146,13 +158,14 @@ for (const colorScheme of ['light', 'dark']) {
       await page.locator('details.settings > summary').click();
       await batchStates(page, prefix);
       await compareStates(page, prefix);
+      await cropState(page, prefix);
     } finally {
       await context.close();
     }
   });
 }
 
-test('phone, light and dark: settings folded and open, a batch running and done, compare', async () => {
+test('phone, light and dark: settings folded and open, a batch running and done, compare, crop', async () => {
   for (const colorScheme of ['light', 'dark']) {
     const { context, page } = await openHeld({ ...PHONE, colorScheme });
     try {
@@ -165,6 +178,7 @@ test('phone, light and dark: settings folded and open, a batch running and done,
       await audit(page, `${prefix}-settings-open`);
       await batchStates(page, prefix);
       await compareStates(page, prefix);
+      await cropState(page, prefix);
     } finally {
       await context.close();
     }

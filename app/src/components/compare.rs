@@ -66,12 +66,7 @@ pub fn Compare() -> impl IntoView {
     let on_close = move |_| {
         forget_difference();
         comparing.set(None);
-        // Back to the button that opened it, or, when its row is gone, to the file picker.
-        let back = opener.get_value().filter(|e| e.is_connected());
-        let back = back.or_else(|| document().get_element_by_id("file-input").and_then(|e| e.dyn_into().ok()));
-        if let Some(element) = back {
-            let _ = element.focus();
-        }
+        super::focus_back(opener.get_value());
     };
     let close = move || {
         if let Some(dialog) = dialog.get_untracked() {

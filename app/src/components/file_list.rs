@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{Comparing, file_name::FileName, privacy::PrivacyNote};
+use super::{Comparing, Cropping, file_name::FileName, privacy::PrivacyNote};
 use localpix_contract::{Error as EngineError, Orientation};
 
 use crate::{
@@ -59,6 +59,7 @@ pub fn FileList() -> impl IntoView {
 fn FileRow(row: Row) -> impl IntoView {
     let batch = expect_context::<Batch>();
     let comparing = expect_context::<Comparing>();
+    let cropping = expect_context::<Cropping>();
     let facts = row.file.get_value();
     let name = facts.name.clone();
     let original_bytes = facts.bytes;
@@ -83,6 +84,7 @@ fn FileRow(row: Row) -> impl IntoView {
             <td class="name" data-label="File">
                 <FileName name=name.clone()/>
                 {move || row.turn.with(|&turn| turn_description(turn)).map(|text| view! { <span class="turn">{text}</span> })}
+                {move || row.crop.get().map(|crop| view! { <span class="cropped">{format!("Cropped to {}×{}", crop.width, crop.height)}</span> })}
             </td>
             <td class="original" data-label="Original">
                 <span class="dims">{original_size}</span>
@@ -118,7 +120,7 @@ fn FileRow(row: Row) -> impl IntoView {
                     <progress max=Stage::STEPS value=step aria-label=format!("Progress of {}", row.name())></progress>
                 </Show>
                 {move || match state() {
-                    RowState::Failed(error) => Some(view! { <FailureNote error/> }),
+                    RowState::Failed(error) => Some(view! { <FailureNote error id=row.id/> }),
                     _ => None,
                 }}
                 <Show when=move || matches!(state(), RowState::Failed(_) | RowState::Cancelled)>
@@ -128,6 +130,10 @@ fn FileRow(row: Row) -> impl IntoView {
             </td>
             <td class="row-actions">
                 <TurnButtons row/>
+                <Show when=move || row.info.with(Option::is_some)>
+                    <button type="button" class="button small quiet crop-button" on:click=move |_| cropping.0.set(Some(row.id))
+                        aria-label=format!("Crop {}", row.name())>"Crop"</button>
+                </Show>
                 <button type="button" class="button small quiet remove" on:click=move |_| batch.remove(row.id)
                     aria-label=format!("Remove {}", row.name())>"Remove"</button>
                 {move || row.output.get().map(|o| view! {
@@ -146,7 +152,7 @@ fn FileRow(row: Row) -> impl IntoView {
 /// Why a file failed, and what the person can do about it: the engine's error is typed, so the
 /// note can offer the budget that would work or say what the limit is.
 #[component]
-fn FailureNote(error: JobError) -> impl IntoView {
+fn FailureNote(error: JobError, id: u32) -> impl IntoView {
     let batch = expect_context::<Batch>();
     let action = match &error {
         JobError::Engine(EngineError::BudgetUnreachable { smallest_bytes, .. }) => {
@@ -158,6 +164,9 @@ fn FailureNote(error: JobError) -> impl IntoView {
             }
             .into_any())
         }
+        JobError::Engine(EngineError::InvalidCrop { .. }) => Some(
+            view! { <button type="button" class="button small" on:click=move |_| batch.crop(id, None)>"Remove the crop"</button> }.into_any(),
+        ),
         JobError::Engine(EngineError::TooLarge { dimensions, limit, .. }) => Some(
             view! {
                 <span class="fine-print">{format!("This image: {dimensions}; the limit: {}", limit_text(*limit, dimensions.pixels()))}</span>

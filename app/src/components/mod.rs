@@ -1,6 +1,7 @@
 //! The UI: one component per job, all reading the [`Batch`] from context.
 
 mod compare;
+mod crop;
 mod drop_zone;
 mod file_list;
 mod file_name;
@@ -25,6 +26,10 @@ use crate::{
 #[derive(Clone, Copy)]
 pub struct Comparing(pub RwSignal<Option<u32>>);
 
+/// The row whose crop editor is open, if any.
+#[derive(Clone, Copy)]
+pub struct Cropping(pub RwSignal<Option<u32>>);
+
 #[component]
 pub fn App() -> impl IntoView {
     let batch = Batch::new(persist::load());
@@ -34,6 +39,7 @@ pub fn App() -> impl IntoView {
     launch::receive_files(batch);
     let comparing = Comparing(RwSignal::new(None));
     provide_context(comparing);
+    provide_context(Cropping(RwSignal::new(None)));
 
     // Settings are saved as they change, and a change of what the engine is asked re-processes
     // the batch (a new file-name template only renames the results).
@@ -68,6 +74,7 @@ pub fn App() -> impl IntoView {
             <toolbar::Toolbar/>
             <file_list::FileList/>
             <compare::Compare/>
+            <crop::CropEditor/>
         </main>
         <p class="visually-hidden" role="status" aria-live="polite">{move || batch.announcement.get()}</p>
     }
@@ -104,6 +111,17 @@ fn expose_engine_state(batch: Batch) {
             let _ = root.set_attribute("data-engine", state.key());
         }
     });
+}
+
+/// Gives focus back once a dialog has closed: to the element that opened it (a row's button), or,
+/// when that is gone with its row (Clear, Remove), to the file picker.
+fn focus_back(opener: Option<web_sys::HtmlElement>) {
+    use wasm_bindgen::JsCast;
+    let back = opener.filter(|e| e.is_connected());
+    let back = back.or_else(|| document().get_element_by_id("file-input").and_then(|e| e.dyn_into().ok()));
+    if let Some(element) = back {
+        let _ = element.focus();
+    }
 }
 
 /// Whether the page is laid out for a phone: the stylesheet's breakpoint (`max-width: 720px`).

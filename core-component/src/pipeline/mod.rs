@@ -61,8 +61,10 @@ pub fn check_options(options: &Options) -> Result<()> {
     if max_pixels == 0 || max_memory == 0 {
         return Err(Error::invalid("The limits must allow at least one pixel and one byte."));
     }
-    // Planning on any image checks the mode's sizes and percentage.
-    resize::plan(1000.0, 1000.0, &options.resize)?;
+    // Planning on any image checks the mode's sizes and percentage; a crop can only be checked
+    // for having pixels until there is a picture it must lie within.
+    resize::plan(1000.0, 1000.0, &ResizeOptions { crop: None, ..options.resize })?;
+    resize::check_crop(options.resize.crop)?;
     Writer::for_encoding(&options.encode.encoding, Input { format: ImageFormat::Jpeg, lossy: true, has_alpha: false })?;
     if options.encode.max_bytes == Some(0) {
         return Err(Error::invalid("The largest file size must be above 0 bytes."));

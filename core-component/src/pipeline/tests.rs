@@ -9,6 +9,7 @@ use crate::{
     pixels::Rgb,
     testdata::{self, corpus, fixture},
 };
+use localpix_contract::Rect as CropRect;
 
 /// An output decoded back to upright pixels, to check what a user would see.
 fn pixels_of(bytes: &[u8]) -> Pixels {
@@ -77,6 +78,118 @@ fn a_turned_picture_never_keeps_the_original() {
     options.resize.turn = Orientation::Rotate180;
     let out = process(&fixture("orientation-1.jpg"), &options).unwrap();
     assert!(!out.kept_original);
+}
+
+/// The pixels of `crop` in `pixels`, copied row by row: the reference a crop is checked against.
+fn cut(pixels: &Pixels, crop: CropRect) -> Pixels {
+    let channels = pixels.layout.channels();
+    let row = pixels.size.width as usize * channels;
+    let data = (crop.top..crop.top + crop.height)
+        .flat_map(|y| {
+            let start = y as usize * row + crop.left as usize * channels;
+            pixels.data[start..start + crop.width as usize * channels].iter().copied()
+        })
+        .collect();
+    Pixels::new(pixels.layout, crop.size(), data)
+}
+
+/// A crop keeps exactly its pixels, and the mode's sizes then apply to it: half of a quarter of
+/// the photo is 80 pixels wide, made from the quarter alone.
+#[test]
+fn a_crop_is_cut_before_the_resize() {
+    let input = fixture("alpha-640x360.png");
+    let whole = pixels_of(&input);
+    let crop = CropRect::new(100, 50, 200, 120);
+    let mut options = lossless();
+    options.resize.crop = Some(crop);
+    let out = process(&input, &options).unwrap();
+    assert_eq!(out.dimensions, Dimensions::new(200, 120));
+    assert_eq!(pixels_of(&out.bytes), cut(&whole, crop), "not the crop's pixels");
+
+    options.resize.mode = ResizeMode::FitWidth(100);
+    let out = process(&input, &options).unwrap();
+    assert_eq!(out.dimensions, Dimensions::new(100, 60));
+    let region = Rect { left: 0.0, top: 0.0, width: 200.0, height: 120.0 };
+    let expected = resize::resample(&cut(&whole, crop), region, out.dimensions, Filter::Lanczos3).unwrap();
+    let diff = testdata::mean_abs_diff(&pixels_of(&out.bytes).data, &expected.data);
+    assert!(diff < 0.5, "not the crop resized: differs by {diff:.2} per sample");
+
+    // A cover box takes its middle from the crop, not from the whole picture.
+    options.resize.mode = ResizeMode::Cover(Dimensions::new(50, 50));
+    let out = process(&input, &options).unwrap();
+    assert_eq!(out.dimensions, Dimensions::new(50, 50));
+    let square = cut(&whole, CropRect::new(140, 50, 120, 120));
+    let expected = resize::resample(&square, Rect { width: 120.0, ..region }, out.dimensions, Filter::Lanczos3).unwrap();
+    let diff = testdata::mean_abs_diff(&pixels_of(&out.bytes).data, &expected.data);
+    assert!(diff < 0.5, "not the crop's middle: differs by {diff:.2} per sample");
+}
+
+/// The crop is in the coordinates of the picture the person sees: the sideways phone photo
+/// (EXIF orientation 6) turned left is 400×640, and a crop of it is that picture's pixels.
+#[test]
+fn a_crop_applies_to_the_upright_turned_picture() {
+    let input = fixture("phone-orient6-gps.jpg");
+    let upright = pixels_of(&process(&input, &lossless()).unwrap().bytes);
+    assert_eq!(upright.size, Dimensions::new(640, 400));
+    let turned = Orientation::Rotate270.apply(upright);
+    let crop = CropRect::new(50, 400, 300, 200);
+    let mut options = lossless();
+    options.resize.turn = Orientation::Rotate270;
+    options.resize.crop = Some(crop);
+    let out = process(&input, &options).unwrap();
+    assert_eq!(out.dimensions, Dimensions::new(300, 200));
+    let diff = testdata::mean_abs_diff(&pixels_of(&out.bytes).data, &cut(&turned, crop).data);
+    assert!(diff < 0.5, "not the turned picture's crop: differs by {diff:.2} per sample");
+    // Not the file's own picture: the original never stands in for it.
+    options.encode.keep_smaller_original = true;
+    options.encode.encoding.format = OutputFormat::SameAsInput;
+    options.resize.turn = Orientation::Normal;
+    options.resize.crop = Some(CropRect::new(0, 0, 640, 399));
+    assert!(!process(&input, &options).unwrap().kept_original);
+}
+
+/// A JPEG decoded at a quarter of its size for a small output still gives the crop's pixels: the
+/// crop's coordinates are the file's, scaled with the decode.
+#[test]
+fn a_crop_of_a_reduced_decode_is_the_same_part() {
+    let input = fixture("photo-640x400.jpg");
+    let whole = pixels_of(&input);
+    let crop = CropRect::new(320, 200, 320, 200);
+    let mut options = options_with(OutputFormat::Png, ResizeMode::FitWidth(80));
+    options.resize.crop = Some(crop);
+    let out = process(&input, &options).unwrap();
+    assert_eq!(out.dimensions, Dimensions::new(80, 50));
+    let region = Rect { left: 0.0, top: 0.0, width: 320.0, height: 200.0 };
+    let expected = resize::resample(&cut(&whole, crop), region, out.dimensions, Filter::Lanczos3).unwrap();
+    let diff = testdata::mean_abs_diff(&pixels_of(&out.bytes).data, &expected.data);
+    assert!(diff < 3.0, "not the bottom-right quarter: differs by {diff:.2} per sample");
+}
+
+/// A crop with no pixels, or reaching outside the picture as displayed, is refused with its own
+/// error, which says the crop and the picture; `check-options` refuses the empty one at once.
+#[test]
+fn a_crop_outside_the_picture_is_refused() {
+    let input = fixture("photo-640x400.jpg");
+    let mut options = default_options();
+    for crop in [CropRect::new(600, 0, 100, 100), CropRect::new(0, 0, 0, 10), CropRect::new(0, 300, 10, 101)] {
+        options.resize.crop = Some(crop);
+        match process(&input, &options) {
+            Err(Error::InvalidCrop { crop: refused, picture, message }) => {
+                assert_eq!((refused, picture), (crop, Dimensions::new(640, 400)));
+                assert!(message.contains(&crop.to_string()), "{message}");
+            }
+            other => panic!("{crop}: expected invalid-crop, got {other:?}"),
+        }
+    }
+    // Turned a quarter, the picture is 400×640: a crop low down fits.
+    options.resize.crop = Some(CropRect::new(0, 500, 100, 100));
+    assert!(matches!(process(&input, &options), Err(Error::InvalidCrop { .. })));
+    options.resize.turn = Orientation::Rotate90;
+    assert_eq!(process(&input, &options).unwrap().dimensions, Dimensions::new(100, 100));
+    // Without a picture only an empty crop can be refused.
+    assert!(check_options(&options).is_ok());
+    options.resize.crop = Some(CropRect::new(5, 5, 10, 0));
+    assert!(matches!(check_options(&options), Err(Error::InvalidCrop { .. })));
 }
 
 #[test]
@@ -288,7 +401,7 @@ fn sixteen_bit_input_gives_faithful_8_bit_output() {
 #[test]
 fn staged_work_decodes_once_and_makes_several_outputs() {
     let image = Image::decode(&fixture("photo-640x400.jpg"), &DecodeOptions::default()).unwrap();
-    let resize = |mode| ResizeOptions { mode, filter: Filter::Lanczos3, never_upscale: true, turn: Default::default() };
+    let resize = |mode| ResizeOptions { mode, filter: Filter::Lanczos3, never_upscale: true, turn: Default::default(), crop: None };
     let small = image.resize(&resize(ResizeMode::FitWidth(160))).unwrap();
     let square = image.resize(&resize(ResizeMode::Cover(Dimensions::new(100, 100)))).unwrap();
     assert_eq!(small.dimensions(), Dimensions::new(160, 100));
@@ -310,6 +423,7 @@ fn an_intended_resize_decodes_a_jpeg_smaller_with_the_same_result() {
         filter: Filter::Lanczos3,
         never_upscale: true,
         turn: Default::default(),
+        crop: None,
     };
     let hinted = Image::decode(&input, &DecodeOptions { intended_resize: Some(target), ..DecodeOptions::default() }).unwrap();
     assert_eq!(hinted.dimensions(), Dimensions::new(320, 200), "decoded at half size");
@@ -332,8 +446,13 @@ fn percentages_are_of_the_original_even_after_a_reduced_decode() {
         assert_eq!(out.dimensions, expected, "{percent}%");
     }
     // A resize of a resize is a percentage of the first resize.
-    let half =
-        ResizeOptions { mode: ResizeMode::ScalePercent(50.0), filter: Filter::Lanczos3, never_upscale: true, turn: Default::default() };
+    let half = ResizeOptions {
+        mode: ResizeMode::ScalePercent(50.0),
+        filter: Filter::Lanczos3,
+        never_upscale: true,
+        turn: Default::default(),
+        crop: None,
+    };
     let image = Image::decode(&input, &DecodeOptions { intended_resize: Some(half), ..DecodeOptions::default() }).unwrap();
     assert_eq!(image.resize(&half).unwrap().resize(&half).unwrap().dimensions(), Dimensions::new(160, 100));
 }
