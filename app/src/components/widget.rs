@@ -26,6 +26,9 @@ pub fn Widget() -> impl IntoView {
     }
     view! {
         <main class="widget">
+            // The frame is a page of its own to assistive technology: its heading names it, as the
+            // host's frame title does; the drop zone already says the same on screen.
+            <h1 class="visually-hidden">"localpix: resize images on this device"</h1>
             {(!framed).then(|| view! {
                 <p class="fine-print">"This is the localpix widget. Sites embed it with embed.js (see docs/embed.md); on its own, use the full app."</p>
             })}
