@@ -117,20 +117,20 @@ export class WorkerPool {
   }
 
   /** Processes `file` with engine `options` (WIT `options`); `onProgress(stage, info)` reports each
-   *  stage; `widths` (ascending, or empty) asks for one result per width. Resolves with
-   *  `{ report, blob, thumbnail, sizes, skipped }` (see worker.js); rejects with a WIT `error` or one of
-   *  POOL_ERRORS, as `{ tag, val }`. */
-  run(id, file, options, widths, onProgress) {
+   *  stage; `widths` (ascending; none or empty for one result) asks for one result per width.
+   *  Resolves with `{ report, blob, thumbnail, sizes, skipped }` (see worker.js); rejects with a
+   *  WIT `error` or one of POOL_ERRORS, as `{ tag, val }`. */
+  run(id, file, options, onProgress, widths = []) {
     return new Promise((resolve, reject) => {
-      this.enqueue({ id, file, options, widths, onProgress, resolve, reject });
+      this.enqueue({ id, file, options, widths: [...widths], onProgress, resolve, reject });
     });
   }
 
   /** A PNG Blob of where `result` (the Blob `run` gave for this file) differs from the file
    *  resized with `options`: the worker keeps its decode of recent files, so this is quick. */
-  difference(id, file, result, options, widths) {
+  difference(id, file, result, options, widths = []) {
     return new Promise((resolve, reject) => {
-      this.enqueue({ id, file, result, options, widths, onProgress: () => {}, resolve: ({ blob }) => resolve(blob), reject, kind: WORKER.difference });
+      this.enqueue({ id, file, result, options, widths: [...widths], onProgress: () => {}, resolve: ({ blob }) => resolve(blob), reject, kind: WORKER.difference });
     });
   }
 

@@ -78,14 +78,20 @@ function forget(id) {
 function resizeToWidths(image, resize, widths) {
   const images = [];
   const skipped = [];
-  for (const [i, width] of [...widths].reverse().entries()) {
-    const made = image.resize({ ...resize, mode: { tag: 'fit-width', val: width } });
-    if (made.dimensions().width < width && (images.length || i < widths.length - 1)) {
-      made[Symbol.dispose]();
-      skipped.unshift(width);
-    } else {
-      images.push(made);
+  try {
+    for (const [i, width] of [...widths].reverse().entries()) {
+      const made = image.resize({ ...resize, mode: { tag: 'fit-width', val: width } });
+      if (made.dimensions().width < width && (images.length || i < widths.length - 1)) {
+        made[Symbol.dispose]();
+        skipped.unshift(width);
+      } else {
+        images.push(made);
+      }
     }
+  } catch (e) {
+    // The engine refused one width: the file fails, and what was made is given back.
+    for (const made of images) made[Symbol.dispose]();
+    throw e;
   }
   return { images, skipped };
 }

@@ -25,15 +25,17 @@ extern "C" {
         id: u32,
         file: &File,
         options: &JsValue,
-        widths: &[u32],
         on_progress: &Closure<dyn FnMut(JsValue, JsValue)>,
+        // Owned, so JavaScript gets a copy: a borrowed slice would be a view of the whole
+        // WebAssembly memory, which the job would keep and post to its worker.
+        widths: Vec<u32>,
     ) -> Promise;
 
     #[wasm_bindgen(method, getter)]
     fn ready(this: &JsWorkerPool) -> Promise;
 
     #[wasm_bindgen(method)]
-    fn difference(this: &JsWorkerPool, id: u32, file: &File, result: &Blob, options: &JsValue, widths: &[u32]) -> Promise;
+    fn difference(this: &JsWorkerPool, id: u32, file: &File, result: &Blob, options: &JsValue, widths: Vec<u32>) -> Promise;
 
     #[wasm_bindgen(method, js_name = cancelAll)]
     fn cancel_all(this: &JsWorkerPool);
@@ -53,9 +55,10 @@ extern "C" {
     #[wasm_bindgen(method, getter)]
     fn thumbnail(this: &Done) -> JsValue;
 
-    /// The smaller widths' results, each `{ report, blob }` (a `Done` without its thumbnail).
+    /// The smaller widths' results, an array of `{ report, blob }` (each a `Done` without its
+    /// thumbnail).
     #[wasm_bindgen(method, getter)]
-    fn sizes(this: &Done) -> Array;
+    fn sizes(this: &Done) -> JsValue;
 
     #[wasm_bindgen(method, getter)]
     fn skipped(this: &Done) -> JsValue;
@@ -200,7 +203,7 @@ impl WorkerPool {
                 on_progress(stage, serde_wasm_bindgen::from_value(info).ok().flatten());
             }
         });
-        let outcome = JsFuture::from(self.0.run(id, file, &options, widths, &on_progress)).await;
+        let outcome = JsFuture::from(self.0.run(id, file, &options, &on_progress, widths.to_vec())).await;
         // The closure must live until the job has settled; it is dropped here.
         drop(on_progress);
         match outcome {
@@ -213,7 +216,7 @@ impl WorkerPool {
     /// A PNG of where `result` differs from `file` resized with `options` (magnified); `widths` as
     /// the job had them, so the worker's decode of it serves.
     pub async fn difference(&self, id: u32, file: &File, result: &Blob, options: &Options, widths: &[u32]) -> Result<Blob, JobError> {
-        match JsFuture::from(self.0.difference(id, file, result, &to_js(options), widths)).await {
+        match JsFuture::from(self.0.difference(id, file, result, &to_js(options), widths.to_vec())).await {
             Ok(blob) => blob.dyn_into().map_err(|_| JobError::Pool(PoolError::Crashed("The difference is not a picture.".into()))),
             Err(error) => Err(JobError::from_js(error)),
         }
@@ -241,7 +244,11 @@ impl JobResult {
     pub fn read(done: Done) -> Option<Self> {
         let read = |done: &Done| Some((serde_wasm_bindgen::from_value(done.report()).ok()?, JsValue::from(done.blob()).dyn_into().ok()?));
         let (report, blob) = read(&done)?;
-        let sizes = done.sizes().iter().map(|size| read(size.unchecked_ref())).collect::<Option<Vec<_>>>()?;
+        // None from a worker that made one size.
+        let sizes = match done.sizes().dyn_into::<Array>() {
+            Ok(sizes) => sizes.iter().map(|size| read(size.unchecked_ref())).collect::<Option<Vec<_>>>()?,
+            Err(_) => Vec::new(),
+        };
         let skipped = serde_wasm_bindgen::from_value(done.skipped()).unwrap_or_default();
         Some(Self { report, blob, thumbnail: done.thumbnail().dyn_into().ok(), sizes, skipped })
     }

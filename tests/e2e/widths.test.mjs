@@ -27,6 +27,15 @@ function jpegSize(bytes) {
 }
 
 test('one photo at several widths: a result per width, saved, zipped, and an <img srcset> to copy', async () => {
+  // A folder to save into, as the File System Access API would give it.
+  await app.context.addInitScript(() => {
+    window.savedFiles = {};
+    const writable = (name) => {
+      const parts = [];
+      return { write: async (blob) => parts.push(blob), close: async () => (window.savedFiles[name] = [...new Uint8Array(await new Blob(parts).arrayBuffer())]) };
+    };
+    window.showDirectoryPicker = async () => ({ getFileHandle: async (name) => ({ createWritable: async () => writable(name) }) });
+  });
   const page = await openApp(app.context, `${app.server.url}?format=jpeg`);
   await app.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.server.url.replace(/\/$/, '') });
   await page.locator('details.advanced').evaluate((d) => (d.open = true));
@@ -66,6 +75,12 @@ test('one photo at several widths: a result per width, saved, zipped, and an <im
     Object.fromEntries(entries.map((e) => [e.name, Object.values(jpegSize(e.data))])),
     expected,
   );
+
+  // And so does the folder.
+  await page.getByRole('button', { name: 'Save all to a folder…' }).click();
+  await page.getByText('3 images saved to the folder.').waitFor();
+  const saved = await page.evaluate(() => window.savedFiles);
+  assert.deepEqual(Object.fromEntries(Object.entries(saved).map(([name, bytes]) => [name, Object.values(jpegSize(bytes))])), expected);
 
   // The snippet names the files as saved, and gives the largest's intrinsic size.
   await row.getByRole('button', { name: 'Copy srcset of photo.jpg' }).click();
