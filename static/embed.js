@@ -1,6 +1,7 @@
 // <localpix-resizer>: localpix inside any page, with one line:
 //   <script type="module" src="https://HOST/embed.js"></script>
 //   <localpix-resizer max-width="1280" max-height="1280" format="jpeg" quality="80"></localpix-resizer>
+// `privacy="show"` shows, under each file, what private data it carried and that it was removed.
 //
 // The widget takes the host page's colour scheme (`theme="auto"`, the default) or the one its
 // `theme` attribute names (`light`, `dark`), and follows it when it changes.
@@ -9,7 +10,7 @@
 // inside a closed shadow root: the host page cannot reach into it, it cannot reach into the host
 // page, and no style crosses either way. Files dropped or picked in it are processed on the
 // device; each result is dispatched on the element as a `localpix-result` event (detail: `file`,
-// `width`, `height`, `originalName`), each failure as `localpix-error` (detail: `originalName`,
+// `width`, `height`, `originalName`, `privacy`), each failure as `localpix-error` (detail: `originalName`,
 // `message`). Both bubble and are composed, so a listener on `document` hears them.
 // The message protocol between this element and the frame is in docs/embed.md.
 
@@ -62,11 +63,13 @@ function settingsQuery(element) {
     const value = element.getAttribute(attribute);
     if (value) query.set(key, value);
   }
+  // Not a setting of the result: whether each row shows what private data was found and removed.
+  if ((element.getAttribute('privacy') ?? '').trim().toLowerCase() === 'show') query.set('privacy', 'show');
   return query.toString();
 }
 
 class LocalpixResizer extends HTMLElement {
-  static observedAttributes = ['max-width', 'max-height', 'format', 'quality', 'effort', 'metadata', 'max-kb', 'theme'];
+  static observedAttributes = ['max-width', 'max-height', 'format', 'quality', 'effort', 'metadata', 'max-kb', 'privacy', 'theme'];
 
   #frame = null;
   #ready = false;
@@ -156,7 +159,7 @@ class LocalpixResizer extends HTMLElement {
       this.dispatchEvent(new CustomEvent('localpix-ready', { bubbles: true, composed: true }));
     } else if (data.type === WIDGET.result) {
       const file = new File([data.buffer], data.name, { type: data.mimeType });
-      const detail = { file, width: data.width, height: data.height, originalName: data.originalName };
+      const detail = { file, width: data.width, height: data.height, originalName: data.originalName, privacy: data.privacy };
       this.dispatchEvent(new CustomEvent('localpix-result', { bubbles: true, composed: true, detail }));
     } else if (data.type === WIDGET.error) {
       const detail = { originalName: data.originalName, message: data.message };

@@ -139,11 +139,12 @@ export class WorkerPool {
   }
 
   /** Processes `file` with engine `options` (WIT `options`); `onProgress(stage, info)` reports each
-   *  stage. Resolves with `{ report, blob, thumbnail }` (see worker.js); rejects with a WIT `error` or one of
-   *  POOL_ERRORS, as `{ tag, val }`. */
-  run(id, file, options, onProgress) {
+   *  stage; `widths` (ascending; none or empty for one result) asks for one result per width.
+   *  Resolves with `{ report, blob, thumbnail, sizes, skipped }` (see worker.js); rejects with a
+   *  WIT `error` or one of POOL_ERRORS, as `{ tag, val }`. */
+  run(id, file, options, onProgress, widths = []) {
     return new Promise((resolve, reject) => {
-      this.enqueue({ id, file, options: this.limited(options), onProgress, resolve, reject });
+      this.enqueue({ id, file, options: this.limited(options), widths: [...widths], onProgress, resolve, reject });
     });
   }
 
@@ -160,9 +161,9 @@ export class WorkerPool {
 
   /** A PNG Blob of where `result` (the Blob `run` gave for this file) differs from the file
    *  resized with `options`: the worker keeps its decode of recent files, so this is quick. */
-  difference(id, file, result, options) {
+  difference(id, file, result, options, widths = []) {
     return new Promise((resolve, reject) => {
-      this.enqueue({ id, file, result, options: this.limited(options), onProgress: () => {}, resolve: ({ blob }) => resolve(blob), reject, kind: WORKER.difference });
+      this.enqueue({ id, file, result, options: this.limited(options), widths: [...widths], onProgress: () => {}, resolve: ({ blob }) => resolve(blob), reject, kind: WORKER.difference });
     });
   }
 
@@ -277,7 +278,7 @@ export class WorkerPool {
     }
     if (worker.job !== job) return; // cancelled while reading
     const transfer = result ? [bytes, result] : [bytes];
-    worker.postMessage({ kind: job.kind ?? WORKER.job, id: job.id, bytes, result, options: job.options }, transfer);
+    worker.postMessage({ kind: job.kind ?? WORKER.job, id: job.id, bytes, result, options: job.options, widths: job.widths }, transfer);
   }
 
   receive(worker, message) {
@@ -299,7 +300,10 @@ export class WorkerPool {
     worker.job = null;
     // The memory a job that ran alone took stays with its worker: end it.
     if (job.alone) this.end(worker);
-    if (message.kind === WORKER.done) job.resolve({ report: message.report, blob: message.blob, thumbnail: message.thumbnail });
+    if (message.kind === WORKER.done) {
+      const { report, blob, thumbnail, sizes, skipped } = message;
+      job.resolve({ report, blob, thumbnail, sizes: sizes ?? [], skipped: skipped ?? [] });
+    }
     else job.reject(message.error);
     this.dispatch();
   }

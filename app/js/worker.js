@@ -3,13 +3,15 @@
 //   in:  { kind: load, module: the engine's compiled main core module }  → { kind: loaded, error? }
 //          once the engine is instantiated
 //        { kind: forget, ids: [id…] }  drop what is kept of these files
-//        { kind: job, id, bytes: ArrayBuffer (transferred), options: WIT `options` }
-//        { kind: difference, id, bytes, result: ArrayBuffer of the result, options }  → done with a
+//        { kind: job, id, bytes: ArrayBuffer (transferred), options: WIT `options`, widths?: [w…] }
+//          widths (ascending): one result per width, each fit to it, from one decode
+//        { kind: difference, id, bytes, result: ArrayBuffer of the result, options, widths? }  → done with a
 //          PNG Blob of where the result differs from the resized original (magnified)
 //   out: { id, kind: progress, stage: STAGES[i], info? (WIT `image-info`, with the first stage) }
 //        { id, kind: done, report: { info, output: WIT `output` without its bytes, resized: the
 //          size before a byte budget, keptFields, keptSensitive }, blob: Blob of the result,
-//          thumbnail: a small JPEG Blob for the list }   (kept*: fields found in the result itself)
+//          thumbnail: a small JPEG Blob for the list, sizes: [{ report, blob }] the smaller widths,
+//          skipped: [w…] widths the original is too narrow for }   (kept*: fields found in the result itself)
 //        { id, kind: failed, error: WIT `error` ({ tag, val }) }   the file's fault
 //        { id, kind: crashed, message }                           a trap: replace this worker
 // The engine's decode of the last few files is kept, so a change of encoding settings re-encodes
@@ -38,7 +40,7 @@ const RECENT = 4;
 const KEPT_SHARE = 1 / 8;
 // How much the compare view's difference picture magnifies: JPEG's errors of a few levels show.
 const DIFFERENCE_MAGNIFIED = 8;
-const decoded = new Map(); // id -> { key, image } (the resized image, ready to encode)
+const decoded = new Map(); // id -> { key, images: [resized…] (largest first, ready to encode), skipped }
 
 // The list's thumbnails: small JPEGs made from the resized image, so the page never decodes a
 // full-size photo (or even the result) for a 56-pixel picture; thirty 12-megapixel originals
@@ -63,25 +65,69 @@ function thumbnailOf(imaging, image) {
   }
 }
 
-/** Keeps `image` for quick re-encodes of file `id`; false when it is too large to keep. */
-function remember(id, key, image, limit) {
+/** Keeps the resized `images` of file `id` (and the widths `skipped`) for quick re-encodes;
+ *  false when they are too large to keep. */
+function remember(id, key, images, skipped, limit) {
   forget(id);
-  const { width, height } = image.dimensions();
-  decoded.set(id, { key, image, bytes: width * height * 4 });
+  const bytes = images.reduce((sum, image) => {
+    const { width, height } = image.dimensions();
+    return sum + width * height * 4;
+  }, 0);
+  decoded.set(id, { key, images, skipped, bytes });
   const kept = () => [...decoded.values()].reduce((sum, d) => sum + d.bytes, 0);
   for (const other of [...decoded.keys()]) {
     if (decoded.size <= RECENT && kept() <= limit * KEPT_SHARE) break;
     if (other !== id) forget(other);
   }
-  // Too large to keep even alone: it serves this job only, and its caller ends it.
+  // Too large to keep even alone: they serve this job only, and its caller ends them.
   if (kept() <= limit * KEPT_SHARE) return true;
   decoded.delete(id);
   return false;
 }
 
 function forget(id) {
-  decoded.get(id)?.image[Symbol.dispose]();
+  for (const image of decoded.get(id)?.images ?? []) image[Symbol.dispose]();
   decoded.delete(id);
+}
+
+/** `image` fit to each of `widths` (ascending), largest first. A width the original is too narrow
+ *  for (with never-upscale) is skipped and listed, unless no width fits: then the smallest is made
+ *  at the original's own width, so a file always gives a result. */
+function resizeToWidths(image, resize, widths) {
+  const images = [];
+  const skipped = [];
+  try {
+    for (const [i, width] of [...widths].reverse().entries()) {
+      const made = image.resize({ ...resize, mode: { tag: 'fit-width', val: width } });
+      if (made.dimensions().width < width && (images.length || i < widths.length - 1)) {
+        made[Symbol.dispose]();
+        skipped.unshift(width);
+      } else {
+        images.push(made);
+      }
+    }
+  } catch (e) {
+    // The engine refused one width: the file fails, and what was made is given back.
+    for (const made of images) made[Symbol.dispose]();
+    throw e;
+  }
+  return { images, skipped };
+}
+
+/** One resized image encoded: `{ report, blob }` (see the messages above). */
+function encode(imaging, image, info, options) {
+  const { bytes: out, ...output } = image.encode(options);
+  // Read the result back, so the page reports what it holds rather than what was intended.
+  const kept = imaging.probe(out).metadata;
+  const report = {
+    info,
+    output,
+    resized: image.dimensions(),
+    keptFields: kept.length,
+    keptSensitive: kept.filter((field) => field.sensitive).length,
+  };
+  // The Blobs are made here, off the main thread; posting them shares them without a copy.
+  return { report, blob: new Blob([out], { type: `image/${output.format}` }) };
 }
 
 self.onmessage = async ({ data }) => {
@@ -105,42 +151,33 @@ self.onmessage = async ({ data }) => {
     self.postMessage({ id, kind: WORKER.crashed, message: `The image engine could not be loaded: ${e.message ?? e}` });
     return;
   }
-  let passing = null; // a resized image too large to keep: ended after this job
+  let passing = []; // resized images too large to keep: ended after this job
   try {
     const input = new Uint8Array(bytes);
     const info = imaging.probe(input);
-    const key = JSON.stringify([options.limits, options.resize]);
+    const widths = data.widths?.length ? data.widths : null;
+    const key = JSON.stringify([options.limits, options.resize, widths]);
     self.postMessage({ id, kind: WORKER.progress, stage: DECODING, info });
-    let resized = decoded.get(id)?.key === key ? decoded.get(id).image : null;
-    if (!resized) {
+    let { images, skipped } = decoded.get(id)?.key === key ? decoded.get(id) : {};
+    if (!images) {
       const image = imaging.Image.decode(input, { limits: options.limits, intendedResize: options.resize });
       self.postMessage({ id, kind: WORKER.progress, stage: RESIZING });
       try {
-        resized = image.resize(options.resize);
+        ({ images, skipped } = widths ? resizeToWidths(image, options.resize, widths) : { images: [image.resize(options.resize)], skipped: [] });
       } finally {
         image[Symbol.dispose]();
       }
-      if (!remember(id, key, resized, options.limits.maxMemory)) passing = resized;
+      if (!remember(id, key, images, skipped, options.limits.maxMemory)) passing = images;
     }
+    const [resized] = images;
     if (data.kind === WORKER.difference) {
       const map = resized.difference(new Uint8Array(result), options.encode, DIFFERENCE_MAGNIFIED);
       self.postMessage({ id, kind: WORKER.done, report: null, blob: new Blob([map.bytes], { type: 'image/png' }) });
       return;
     }
     self.postMessage({ id, kind: WORKER.progress, stage: ENCODING });
-    const { bytes: out, ...output } = resized.encode(options.encode);
-    // Read the result back, so the page reports what it holds rather than what was intended.
-    const kept = imaging.probe(out).metadata;
-    const report = {
-      info,
-      output,
-      resized: resized.dimensions(),
-      keptFields: kept.length,
-      keptSensitive: kept.filter((field) => field.sensitive).length,
-    };
-    // The Blobs are made here, off the main thread; posting them shares them without a copy.
-    const blob = new Blob([out], { type: `image/${output.format}` });
-    self.postMessage({ id, kind: WORKER.done, report, blob, thumbnail: thumbnailOf(imaging, resized) });
+    const [first, ...sizes] = images.map((image) => encode(imaging, image, info, options.encode));
+    self.postMessage({ id, kind: WORKER.done, ...first, thumbnail: thumbnailOf(imaging, resized), sizes, skipped });
   } catch (e) {
     if (e && 'payload' in e) {
       forget(id);
@@ -150,6 +187,6 @@ self.onmessage = async ({ data }) => {
       self.postMessage({ id, kind: WORKER.crashed, message: String(e?.message ?? e) });
     }
   } finally {
-    passing?.[Symbol.dispose]();
+    for (const image of passing) image[Symbol.dispose]();
   }
 };

@@ -16,7 +16,7 @@ use localpix_contract::{
 use web_sys::{Blob, File, Url};
 
 use crate::{
-    bridge::{JobError, JobResult, PoolError, Stage, WorkerPool},
+    bridge::{JobError, JobResult, PoolError, Report, Stage, WorkerPool},
     naming,
     settings::{Settings, notes},
     units,
@@ -92,6 +92,9 @@ pub struct Output {
     pub notes: Vec<String>,
     /// Made smaller than the resize asked, to fit the byte budget.
     pub shrunk: bool,
+    /// With several widths (`Settings::widths`): the smaller results, largest first (this one is
+    /// the largest made).
+    pub sizes: Vec<Output>,
 }
 
 /// One file of the batch.
@@ -134,7 +137,8 @@ impl Row {
 /// The browser objects behind the rows, by row id, and the workers.
 struct Handles {
     files: HashMap<u32, File>,
-    results: HashMap<u32, Blob>,
+    /// Each finished row's result Blobs: the largest first, then its smaller widths.
+    results: HashMap<u32, Vec<Blob>>,
     pool: WorkerPool,
 }
 
@@ -187,7 +191,7 @@ impl Batch {
 
     /// The result Blob of a finished row.
     pub fn result_blob(&self, id: u32) -> Option<Blob> {
-        self.handles.with_value(|h| h.results.get(&id).cloned())
+        self.handles.with_value(|h| h.results.get(&id).and_then(|blobs| blobs.first().cloned()))
     }
 
     /// Starts the workers loading the engine, and tracks when they are ready.
@@ -335,12 +339,14 @@ impl Batch {
         self.retry(id);
     }
 
-    /// The engine options for one row: the batch's settings with the row's own turn and crop.
-    fn options_for(&self, row: Row) -> Options {
-        let mut options = self.settings.get_untracked().engine_options();
+    /// The engine options for one row: the batch's settings with the row's own turn and crop; and
+    /// the widths to make.
+    fn options_for(&self, row: Row) -> (Options, Vec<u32>) {
+        let settings = self.settings.get_untracked();
+        let mut options = settings.engine_options();
         options.resize.turn = row.turn.get_untracked();
         options.resize.crop = row.crop.get_untracked();
-        options
+        (options, settings.widths)
     }
 
     /// The picture the crop editor shows: the row's file upright and turned, uncropped, at most
@@ -349,13 +355,14 @@ impl Batch {
         let crashed = |m: &str| JobError::Pool(PoolError::Crashed(m.into()));
         let file = self.handles.with_value(|h| h.files.get(&id).cloned());
         let (Some(file), Some(row)) = (file, self.row(id)) else { return Err(crashed("This file is no longer in the batch.")) };
-        let mut options = self.options_for(row);
+        // One picture: the batch's widths do not apply.
+        let (mut options, _) = self.options_for(row);
         options.resize.crop = None;
         options.resize.mode = ResizeMode::FitWithin(Dimensions::new(CROP_PREVIEW_SIDE, CROP_PREVIEW_SIDE));
         options.resize.never_upscale = true;
         options.encode = EncodeOptions { keep_smaller_original: false, ..EncodeOptions::default() };
         options.encode.encoding.format = OutputFormat::Jpeg;
-        let result = self.pool().process(id, &file, &options, |_, _| {}).await?;
+        let result = self.pool().process(id, &file, &options, &[], |_, _| {}).await?;
         Url::create_object_url_with_blob(&result.blob).map_err(|_| crashed("The browser could not show the picture."))
     }
 
@@ -394,7 +401,7 @@ impl Batch {
     fn start(&self, row: Row) {
         let Some(file) = self.handles.with_value(|h| h.files.get(&row.id).cloned()) else { return };
         let run = self.run.get_value();
-        let options = self.options_for(row);
+        let (options, widths) = self.options_for(row);
         discard_output(row);
         row.state.set(RowState::Queued);
         let batch = *self;
@@ -408,7 +415,7 @@ impl Batch {
                     row.state.try_set(RowState::Working(stage));
                 }
             };
-            let outcome = batch.pool().process(row.id, &file, &options, progress).await;
+            let outcome = batch.pool().process(row.id, &file, &options, &widths, progress).await;
             if !current() {
                 return;
             }
@@ -429,33 +436,22 @@ impl Batch {
     }
 
     fn finish(&self, row: Row, result: JobResult) {
-        let JobResult { report, blob, thumbnail } = result;
-        let Ok(url) = Url::create_object_url_with_blob(&blob) else {
+        let JobResult { report, blob, thumbnail, sizes, skipped } = result;
+        let settings = self.settings.get_untracked();
+        let input = row.file.with_value(|f| f.bytes);
+        let made = std::iter::once((&report, &blob, thumbnail.as_ref()))
+            .chain(sizes.iter().map(|(report, blob)| (report, blob, None)))
+            .map(|(report, blob, thumbnail)| output_of(&settings, input, report, blob, thumbnail))
+            .collect::<Option<Vec<_>>>();
+        let Some(mut outputs) = made else {
             row.state.set(RowState::Failed(JobError::Pool(PoolError::Crashed("The browser could not hold the result.".into()))));
             return;
         };
-        let output = Output {
-            url,
-            thumbnail_url: thumbnail.and_then(|t| Url::create_object_url_with_blob(&t).ok()),
-            format: report.output.format,
-            width: report.output.dimensions.width,
-            height: report.output.dimensions.height,
-            bytes: blob.size() as u64,
-            quality: report.output.quality,
-            score: report.output.score,
-            kept_fields: report.kept_fields,
-            kept_sensitive: report.kept_sensitive,
-            shrunk: report.output.dimensions != report.resized,
-            notes: notes::notes(
-                &self.settings.get_untracked(),
-                &report.info,
-                report.resized,
-                &report.output,
-                notes::Sizes { input: row.file.with_value(|f| f.bytes), output: blob.size() as u64 },
-            ),
-        };
+        let mut output = outputs.remove(0);
+        output.notes.extend(notes::skipped_widths(&skipped));
+        output.sizes = outputs;
         self.handles.update_value(|h| {
-            h.results.insert(row.id, blob);
+            h.results.insert(row.id, std::iter::once(blob).chain(sizes.into_iter().map(|(_, blob)| blob)).collect());
         });
         row.info.set(Some(report.info));
         row.output.set(Some(output));
@@ -467,34 +463,70 @@ impl Batch {
     /// URL the caller must revoke.
     pub async fn difference_url(&self, id: u32) -> Result<String, JobError> {
         let crashed = |m: &str| JobError::Pool(PoolError::Crashed(m.into()));
-        let (file, result) = self.handles.with_value(|h| (h.files.get(&id).cloned(), h.results.get(&id).cloned()));
+        let (file, result) = self.handles.with_value(|h| (h.files.get(&id).cloned(), self.result_blob(id)));
         let (Some(file), Some(result), Some(row)) = (file, result, self.row(id)) else {
             return Err(crashed("This file has no result to compare."));
         };
-        let options = self.options_for(row);
-        let blob = self.pool().difference(id, &file, &result, &options).await?;
+        let (options, widths) = self.options_for(row);
+        let blob = self.pool().difference(id, &file, &result, &options, &widths).await?;
         Url::create_object_url_with_blob(&blob).map_err(|_| crashed("The browser could not show the difference."))
     }
 
     /// The name to save a row's result under: the settings' template (or the original's name)
     /// with the result's size, format and the row's place in the batch. Reactive.
     pub fn result_name(&self, row: Row) -> Option<String> {
-        let n = self.rows.with(|rows| rows.iter().position(|r| r.id == row.id))? + 1;
-        let original = row.name();
-        row.output.with(|o| {
-            let o = o.as_ref()?;
-            let parts = naming::NameParts { original: &original, format: o.format, width: o.width, height: o.height, n };
-            Some(self.settings.with(|s| naming::result_name(s.names.as_deref(), parts)))
-        })
+        row.output.with(|o| self.output_name(row, o.as_ref()?))
     }
 
-    /// The results done so far, with unique names (repeats numbered), in batch order.
+    /// The name to save one of a row's results under (the largest, or one of its `sizes`), as
+    /// [`Batch::result_name`] says. Reactive.
+    pub fn output_name(&self, row: Row, output: &Output) -> Option<String> {
+        let n = self.rows.with(|rows| rows.iter().position(|r| r.id == row.id))? + 1;
+        let original = row.name();
+        let parts = naming::NameParts { original: &original, format: output.format, width: output.width, height: output.height, n };
+        Some(self.settings.with(|s| naming::result_name(s.name_template().as_deref(), parts)))
+    }
+
+    /// The results done so far, with unique names (repeats numbered), in batch order, each row's
+    /// widths largest first.
     pub fn results(&self) -> Vec<(String, Blob)> {
-        let done: Vec<(String, u32)> =
-            untrack(|| self.rows.get_untracked().into_iter().filter_map(|row| self.result_name(row).map(|name| (name, row.id))).collect());
-        let names = naming::unique(&done.iter().map(|(name, _)| name.clone()).collect::<Vec<_>>());
-        self.handles
-            .with_value(|h| names.into_iter().zip(&done).filter_map(|(name, (_, id))| Some((name, h.results.get(id)?.clone()))).collect())
+        self.named_results().into_iter().map(|r| (r.name, r.blob)).collect()
+    }
+
+    /// A photo's `<img srcset>` for a web page, with the names its results have in the ZIP and
+    /// the folder save; `None` until it has results.
+    pub fn srcset(&self, row: Row) -> Option<String> {
+        let named: Vec<Named> = self.named_results().into_iter().filter(|r| r.row == row.id).collect();
+        let files: Vec<_> = named.iter().map(|r| naming::SizedFile { name: &r.name, width: r.width, height: r.height }).collect();
+        naming::srcset_snippet(&files)
+    }
+
+    fn named_results(&self) -> Vec<Named> {
+        let done: Vec<(u32, String, u32, u32)> = untrack(|| {
+            let rows = self.rows.get_untracked();
+            let outputs = rows.iter().filter_map(|&row| Some((row, row.output.get_untracked()?)));
+            outputs
+                .flat_map(|(row, o)| {
+                    let sizes = o.sizes.clone();
+                    std::iter::once(o).chain(sizes).map(move |o| (row, o))
+                })
+                .filter_map(|(row, o)| Some((row.id, self.output_name(row, &o)?, o.width, o.height)))
+                .collect()
+        });
+        let names = naming::unique(&done.iter().map(|(_, name, ..)| name.clone()).collect::<Vec<_>>());
+        let mut index = HashMap::<u32, usize>::new();
+        self.handles.with_value(|h| {
+            names
+                .into_iter()
+                .zip(done)
+                .filter_map(|(name, (row, _, width, height))| {
+                    let at = index.entry(row).or_default();
+                    let blob = h.results.get(&row)?.get(*at)?.clone();
+                    *at += 1;
+                    Some(Named { row, name, blob, width, height })
+                })
+                .collect()
+        })
     }
 
     /// Sets the aria-live summary: how many are done and failed.
@@ -525,9 +557,44 @@ impl Batch {
     }
 }
 
-/// The object URLs of a row's result.
+/// One saved result: the row it came from, its unique name, bytes and size.
+struct Named {
+    row: u32,
+    name: String,
+    blob: Blob,
+    width: u32,
+    height: u32,
+}
+
+/// What a row shows of one result Blob the worker made; `None` when the browser cannot hold it.
+fn output_of(settings: &Settings, input: u64, report: &Report, blob: &Blob, thumbnail: Option<&Blob>) -> Option<Output> {
+    let url = Url::create_object_url_with_blob(blob).ok()?;
+    Some(Output {
+        url,
+        thumbnail_url: thumbnail.and_then(|t| Url::create_object_url_with_blob(t).ok()),
+        format: report.output.format,
+        width: report.output.dimensions.width,
+        height: report.output.dimensions.height,
+        bytes: blob.size() as u64,
+        quality: report.output.quality,
+        score: report.output.score,
+        kept_fields: report.kept_fields,
+        kept_sensitive: report.kept_sensitive,
+        shrunk: report.output.dimensions != report.resized,
+        notes: notes::notes(settings, &report.info, report.resized, &report.output, notes::Sizes { input, output: blob.size() as u64 }),
+        sizes: Vec::new(),
+    })
+}
+
+/// The object URLs of a row's results.
 fn output_urls(row: Row) -> Vec<String> {
-    row.output.with_untracked(|o| o.iter().flat_map(|o| [Some(o.url.clone()), o.thumbnail_url.clone()]).flatten().collect())
+    row.output.with_untracked(|o| {
+        o.iter()
+            .flat_map(|o| std::iter::once(o).chain(&o.sizes))
+            .flat_map(|o| [Some(o.url.clone()), o.thumbnail_url.clone()])
+            .flatten()
+            .collect()
+    })
 }
 
 /// Forgets a row's result and frees its object URLs.

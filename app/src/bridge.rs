@@ -20,13 +20,22 @@ extern "C" {
     fn new(size: u32) -> JsWorkerPool;
 
     #[wasm_bindgen(method)]
-    fn run(this: &JsWorkerPool, id: u32, file: &File, options: &JsValue, on_progress: &Closure<dyn FnMut(JsValue, JsValue)>) -> Promise;
+    fn run(
+        this: &JsWorkerPool,
+        id: u32,
+        file: &File,
+        options: &JsValue,
+        on_progress: &Closure<dyn FnMut(JsValue, JsValue)>,
+        // Owned, so JavaScript gets a copy: a borrowed slice would be a view of the whole
+        // WebAssembly memory, which the job would keep and post to its worker.
+        widths: Vec<u32>,
+    ) -> Promise;
 
     #[wasm_bindgen(method, getter)]
     fn ready(this: &JsWorkerPool) -> Promise;
 
     #[wasm_bindgen(method)]
-    fn difference(this: &JsWorkerPool, id: u32, file: &File, result: &Blob, options: &JsValue) -> Promise;
+    fn difference(this: &JsWorkerPool, id: u32, file: &File, result: &Blob, options: &JsValue, widths: Vec<u32>) -> Promise;
 
     #[wasm_bindgen(method, js_name = cancelAll)]
     fn cancel_all(this: &JsWorkerPool);
@@ -45,6 +54,14 @@ extern "C" {
 
     #[wasm_bindgen(method, getter)]
     fn thumbnail(this: &Done) -> JsValue;
+
+    /// The smaller widths' results, an array of `{ report, blob }` (each a `Done` without its
+    /// thumbnail).
+    #[wasm_bindgen(method, getter)]
+    fn sizes(this: &Done) -> JsValue;
+
+    #[wasm_bindgen(method, getter)]
+    fn skipped(this: &Done) -> JsValue;
 }
 
 /// A stage of one job, as the worker reports it (protocol.js `STAGES`).
@@ -103,6 +120,10 @@ pub struct JobResult {
     pub blob: Blob,
     /// A small JPEG of it for the list (none from an older worker script).
     pub thumbnail: Option<Blob>,
+    /// With several widths: the smaller ones, largest first (the result above is the largest).
+    pub sizes: Vec<(Report, Blob)>,
+    /// Widths asked for that the original is too narrow for, ascending.
+    pub skipped: Vec<u32>,
 }
 
 /// Why a job failed: the engine refused the file (its typed error, so the UI can act on the kind),
@@ -166,12 +187,14 @@ impl WorkerPool {
     }
 
     /// Processes `file` with `options`, reporting each stage, and the file's info once probed, to
-    /// `on_progress`.
+    /// `on_progress`. `widths` (ascending; empty for one result) asks for the photo fit to each,
+    /// all from one decode.
     pub async fn process(
         &self,
         id: u32,
         file: &File,
         options: &Options,
+        widths: &[u32],
         mut on_progress: impl FnMut(Stage, Option<ImageInfo>) + 'static,
     ) -> Result<JobResult, JobError> {
         let options = to_js(options);
@@ -180,7 +203,7 @@ impl WorkerPool {
                 on_progress(stage, serde_wasm_bindgen::from_value(info).ok().flatten());
             }
         });
-        let outcome = JsFuture::from(self.0.run(id, file, &options, &on_progress)).await;
+        let outcome = JsFuture::from(self.0.run(id, file, &options, &on_progress, widths.to_vec())).await;
         // The closure must live until the job has settled; it is dropped here.
         drop(on_progress);
         match outcome {
@@ -190,9 +213,10 @@ impl WorkerPool {
         }
     }
 
-    /// A PNG of where `result` differs from `file` resized with `options` (magnified).
-    pub async fn difference(&self, id: u32, file: &File, result: &Blob, options: &Options) -> Result<Blob, JobError> {
-        match JsFuture::from(self.0.difference(id, file, result, &to_js(options))).await {
+    /// A PNG of where `result` differs from `file` resized with `options` (magnified); `widths` as
+    /// the job had them, so the worker's decode of it serves.
+    pub async fn difference(&self, id: u32, file: &File, result: &Blob, options: &Options, widths: &[u32]) -> Result<Blob, JobError> {
+        match JsFuture::from(self.0.difference(id, file, result, &to_js(options), widths.to_vec())).await {
             Ok(blob) => blob.dyn_into().map_err(|_| JobError::Pool(PoolError::Crashed("The difference is not a picture.".into()))),
             Err(error) => Err(JobError::from_js(error)),
         }
@@ -218,9 +242,15 @@ impl Default for WorkerPool {
 impl JobResult {
     /// Reads what `run` resolved with; `None` when it is not a result.
     pub fn read(done: Done) -> Option<Self> {
-        let report = serde_wasm_bindgen::from_value(done.report()).ok()?;
-        let blob = JsValue::from(done.blob()).dyn_into().ok()?;
-        Some(Self { report, blob, thumbnail: done.thumbnail().dyn_into().ok() })
+        let read = |done: &Done| Some((serde_wasm_bindgen::from_value(done.report()).ok()?, JsValue::from(done.blob()).dyn_into().ok()?));
+        let (report, blob) = read(&done)?;
+        // None from a worker that made one size.
+        let sizes = match done.sizes().dyn_into::<Array>() {
+            Ok(sizes) => sizes.iter().map(|size| read(size.unchecked_ref())).collect::<Option<Vec<_>>>()?,
+            Err(_) => Vec::new(),
+        };
+        let skipped = serde_wasm_bindgen::from_value(done.skipped()).unwrap_or_default();
+        Some(Self { report, blob, thumbnail: done.thumbnail().dyn_into().ok(), sizes, skipped })
     }
 }
 

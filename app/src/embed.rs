@@ -13,10 +13,10 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{File, MessageEvent, Window};
 
 use crate::{
-    batch::{Batch, Row, RowState},
+    batch::{Batch, Output, Row, RowState},
     naming,
     protocol::widget,
-    settings::Settings,
+    settings::{Settings, privacy},
 };
 
 /// The host page's origin, from `embed.html?host=…`; `None` when the page is not framed for a host.
@@ -49,8 +49,23 @@ pub fn initial_settings() -> Settings {
     Settings::from_query(&window().location().search().unwrap_or_default())
 }
 
-/// Listens to the host, and reports every settled file to it.
-pub fn connect(batch: Batch, host: String) {
+/// The query key with which the host asks for each row's privacy summary (`privacy=show`, the
+/// element's `privacy` attribute), in the frame's URL and in `localpix:settings` queries.
+const PRIVACY: &str = "privacy";
+
+/// Whether a query asks to show each file's privacy summary.
+fn shows_privacy(query: &str) -> bool {
+    web_sys::UrlSearchParams::new_with_str(query).ok().and_then(|p| p.get(PRIVACY)).as_deref() == Some("show")
+}
+
+/// Whether the frame's URL asks to show each file's privacy summary.
+pub fn initial_privacy() -> bool {
+    shows_privacy(&window().location().search().unwrap_or_default())
+}
+
+/// Listens to the host, and reports every settled file to it. `show_privacy` follows the host's
+/// `privacy` attribute.
+pub fn connect(batch: Batch, host: String, show_privacy: RwSignal<bool>) {
     let parent = parent();
     let expected = host.clone();
     let _ = window_event_listener(ev::message, move |event: MessageEvent| {
@@ -63,7 +78,9 @@ pub fn connect(batch: Batch, host: String) {
         match string(&data, "type").as_deref() {
             Some(widget::SETTINGS) => {
                 // Applies to the next files; those already done stay as they are.
-                batch.settings.set(Settings::from_query(&string(&data, "query").unwrap_or_default()));
+                let query = string(&data, "query").unwrap_or_default();
+                show_privacy.set(shows_privacy(&query));
+                batch.settings.set(Settings::from_query(&query));
             }
             Some(widget::PROCESS) => {
                 let files: Vec<File> = Reflect::get(&data, &"files".into())
@@ -101,13 +118,15 @@ fn report(batch: Batch, row: Row, host: &str) {
             let host = host.to_string();
             spawn_local(async move {
                 let Ok(buffer) = JsFuture::from(blob.array_buffer()).await else { return unreadable(&host, original) };
-                let fields: [(&str, JsValue); 7] = [
+                let privacy = privacy_summary(row, &output);
+                let fields: [(&str, JsValue); 8] = [
                     ("id", row.id.into()),
                     ("originalName", original.into()),
                     ("name", name.into()),
                     ("mimeType", naming::mime_type(output.format).into()),
                     ("width", output.width.into()),
                     ("height", output.height.into()),
+                    ("privacy", privacy),
                     ("buffer", buffer.clone()),
                 ];
                 post(&host, &message(widget::RESULT, &fields), Some(&buffer));
@@ -124,6 +143,22 @@ fn report(batch: Batch, row: Row, host: &str) {
         }
         RowState::Queued | RowState::Working(_) => {}
     }
+}
+
+/// What private data the original carried and whether the result still holds any, for the
+/// host: `{ found: ["GPS position", …], privateFields, keptPrivate, removed }` (the row's privacy
+/// note, as data).
+fn privacy_summary(row: Row, output: &Output) -> JsValue {
+    let summary = Object::new();
+    let (found, private): (Array, usize) = row.info.with_untracked(|info| {
+        info.as_ref()
+            .map_or_else(Default::default, |info| (privacy::kinds(info).into_iter().map(JsValue::from).collect(), info.sensitive().count()))
+    });
+    let _ = Reflect::set(&summary, &"found".into(), &found);
+    let _ = Reflect::set(&summary, &"privateFields".into(), &(private as u32).into());
+    let _ = Reflect::set(&summary, &"keptPrivate".into(), &output.kept_sensitive.into());
+    let _ = Reflect::set(&summary, &"removed".into(), &(output.kept_sensitive == 0).into());
+    summary.into()
 }
 
 fn message(kind: &str, fields: &[(&str, JsValue)]) -> JsValue {

@@ -53,6 +53,31 @@ pub fn check_name_template(text: &str) -> Result<Option<String>, String> {
     Ok(Some(text.to_string()))
 }
 
+/// At most this many widths at once: each is a result to encode.
+pub const MAX_WIDTHS: usize = 8;
+
+/// Typed widths ("640, 1280 1920"), ascending and without repeats, or why they cannot be used.
+/// Empty: one result per file, at the size above.
+pub fn check_widths(text: &str) -> Result<Vec<u32>, String> {
+    let rule = Rule { name: "Each width", unit: "pixels", min: 1, max: crate::MAX_SIDE, optional: false };
+    let mut widths = text
+        .split([',', ' ', ';'])
+        .filter(|part| !part.trim().is_empty())
+        .map(|part| rule.check(part.trim().trim_end_matches(['w', 'W'])).map(|w| w.unwrap_or(rule.min)))
+        .collect::<Result<Vec<_>, _>>()?;
+    widths.sort_unstable();
+    widths.dedup();
+    if widths.len() > MAX_WIDTHS {
+        return Err(format!("At most {MAX_WIDTHS} widths at once, not {}.", widths.len()));
+    }
+    Ok(widths)
+}
+
+/// Widths as the form shows them: "640, 1280, 1920".
+pub fn widths_text(widths: &[u32]) -> String {
+    widths.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
+}
+
 impl Rule {
     /// The value typed, or why it is not accepted. `Ok(None)`: left empty where that is allowed.
     pub fn check(&self, text: &str) -> Result<Option<u32>, String> {
@@ -124,6 +149,15 @@ mod tests {
         assert_eq!(check_name_template("{name"), Err("A “{” has no “}” after it.".into()));
         assert_eq!(check_name_template("name}"), Err("A “}” has no “{” before it.".into()));
         assert_eq!(check_name_template("a/{name}"), Err("File names cannot hold “/”.".into()));
+    }
+
+    #[test]
+    fn widths_are_sorted_whole_numbers() {
+        assert_eq!(check_widths(""), Ok(vec![]));
+        assert_eq!(check_widths(" 1920, 640 1280w;640 "), Ok(vec![640, 1280, 1920]));
+        assert_eq!(check_widths("640, 0"), Err("Each width must be 1 to 65 535 pixels, not 0.".into()));
+        assert_eq!(check_widths("640, big"), Err("“big” is not a whole number: each width is 1 to 65 535 pixels.".into()));
+        assert_eq!(check_widths("1 2 3 4 5 6 7 8 9"), Err("At most 8 widths at once, not 9.".into()));
     }
 
     #[test]

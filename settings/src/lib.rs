@@ -191,6 +191,9 @@ pub struct Settings {
     pub keep_smaller_original: bool,
     /// How results are named (`naming::result_name`): `None` keeps each original's name.
     pub names: Option<String>,
+    /// Several widths at once (a web page's `srcset`): each file then gives one result per width,
+    /// fit to that width, in place of the size above. Ascending, no repeats; empty: one result.
+    pub widths: Vec<u32>,
 }
 
 impl Default for Settings {
@@ -213,6 +216,7 @@ impl Default for Settings {
             max_kb: engine.encode.max_bytes.map(|bytes| bytes / 1000),
             keep_smaller_original: engine.encode.keep_smaller_original,
             names: None,
+            widths: Vec::new(),
         }
     }
 }
@@ -246,6 +250,14 @@ pub mod keys {
     /// The web app's file-name template (`Settings::names`); the CLI names its files its own way
     /// (`naming::output_name`, numbered rather than replacing).
     pub const NAMES: &str = "names";
+
+    /// The web app's several widths (`Settings::widths`, `widths=640,1280,1920`); the CLI makes one
+    /// size per file.
+    pub const WIDTHS: &str = "widths";
+
+    /// Every key a settings link may hold.
+    pub const LINK: [&str; 15] =
+        [RESIZE, WIDTH, HEIGHT, PERCENT, UPSCALE, FILTER, FORMAT, QUALITY, EFFORT, COLORS, METADATA, MAX_KB, KEEP_ORIGINAL, NAMES, WIDTHS];
 }
 
 impl Settings {
@@ -266,10 +278,10 @@ impl Settings {
             self.max_kb.map(|kb| kb.to_string()).unwrap_or_default(),
             if self.keep_smaller_original { "yes" } else { "no" }.to_string(),
             self.names.as_deref().map(encode_component).unwrap_or_default(),
+            self.widths.iter().map(u32::to_string).collect::<Vec<_>>().join(","),
         ];
-        keys::ALL
+        keys::LINK
             .iter()
-            .chain([&keys::NAMES])
             .zip(values)
             .filter(|(_, value)| !value.is_empty())
             .map(|(key, value)| format!("{key}={value}"))
@@ -299,6 +311,7 @@ impl Settings {
                 keys::MAX_KB => settings.max_kb = number().filter(|&n| n > 0),
                 keys::KEEP_ORIGINAL => settings.keep_smaller_original = value != "no",
                 keys::NAMES => settings.names = fields::check_name_template(&decode_component(value)).ok().flatten(),
+                keys::WIDTHS => settings.widths = fields::check_widths(&decode_component(value)).unwrap_or_default(),
                 _ => {}
             }
         }
@@ -309,7 +322,7 @@ impl Settings {
     pub fn query_has_settings(query: &str) -> bool {
         query.trim_start_matches('?').split('&').any(|pair| {
             let key = pair.split_once('=').map_or(pair, |(k, _)| k);
-            keys::ALL.contains(&key) || key == keys::NAMES
+            keys::LINK.contains(&key)
         })
     }
 
@@ -318,6 +331,9 @@ impl Settings {
         let mut options = Options::default();
         let size = Dimensions::new(self.width, self.height);
         options.resize.mode = match self.resize {
+            // Several widths: the largest is the job's own resize (what the decoder may shrink to
+            // at most, what Compare shows); the worker makes the others from the same decode.
+            _ if !self.widths.is_empty() => api::ResizeMode::FitWidth(self.widths[self.widths.len() - 1]),
             ResizeKind::Fit => api::ResizeMode::FitWithin(size),
             ResizeKind::Width => api::ResizeMode::FitWidth(self.width),
             ResizeKind::Height => api::ResizeMode::FitHeight(self.height),
@@ -353,6 +369,7 @@ impl Settings {
             ResizeKind::Percent => format!("{} %", self.percent),
             ResizeKind::Original => "Same size".into(),
         };
+        let size = if self.widths.is_empty() { size } else { format!("Widths {} px", fields::widths_text(&self.widths)) };
         let quality = match self.quality {
             api::Quality::Fixed(q) => format!("quality {q}"),
             api::Quality::Auto(target) => target.label().replace("Auto: ", "auto quality, "),
@@ -360,6 +377,18 @@ impl Settings {
         let mut parts = vec![size, self.format.label().to_string(), quality, self.metadata.label().to_string()];
         parts.extend(self.max_kb.map(|kb| format!("at most {kb} KB")));
         parts.join(" · ")
+    }
+
+    /// The file-name template in use: the person's own, or for several widths, which need the
+    /// width in their names to differ, `{name}-{width}w`; a template of theirs without `{width}`
+    /// gets `-{width}w` after it then.
+    pub fn name_template(&self) -> Option<String> {
+        match (&self.names, self.widths.is_empty()) {
+            (names, true) => names.clone(),
+            (Some(names), false) if names.contains("{width}") => Some(names.clone()),
+            (Some(names), false) => Some(format!("{names}-{{width}}w")),
+            (None, false) => Some("{name}-{width}w".into()),
+        }
     }
 
     /// Whether the width field applies to the chosen resize (the form shows only what applies).
@@ -438,9 +467,14 @@ mod tests {
             max_kb: Some(250),
             keep_smaller_original: false,
             names: Some("{name} – {width}×{height} #{n}".into()),
+            widths: vec![640, 1280, 1920],
         };
         assert_eq!(Settings::from_query(&s.to_query()), s);
-        assert!(s.to_query().ends_with("&names=%7Bname%7D%20%E2%80%93%20%7Bwidth%7D%C3%97%7Bheight%7D%20%23%7Bn%7D"), "{}", s.to_query());
+        assert!(s.to_query().ends_with("&widths=640,1280,1920"), "{}", s.to_query());
+        assert_eq!(Settings::from_query("widths=1280%2C640").widths, [640, 1280]);
+        assert_eq!(Settings::from_query("widths=640,zero").widths, Vec::<u32>::new(), "widths the form refuses are not used");
+        assert!(Settings::query_has_settings("?widths=640"));
+        assert!(s.to_query().contains("&names=%7Bname%7D%20%E2%80%93%20%7Bwidth%7D%C3%97%7Bheight%7D%20%23%7Bn%7D&"), "{}", s.to_query());
         assert_eq!(Settings::from_query("names=%7Bname%7D+small").names.as_deref(), Some("{name} small"));
         assert_eq!(Settings::from_query("names=%7Bsize%7D").names, None, "a template the form refuses is not used");
         assert_eq!(Settings::from_query(&Settings::default().to_query()), Settings::default());
@@ -480,6 +514,22 @@ mod tests {
             ..Settings::default()
         };
         assert_eq!(s.summary(), "Width 640 px · Same as input · auto quality, high · Remove all (private) · at most 200 KB");
+        let several = Settings { widths: vec![640, 1280], ..Settings::default() };
+        assert!(several.summary().starts_with("Widths 640, 1280 px · "), "{}", several.summary());
+    }
+
+    #[test]
+    fn several_widths_resize_to_the_largest_and_name_each_by_its_width() {
+        let mut s = Settings { widths: vec![640, 1280, 1920], resize: ResizeKind::Cover, ..Settings::default() };
+        assert_eq!(s.engine_options().resize.mode, api::ResizeMode::FitWidth(1920));
+        assert_eq!(s.name_template().as_deref(), Some("{name}-{width}w"));
+        s.names = Some("trip-{n}".into());
+        assert_eq!(s.name_template().as_deref(), Some("trip-{n}-{width}w"), "each width needs its own name");
+        s.names = Some("{width}/{name}".replace('/', "_"));
+        assert_eq!(s.name_template().as_deref(), Some("{width}_{name}"));
+        s.widths.clear();
+        assert_eq!(s.name_template().as_deref(), Some("{width}_{name}"));
+        assert_eq!(Settings::default().name_template(), None);
     }
 
     #[test]

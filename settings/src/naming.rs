@@ -61,6 +61,44 @@ pub fn result_name(template: Option<&str>, parts: NameParts) -> String {
     format!("{}.{ext}", stem(&format!("{filled}.{ext}")))
 }
 
+/// One result of a photo made at several widths (`Settings::widths`): its file name and size.
+#[derive(Clone, Copy, Debug)]
+pub struct SizedFile<'a> {
+    pub name: &'a str,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// The `<img>` a web page needs to let the browser pick among a photo's widths: `src` and the
+/// intrinsic `width`/`height` of the largest (so the page does not jump while it loads), `srcset`
+/// with every width, `sizes="100vw"` to be adjusted to the layout. `None` without files.
+pub fn srcset_snippet(files: &[SizedFile]) -> Option<String> {
+    let mut files = files.to_vec();
+    files.sort_by_key(|f| f.width);
+    let largest = files.last()?;
+    let srcset = files.iter().map(|f| format!("{} {}w", url_path(f.name), f.width)).collect::<Vec<_>>().join(", ");
+    Some(format!(
+        r#"<img src="{}" srcset="{srcset}" sizes="100vw" width="{}" height="{}" alt="">"#,
+        url_path(largest.name),
+        largest.width,
+        largest.height
+    ))
+}
+
+/// A file name as a relative URL inside an HTML attribute: spaces and commas would split a
+/// `srcset`, quotes would end the attribute, `#`, `?` and `%` would change the URL.
+fn url_path(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii() && !c.is_ascii_alphanumeric() && !"-_.~()!$*+;=@".contains(c) {
+                format!("%{:02X}", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// The original's name without its extension or any folder, cleaned of characters that file
 /// systems or ZIP readers refuse.
 fn stem(original: &str) -> String {
@@ -134,6 +172,24 @@ mod tests {
         assert_eq!(result_name(Some("holiday {n} {width}x{height} {format}"), parts), "holiday 3 1280x960 jpg.jpg");
         // Whatever the template leaves, a name with the extension comes out.
         assert_eq!(result_name(Some("  "), parts), "image.jpg");
+    }
+
+    #[test]
+    fn a_srcset_lists_every_width_and_sizes_the_largest() {
+        let files = [
+            SizedFile { name: "kleiber-1280w.jpg", width: 1280, height: 853 },
+            SizedFile { name: "kleiber-640w.jpg", width: 640, height: 427 },
+            SizedFile { name: "kleiber-1920w.jpg", width: 1920, height: 1280 },
+        ];
+        assert_eq!(
+            srcset_snippet(&files).as_deref(),
+            Some(
+                r#"<img src="kleiber-1920w.jpg" srcset="kleiber-640w.jpg 640w, kleiber-1280w.jpg 1280w, kleiber-1920w.jpg 1920w" sizes="100vw" width="1920" height="1280" alt="">"#
+            )
+        );
+        let odd = [SizedFile { name: "a b,\"c\"#1 été.jpg", width: 10, height: 5 }];
+        assert!(srcset_snippet(&odd).unwrap().contains(r#"srcset="a%20b%2C%22c%22%231%20été.jpg 10w""#));
+        assert_eq!(srcset_snippet(&[]), None);
     }
 
     #[test]

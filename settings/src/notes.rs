@@ -63,6 +63,17 @@ pub fn notes(settings: &Settings, info: &ImageInfo, resized: Dimensions, output:
     notes
 }
 
+/// Said when some of several widths were not made: the original is narrower and is never enlarged.
+pub fn skipped_widths(skipped: &[u32]) -> Option<String> {
+    let (last, rest) = skipped.split_last()?;
+    let list = if rest.is_empty() {
+        last.to_string()
+    } else {
+        format!("{} and {last}", rest.iter().map(u32::to_string).collect::<Vec<_>>().join(", "))
+    };
+    Some(format!("Not made {list} px wide: the original is narrower (Never enlarge)."))
+}
+
 fn format_change(info: &ImageInfo, written: ImageFormat) -> String {
     match (info.format, written) {
         (ImageFormat::WebP, ImageFormat::Jpeg) if info.lossy => {
@@ -106,6 +117,16 @@ mod tests {
     }
 
     const SIZE: Dimensions = Dimensions { width: 640, height: 400 };
+
+    #[test]
+    fn skipped_widths_are_listed() {
+        assert_eq!(skipped_widths(&[]), None);
+        assert_eq!(skipped_widths(&[1920]).as_deref(), Some("Not made 1920 px wide: the original is narrower (Never enlarge)."));
+        assert_eq!(
+            skipped_widths(&[1280, 1920, 2560]).as_deref(),
+            Some("Not made 1280, 1920 and 2560 px wide: the original is narrower (Never enlarge).")
+        );
+    }
 
     #[test]
     fn a_plain_result_needs_no_note() {

@@ -32,7 +32,7 @@ after(() => server?.close());
  * or critical violations. axe is evaluated through the DevTools protocol, which the page's
  * Content-Security-Policy does not govern, so the audit sees the app under its real policy.
  */
-async function audit(page, state, target = page) {
+async function audit(page, state, target = page, { mustPass = [] } = {}) {
   await page.screenshot({ path: join(SHOTS, `a11y-${state}.png`), fullPage: true });
   if (!(await target.evaluate(() => 'axe' in window))) await target.evaluate(AXE);
   const { violations, version, passed, incomplete } = await target.evaluate(async () => {
@@ -53,6 +53,8 @@ async function audit(page, state, target = page) {
   console.log(`a11y ${state}: ${passed.length} rules passed; for a person to check: ${incomplete.join(', ') || 'none'}`);
   // The audit looked at the app: its rules for images, forms and contrast had elements to check.
   assert.ok(passed.includes('color-contrast') && passed.length >= 15, `${state}: axe checked too little (${passed.join(', ')})`);
+  // Rules below "serious" that this state must pass all the same.
+  for (const rule of mustPass) assert.ok(passed.includes(rule), `${state}: axe's ${rule} did not pass`);
   const minor = violations.filter((v) => !BLOCKING.has(v.impact));
   for (const v of minor) console.log(`a11y ${state}: ${v.impact} ${v.id} (${v.help}) on ${v.nodes.length} element(s)`);
   const blocking = violations.filter((v) => BLOCKING.has(v.impact));
@@ -198,10 +200,15 @@ test('the widget on a host page, light and dark: empty, and with a result and a 
         await page.goto(`http://127.0.0.1:${host.address().port}/`);
         const frame = await widgetFrame(page, server.url);
         await frame.waitForSelector('html[data-engine="ready"]', { timeout: 30000 });
-        await audit(page, `widget-${colorScheme}-empty`, frame);
+        // The frame is a page to assistive technology: it has its own <h1>.
+        await audit(page, `widget-${colorScheme}-empty`, frame, { mustPass: ['page-has-heading-one'] });
         await frame.setInputFiles('#file-input', [{ name: 'photo.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(fixture('photo-640x400.jpg')) }, corruptFile()]);
         await waitForBatch(frame, 2);
-        await audit(page, `widget-${colorScheme}-done`, frame);
+        await audit(page, `widget-${colorScheme}-done`, frame, { mustPass: ['page-has-heading-one'] });
+        // With each row's privacy summary shown (privacy="show").
+        await page.evaluate(() => document.querySelector('localpix-resizer').setAttribute('privacy', 'show'));
+        await frame.locator('.widget-privacy').first().waitFor();
+        await audit(page, `widget-${colorScheme}-privacy`, frame, { mustPass: ['page-has-heading-one'] });
       } finally {
         await context.close();
       }

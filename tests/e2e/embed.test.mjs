@@ -50,7 +50,7 @@ async function openHost() {
     window.heard = [];
     document.addEventListener('localpix-result', async ({ detail }) => {
       const bytes = [...new Uint8Array(await detail.file.arrayBuffer())];
-      window.heard.push({ kind: 'result', name: detail.file.name, type: detail.file.type, width: detail.width, height: detail.height, originalName: detail.originalName, bytes });
+      window.heard.push({ kind: 'result', name: detail.file.name, type: detail.file.type, width: detail.width, height: detail.height, originalName: detail.originalName, privacy: detail.privacy, bytes });
     });
     document.addEventListener('localpix-error', ({ detail }) => window.heard.push({ kind: 'error', ...detail }));
   });
@@ -101,6 +101,33 @@ test('attributes apply to the next files, and failures arrive as error events', 
   const error = events.find((e) => e.kind === 'error');
   assert.equal(error.originalName, 'broken.jpg');
   assert.match(error.message, /incomplete|damaged|ends early/i);
+  await page.close();
+});
+
+test('privacy="show" shows each file’s privacy summary in the widget; every result event carries it', async () => {
+  const { page, frame } = await openHost();
+  await frame.setInputFiles('#file-input', [fixturePath('phone-orient6-gps.jpg')]);
+  const [quiet] = await heard(page, 1);
+  // Without the attribute the widget stays compact, and the host still hears what was removed.
+  assert.equal(await frame.locator('.widget-row .privacy-found').count(), 0);
+  assert.equal(quiet.privacy.removed, true);
+  assert.equal(quiet.privacy.keptPrivate, 0);
+  assert.ok(quiet.privacy.privateFields >= 3, JSON.stringify(quiet.privacy));
+  assert.ok(quiet.privacy.found.includes('location (GPS, places)'), JSON.stringify(quiet.privacy));
+
+  // The attribute applies to the rows from then on, the ones already there too.
+  await page.evaluate(() => document.querySelector('localpix-resizer').setAttribute('privacy', 'show'));
+  await frame.setInputFiles('#file-input', [fixturePath('small.bmp')]);
+  await heard(page, 2);
+  const summaries = frame.locator('.widget-row .widget-privacy');
+  await summaries.first().waitFor();
+  assert.equal(await summaries.count(), 2);
+  const phone = frame.locator('.widget-row', { hasText: 'phone-orient6-gps.jpg' });
+  assert.match(await phone.locator('.privacy-found summary').textContent(), /location \(GPS, places\).*: removed/);
+  assert.equal(await frame.locator('.widget-row', { hasText: 'small.bmp' }).locator('.privacy-none').textContent(), 'None found');
+  await page.screenshot({ path: join(ROOT, 'target/e2e/embed-privacy.png') });
+  await page.evaluate(() => document.querySelector('localpix-resizer').removeAttribute('privacy'));
+  await frame.locator('.widget-privacy').first().waitFor({ state: 'detached' });
   await page.close();
 });
 

@@ -1,12 +1,13 @@
 //! One row per file: what it was, what it became, what private data it carried, where it is.
 
-use leptos::prelude::*;
+use leptos::{prelude::*, task::spawn_local};
+use wasm_bindgen_futures::JsFuture;
 
 use super::{Comparing, Cropping, file_name::FileName, privacy::PrivacyNote};
 use localpix_contract::{Error as EngineError, Orientation};
 
 use crate::{
-    batch::{Batch, EngineState, Row, RowState},
+    batch::{Batch, EngineState, Output, Row, RowState},
     bridge::{JobError, Stage},
     settings::notes::turn_description,
     units,
@@ -106,6 +107,7 @@ fn FileRow(row: Row) -> impl IntoView {
                     {(!o.notes.is_empty()).then(|| view! {
                         <ul class="notes">{o.notes.iter().map(|note| view! { <li>{note.clone()}</li> }).collect_view()}</ul>
                     })}
+                    {batch.settings.with(|s| !s.widths.is_empty()).then(|| view! { <Widths row output=o.clone()/> })}
                 }})}
             </td>
             <td class="privacy" data-label="Private data">
@@ -146,6 +148,48 @@ fn FileRow(row: Row) -> impl IntoView {
                 })}
             </td>
         </tr>
+    }
+}
+
+/// A photo made at several widths: each width with its size and its own Save, and the
+/// `<img srcset>` of them all to copy into a web page.
+#[component]
+fn Widths(row: Row, output: Output) -> impl IntoView {
+    let batch = expect_context::<Batch>();
+    let copied = RwSignal::new(None::<&'static str>);
+    let copy = move |_| {
+        let Some(snippet) = batch.srcset(row) else { return };
+        let Some(window) = web_sys::window() else { return };
+        let written = window.navigator().clipboard().write_text(&snippet);
+        spawn_local(async move {
+            copied.set(Some(match JsFuture::from(written).await {
+                Ok(_) => "srcset copied.",
+                Err(_) => "The browser did not allow copying.",
+            }));
+        });
+    };
+    let outputs: Vec<Output> = std::iter::once(output.clone()).chain(output.sizes).collect();
+    view! {
+        <ul class="widths" aria-label=format!("Widths of {}", row.name())>
+            {outputs.into_iter().map(|o| {
+                let (width, bytes, url) = (o.width, o.bytes, o.url.clone());
+                let name = move || batch.output_name(row, &o).unwrap_or_default();
+                let label = name.clone();
+                view! {
+                    <li>
+                        <span class="width">{format!("{width}w")}</span>" "
+                        <span class="bytes">{units::bytes(bytes)}</span>" "
+                        <a class="button small quiet" href=url download=name on:click=move |_| batch.mark_saved()>
+                            "Save"<span class="visually-hidden">{move || format!(" {}", label())}</span>
+                        </a>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+        <button type="button" class="button small copy-srcset" on:click=copy aria-label=format!("Copy srcset of {}", row.name())>
+            "Copy srcset"
+        </button>
+        <span class="fine-print copied" role="status">{move || copied.get()}</span>
     }
 }
 

@@ -91,6 +91,7 @@ mod tests {
             kept_sensitive,
             notes: vec![],
             shrunk: false,
+            sizes: vec![],
         }
     }
 

@@ -118,6 +118,7 @@ pub fn SettingsPanel() -> impl IntoView {
                     <NumberField id="percent" label="Scale (%)" rule=fields::PERCENT value=shown(|s| Some(s.percent))
                         on_valid=apply(settings, |s, v| s.percent = v.unwrap_or(s.percent))/>
                 </Show>
+                <WidthsField settings/>
                 <CheckField id="never-upscale" label="Never enlarge" checked=Signal::derive(move || settings.with(|s| s.never_upscale))
                     on_change=commit(settings, |s, v| s.never_upscale = v == "true")/>
                 <ChoiceField id="filter" label="Filter" current=Signal::derive(move || settings.with(|s| s.filter))
@@ -298,35 +299,74 @@ fn PresetField(settings: RwSignal<Settings>) -> impl IntoView {
 }
 
 /// How results are named: empty keeps each original's name (with the new extension), or a
-/// template checked like the number fields, its message beside it; a template that is not accepted
-/// is never used.
+/// template; one that is not accepted is never used.
 #[component]
 fn NameField(settings: RwSignal<Settings>) -> impl IntoView {
+    view! {
+        <CheckedTextField id="names" label="File names" placeholder="the original names"
+            help="Empty keeps each name. Or a template: {name}, {width}, {height}, {n} (1, 2, 3…), {format}; the extension is added."
+            check=fields::check_name_template settings
+            get=|s| s.names.clone() set=|s, names| s.names = names text=|names| names.clone().unwrap_or_default()/>
+    }
+}
+
+/// Several widths at once, for a web page's `srcset`: each file gives one result per width.
+#[component]
+fn WidthsField(settings: RwSignal<Settings>) -> impl IntoView {
+    view! {
+        <CheckedTextField id="widths" label="Several widths (px)" placeholder="one size"
+            help="For a web page's srcset, e.g. 640, 1280, 1920: one result per width (replaces the size above), named {name}-{width}w unless the template says otherwise, and a Copy srcset button per photo."
+            check=fields::check_widths settings
+            get=|s| s.widths.clone() set=|s, widths| s.widths = widths text=|widths| fields::widths_text(widths)/>
+    }
+}
+
+/// A labelled text `<input>` for one setting, checked when it changes, like the number fields:
+/// an accepted value is set (when it changes something); any other stays in the field with a
+/// message saying why and what is still in use, and is not used.
+#[component]
+fn CheckedTextField<T: PartialEq + Send + Sync + 'static>(
+    id: &'static str,
+    label: &'static str,
+    /// Shown in the empty field, and said as what is in use when the setting is empty.
+    placeholder: &'static str,
+    help: &'static str,
+    check: fn(&str) -> Result<T, String>,
+    settings: RwSignal<Settings>,
+    get: fn(&Settings) -> T,
+    set: fn(&mut Settings, T),
+    /// The setting as the field shows it.
+    text: fn(&T) -> String,
+) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
-    let on_change = move |e: ev::Event| match fields::check_name_template(&value_of(&e)) {
-        Ok(names) => {
+    let (error_id, help_id) = (format!("{id}-error"), format!("{id}-help"));
+    let on_change = move |e: ev::Event| match check(&value_of(&e)) {
+        Ok(value) => {
             error.set(None);
-            if settings.with_untracked(|s| s.names != names) {
-                settings.update(|s| s.names = names);
+            if settings.with_untracked(|s| get(s) != value) {
+                settings.update(|s| set(s, value));
             }
         }
         Err(why) => {
-            let in_use = settings.with_untracked(|s| s.names.clone()).unwrap_or_else(|| "the original names".into());
+            let in_use = settings.with_untracked(|s| text(&get(s)));
+            let in_use = if in_use.is_empty() { placeholder.to_string() } else { in_use };
             error.set(Some(format!("{why} Still using {in_use}.")));
         }
     };
+    let described_by = {
+        let (error_id, help_id) = (error_id.clone(), help_id.clone());
+        move || if error.with(Option::is_some) { format!("{error_id} {help_id}") } else { help_id.clone() }
+    };
     view! {
-        <div class="field wide names" class:invalid=move || error.with(Option::is_some)>
-            <label for="names">"File names"</label>
-            <input id="names" type="text" placeholder="the original names" spellcheck="false" autocomplete="off"
-                prop:value=move || settings.with(|s| s.names.clone().unwrap_or_default())
+        <div class=format!("field wide {id}") class:invalid=move || error.with(Option::is_some)>
+            <label for=id>{label}</label>
+            <input id=id type="text" placeholder=placeholder spellcheck="false" autocomplete="off"
+                prop:value=move || settings.with(|s| text(&get(s)))
                 aria-invalid=move || error.with(Option::is_some).then_some("true")
-                aria-describedby=move || if error.with(Option::is_some) { "names-error names-help" } else { "names-help" }
+                aria-describedby=described_by
                 on:change=on_change/>
-            <p class="fine-print" id="names-help">
-                "Empty keeps each name. Or a template: {name}, {width}, {height}, {n} (1, 2, 3…), {format}; the extension is added."
-            </p>
-            {move || error.get().map(|why| view! { <p class="field-error" id="names-error" role="alert">{why}</p> })}
+            <p class="fine-print" id=help_id>{help}</p>
+            {move || error.get().map(|why| view! { <p class="field-error" id=error_id.clone() role="alert">{why}</p> })}
         </div>
     }
 }

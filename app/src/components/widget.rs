@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::{drop_zone::DropZone, file_name::FileName};
+use super::{drop_zone::DropZone, file_name::FileName, privacy::PrivacyNote};
 use crate::{
     batch::{Batch, Row, RowState},
     embed, units,
@@ -19,18 +19,23 @@ pub fn Widget() -> impl IntoView {
     super::expose_engine_state(batch);
     let host = embed::host_origin();
     let framed = host.is_some();
+    // Each row's privacy summary, when the host's `privacy="show"` asks for it.
+    let show_privacy = RwSignal::new(embed::initial_privacy());
     if let Some(host) = host {
-        embed::connect(batch, host);
+        embed::connect(batch, host, show_privacy);
     }
     view! {
         <main class="widget">
+            // The frame is a page of its own to assistive technology: its heading names it, as the
+            // host's frame title does; the drop zone already says the same on screen.
+            <h1 class="visually-hidden">"localpix: resize images on this device"</h1>
             {(!framed).then(|| view! {
                 <p class="fine-print">"This is the localpix widget. Sites embed it with embed.js (see docs/embed.md); on its own, use the full app."</p>
             })}
             <DropZone in_widget=true/>
             <ul class="widget-files" aria-label="Images">
                 <For each=move || batch.rows.get() key=|row| row.id let:row>
-                    <WidgetRow row/>
+                    <WidgetRow row show_privacy/>
                 </For>
             </ul>
             <p class="visually-hidden" role="status" aria-live="polite">{move || batch.announcement.get()}</p>
@@ -39,7 +44,7 @@ pub fn Widget() -> impl IntoView {
 }
 
 #[component]
-fn WidgetRow(row: Row) -> impl IntoView {
+fn WidgetRow(row: Row, show_privacy: RwSignal<bool>) -> impl IntoView {
     let name = row.name();
     view! {
         <li class="widget-row file-row" data-state=move || row.state.with(|s| s.label())>
@@ -51,6 +56,11 @@ fn WidgetRow(row: Row) -> impl IntoView {
                     other => other.label(),
                 }}
             </span>
+            <Show when=move || show_privacy.get()>
+                <div class="widget-privacy">
+                    <PrivacyNote row/>
+                </div>
+            </Show>
         </li>
     }
 }

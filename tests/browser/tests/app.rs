@@ -135,6 +135,25 @@ fn a_finished_job_is_read_with_its_private_fields() {
 }
 
 #[wasm_bindgen_test]
+fn a_job_at_several_widths_is_read_with_each_width() {
+    let message = done_message();
+    let smaller = done_message();
+    let report = Reflect::get(&smaller, &"report".into()).unwrap();
+    let output = Reflect::get(&report, &"output".into()).unwrap();
+    Reflect::set(&output, &"dimensions".into(), &JSON::parse(r#"{"width": 160, "height": 100}"#).unwrap()).unwrap();
+    Reflect::set(&message, &"sizes".into(), &js_sys::Array::of1(&smaller)).unwrap();
+    Reflect::set(&message, &"skipped".into(), &JSON::parse("[1280, 1920]").unwrap()).unwrap();
+    let result = JobResult::read(message.unchecked_into()).expect("the message reads");
+    assert_eq!(result.report.output.dimensions, Dimensions::new(320, 200));
+    let sizes: Vec<Dimensions> = result.sizes.iter().map(|(report, _)| report.output.dimensions).collect();
+    assert_eq!(sizes, [Dimensions::new(160, 100)]);
+    assert_eq!(result.skipped, [1280, 1920]);
+    // One size: no `sizes`, nothing skipped.
+    let one = JobResult::read(done_message().unchecked_into()).expect("the message reads");
+    assert!(one.sizes.is_empty() && one.skipped.is_empty());
+}
+
+#[wasm_bindgen_test]
 fn a_malformed_message_is_refused_not_misread() {
     let message = done_message();
     Reflect::set(&message, &"blob".into(), &JsValue::from_str("not a blob")).unwrap();
