@@ -306,10 +306,20 @@ mod tests {
         assert!(diff < 3.0, "dithered 32 colours differ by {diff:.1} per sample on 4×4 averages");
     }
 
+    /// The fixture photo, decoded.
+    fn photo() -> Pixels {
+        crate::Image::decode(&crate::testdata::fixture("photo-640x400.jpg"), &Default::default()).unwrap().into_pixels_upright()
+    }
+
+    /// What fdeflate's ultra-fast mode alone writes, with the balanced filters.
+    fn fdeflate(pixels: &Pixels) -> Vec<u8> {
+        write(&Encodable::Direct(pixels), &OutputMetadata::default(), png::DeflateCompression::FdeflateUltraFast, png::Filter::MinEntropy)
+            .unwrap()
+    }
+
     #[test]
     fn a_lossy_palette_is_compressed() {
-        let pixels =
-            crate::Image::decode(&crate::testdata::fixture("photo-640x400.jpg"), &Default::default()).unwrap().into_pixels_upright();
+        let pixels = photo();
         let options = PngOptions { palette_colors: Some(256) };
         for effort in [Effort::Fast, Effort::Balanced] {
             let bytes = encode(&pixels, effort, &options, &OutputMetadata::default()).unwrap();
@@ -334,27 +344,14 @@ mod tests {
             .collect();
         let flat = Pixels::new(Layout::Rgb, Dimensions::new(width, height), data);
         assert!(flat_share(&flat) > 0.5);
-        let ultra = write(
-            &Encodable::Direct(&flat),
-            &OutputMetadata::default(),
-            png::DeflateCompression::FdeflateUltraFast,
-            png::Filter::MinEntropy,
-        )
-        .unwrap();
+        let ultra = fdeflate(&flat);
         let balanced = encode(&flat, Effort::Balanced, &PngOptions::default(), &OutputMetadata::default()).unwrap();
         assert!(balanced.len() * 6 < ultra.len() * 5, "balanced {} B, fdeflate {} B", balanced.len(), ultra.len());
         assert_eq!(decoded(&balanced).1, flat.data);
 
-        let photo =
-            crate::Image::decode(&crate::testdata::fixture("photo-640x400.jpg"), &Default::default()).unwrap().into_pixels_upright();
+        let photo = photo();
         assert!(flat_share(&photo) < 0.5);
-        let ultra = write(
-            &Encodable::Direct(&photo),
-            &OutputMetadata::default(),
-            png::DeflateCompression::FdeflateUltraFast,
-            png::Filter::MinEntropy,
-        )
-        .unwrap();
+        let ultra = fdeflate(&photo);
         assert_eq!(encode(&photo, Effort::Balanced, &PngOptions::default(), &OutputMetadata::default()).unwrap(), ultra);
     }
 
