@@ -70,10 +70,6 @@ impl Job {
         }
     }
 
-    fn held(&self) -> u64 {
-        self.held
-    }
-
     /// Bytes per decoded pixel as the engine holds them (8 bits per sample, RGB for colour).
     fn channels(&self) -> u64 {
         let colour = if matches!(self.color_model, ColorModel::Gray) { 1 } else { 3 };
@@ -97,7 +93,7 @@ impl Job {
                 pixels * samples * depth + if self.lossy { pixels * 3 / 2 } else { 0 }
             }
         };
-        self.held() + pixels * self.channels() + working
+        self.held + pixels * self.channels() + working
     }
 
     /// Peak of resampling the decoded pixels to `output`: source and result, the intermediate of
@@ -108,7 +104,7 @@ impl Job {
         let (width, height) = (u64::from(self.decoded.width), u64::from(self.decoded.height));
         let between = (u64::from(output.width) * height).max(width * u64::from(output.height)) * channels;
         let premultiplied = if self.has_alpha { source } else { 0 };
-        self.held() + source + premultiplied + between + output.pixels() * channels
+        self.held + source + premultiplied + between + output.pixels() * channels
     }
 
     /// Peak of encoding `output` pixels with `writer`, the decoded pixels gone: the resized
@@ -124,7 +120,7 @@ impl Job {
             if self.color_model == ColorModel::Gray && writer.format() == ImageFormat::Jpeg { encoder.div_ceil(3) } else { encoder };
         let scorer = if scoring { pixels * SCORING + pixels.min(tune::WHOLE_BELOW) * SCORING_WHOLE } else { 0 };
         let working = encoder + scorer;
-        self.held() + 2 * pixels * self.channels() + working
+        self.held + 2 * pixels * self.channels() + working
     }
 }
 
