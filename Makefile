@@ -36,8 +36,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Cargo features of the engine component. HEIC input (`heic`, heifer) would add 90 KB gzipped, +13%
 # over the engine before issue 11 with lossy WebP, past the 10% the first visit may grow
 # (docs/performance.md): it is built natively and tested, and in the component only on request,
-# `make component ENGINE_FEATURES=heic`, until it can load lazily.
-ENGINE_FEATURES :=
+# `make component ENGINE_FEATURES="tiff webp-lossy heic"`, until it can load lazily.
+ENGINE_FEATURES := tiff webp-lossy
 COMPONENT_DIR := target/component
 COMPONENT := $(COMPONENT_DIR)/localpix_core.wasm
 CORE_WASM := target/wasm32-unknown-unknown/release/localpix_core.wasm
@@ -223,6 +223,8 @@ lint: setup-rust setup-clang
 	rustfmt --check --edition 2024 cli/build.rs cli/src/main.rs
 	cargo clippy -p localpix-contract -p localpix-settings -p localpix-core -p localpix-jpeg -p localpix-webp --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown -p localpix-core -- -D warnings
+	@# The light engine (no optional codecs) compiles its own code paths.
+	cargo clippy --target wasm32-unknown-unknown -p localpix-core --no-default-features -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown -p localpix-jpeg --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown -p localpix-app -p localpix-browser-tests --all-targets -- -D warnings
 

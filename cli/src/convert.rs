@@ -42,6 +42,7 @@ impl Convert<api::Dimensions> for wit::Dimensions {
     }
 }
 
+same_cases!(wit::Codec => api::Codec: TiffInput, HeicInput, WebpOutput);
 same_cases!(api::Filter => wit::Filter: Nearest, Box, Bilinear, CatmullRom, Mitchell, Lanczos3);
 same_cases!(api::OutputFormat => wit::OutputFormat: SameAsInput, Jpeg, Png, Webp, WebpLossless);
 same_cases!(api::ChromaSubsampling => wit::ChromaSubsampling: Yuv444, Yuv422, Yuv420);
@@ -160,6 +161,7 @@ impl Convert<api::Error> for wit::Error {
                 picture: e.picture.convert(),
                 message: e.message,
             },
+            wit::Error::CodecNotBuilt(e) => api::Error::CodecNotBuilt { codec: e.codec.convert(), message: e.message },
         }
     }
 }

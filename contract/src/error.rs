@@ -21,6 +21,28 @@ pub enum Error {
     BudgetUnreachable { max_bytes: u32, smallest_bytes: u32, message: String },
     /// A crop with no pixels, or reaching outside the picture (WIT `crop-error`).
     InvalidCrop { crop: Rect, picture: Dimensions, message: String },
+    /// A codec this build of the engine leaves out (WIT `codec-error`): a fuller build has it.
+    CodecNotBuilt { codec: Codec, message: String },
+}
+
+/// The codecs a build of the engine may leave out (WIT `codec`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Codec {
+    TiffInput,
+    HeicInput,
+    WebpOutput,
+}
+
+impl Codec {
+    /// The codec's name in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Codec::TiffInput => "TIFF",
+            Codec::HeicInput => "HEIC",
+            Codec::WebpOutput => "lossy WebP",
+        }
+    }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -30,7 +52,10 @@ impl Error {
     pub fn message(&self) -> &str {
         match self {
             Error::UnsupportedFormat(m) | Error::MalformedInput(m) | Error::InvalidOptions(m) | Error::EncodingFailed(m) => m,
-            Error::TooLarge { message, .. } | Error::BudgetUnreachable { message, .. } | Error::InvalidCrop { message, .. } => message,
+            Error::TooLarge { message, .. }
+            | Error::BudgetUnreachable { message, .. }
+            | Error::InvalidCrop { message, .. }
+            | Error::CodecNotBuilt { message, .. } => message,
         }
     }
 
@@ -44,6 +69,12 @@ impl Error {
 
     pub fn encoding(message: impl Into<String>) -> Self {
         Error::EncodingFailed(message.into())
+    }
+
+    /// The error of a build without `codec`.
+    pub fn not_built(codec: Codec) -> Self {
+        let message = format!("This build of the engine leaves out {} to keep its download small; the full build has it.", codec.name());
+        Error::CodecNotBuilt { codec, message }
     }
 
     /// The error a truncated file gives, whichever layer notices.
@@ -75,6 +106,9 @@ mod tests {
         assert_eq!(budget, Error::BudgetUnreachable { max_bytes: 1000, smallest_bytes: 4000, message: "too small".into() });
         let malformed: Error = serde_json::from_value(json!({ "tag": "malformed-input", "val": "cut" })).unwrap();
         assert_eq!(malformed.message(), "cut");
+        let missing: Error =
+            serde_json::from_value(json!({ "tag": "codec-not-built", "val": { "codec": "heic-input", "message": "m" } })).unwrap();
+        assert_eq!(missing, Error::CodecNotBuilt { codec: Codec::HeicInput, message: "m".into() });
         let large = Error::TooLarge { dimensions: Dimensions::new(2, 3), limit: 5, message: "big".into() };
         assert_eq!(
             serde_json::to_value(&large).unwrap(),

@@ -15,7 +15,7 @@ mod info;
 mod options;
 mod rect;
 
-pub use error::{Error, Result};
+pub use error::{Codec, Error, Result};
 pub use info::{
     ColorModel, ColorProfile, Dimensions, ImageFormat, ImageInfo, MetadataField, MetadataGroup, Orientation, Output, ProfileColorSpace,
     QualityScore, SensitiveKind,

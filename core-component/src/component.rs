@@ -112,6 +112,7 @@ impl From<api::Error> for wit::Error {
             Error::InvalidCrop { crop, picture, message } => {
                 wit::Error::InvalidCrop(wit::CropError { crop: crop.into(), picture: picture.into(), message })
             }
+            Error::CodecNotBuilt { codec, message } => wit::Error::CodecNotBuilt(wit::CodecError { codec: codec.into(), message }),
         }
     }
 }
@@ -254,6 +255,7 @@ macro_rules! same_cases {
 }
 
 same_cases!(wit::Filter, api::Filter, Nearest, Box, Bilinear, CatmullRom, Mitchell, Lanczos3);
+same_cases!(wit::Codec, api::Codec, TiffInput, HeicInput, WebpOutput);
 same_cases!(wit::OutputFormat, api::OutputFormat, SameAsInput, Jpeg, Png, Webp, WebpLossless);
 same_cases!(wit::ChromaSubsampling, api::ChromaSubsampling, Yuv444, Yuv422, Yuv420);
 same_cases!(wit::Effort, api::Effort, Fast, Balanced, Smallest);

@@ -1,7 +1,7 @@
 //! Why an operation failed, by kind, each with a message a person understands. The kinds are the
 //! contract's ([`localpix_contract::Error`]); what is ours is how decoders' errors map to them.
 
-pub use localpix_contract::{Error, Result};
+pub use localpix_contract::{Codec, Error, Result};
 
 /// Maps an error from the `image` crate's decoders.
 pub(crate) fn from_decoder(format: &str, err: image::ImageError) -> Error {
@@ -17,6 +17,7 @@ pub(crate) fn from_decoder(format: &str, err: image::ImageError) -> Error {
 }
 
 /// A TIFF variant localpix does not read, described by [`crate::container::tiff_unsupported_variant`].
+#[cfg(feature = "tiff")]
 pub(crate) fn unsupported_tiff(variant: &str) -> Error {
     Error::UnsupportedFormat(format!(
         "This TIFF stores {variant}, which localpix cannot read. Save it as an 8- or 16-bit RGB or greyscale TIFF, or as PNG."

@@ -1,6 +1,6 @@
 //! Which format a file is, read from its first bytes (never from its name).
 
-use crate::error::{Error, Result};
+use crate::error::{Codec, Error, Result};
 
 pub use localpix_contract::ImageFormat;
 
@@ -26,10 +26,10 @@ pub fn sniff(bytes: &[u8]) -> Result<ImageFormat> {
         return Ok(ImageFormat::Bmp);
     }
     if starts(b"II*\0") || starts(b"MM\0*") || starts(b"II+\0") || starts(b"MM\0+") {
-        return Ok(ImageFormat::Tiff);
+        return if cfg!(feature = "tiff") { Ok(ImageFormat::Tiff) } else { Err(Error::not_built(Codec::TiffInput)) };
     }
-    if cfg!(feature = "heic") && is_heic(bytes) {
-        return Ok(ImageFormat::Heic);
+    if is_heic(bytes) {
+        return if cfg!(feature = "heic") { Ok(ImageFormat::Heic) } else { Err(Error::not_built(Codec::HeicInput)) };
     }
     Err(Error::UnsupportedFormat(match recognise_other(bytes) {
         Some(other) => format!("This is {other}, which localpix cannot read yet. Export it as JPEG or PNG first."),

@@ -23,7 +23,7 @@ const built = (() => {
     return false;
   }
 })();
-const HEIC = built ? {} : { skip: 'SKIPPED: this component was built without HEIC; run `make component ENGINE_FEATURES=heic` first' };
+const HEIC = built ? {} : { skip: 'SKIPPED: this component was built without HEIC; run `make component ENGINE_FEATURES="tiff webp-lossy heic"` first' };
 const dir = mkdtempSync(join(tmpdir(), 'localpix-heic-'));
 
 /** libheif's reading of a fixture: size, alpha and RGBA samples. */

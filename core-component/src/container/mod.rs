@@ -4,13 +4,17 @@
 //! One module per format; each walks its container's segments or chunks with bounds-checked
 //! reads, so a truncated or lying file gives an error, never a panic.
 
+mod bmp;
 mod gif;
 #[cfg(feature = "heic")]
 mod heic;
 mod jpeg;
 mod png;
+#[cfg(feature = "tiff")]
 mod tiff;
 mod webp;
+
+use image::ImageDecoder;
 
 use crate::{
     Dimensions,
@@ -47,8 +51,11 @@ pub fn read(bytes: &[u8]) -> Result<Container> {
         ImageFormat::Png => png::read(bytes),
         ImageFormat::WebP => webp::read(bytes),
         ImageFormat::Gif => gif::read(bytes),
-        ImageFormat::Bmp => tiff::read_bmp(bytes),
+        ImageFormat::Bmp => bmp::read(bytes),
+        #[cfg(feature = "tiff")]
         ImageFormat::Tiff => tiff::read_tiff(bytes),
+        #[cfg(not(feature = "tiff"))]
+        ImageFormat::Tiff => unreachable!("sniff names TIFF only with the tiff feature"),
         #[cfg(feature = "heic")]
         ImageFormat::Heic => heic::read(bytes),
         #[cfg(not(feature = "heic"))]
@@ -56,8 +63,37 @@ pub fn read(bytes: &[u8]) -> Result<Container> {
     }
 }
 
+#[cfg(feature = "tiff")]
 pub use tiff::{misread_variant as tiff_misread_variant, unsupported_variant as tiff_unsupported_variant};
 pub use webp::with_alpha_flag as webp_with_alpha_flag;
+
+/// A container read by one of the `image` crate's decoders (BMP, BigTIFF), which give no metadata.
+fn from_image_decoder(format: ImageFormat, decoder: &impl ImageDecoder, bits_per_pixel: Option<u16>) -> Container {
+    let (width, height) = decoder.dimensions();
+    let color = decoder.color_type();
+    let palette = bits_per_pixel.is_some_and(|bpp| bpp <= 8);
+    let color_model = match color.channel_count() {
+        _ if palette => ColorModel::Palette,
+        1 | 2 => ColorModel::Gray,
+        _ => ColorModel::Rgb,
+    };
+    let bit_depth = match bits_per_pixel {
+        Some(bpp) if palette => bpp as u8,
+        _ => (color.bits_per_pixel() / u16::from(color.channel_count())) as u8,
+    };
+    Container {
+        format,
+        stored: Dimensions::new(width, height),
+        bit_depth,
+        color_model,
+        has_alpha: color.has_alpha(),
+        frame_count: 1,
+        progressive: false,
+        associated_alpha: false,
+        lossy: false,
+        blocks: MetadataBlocks::default(),
+    }
+}
 
 fn be16(bytes: &[u8], at: usize) -> Option<u16> {
     Some(u16::from_be_bytes(bytes.get(at..at + 2)?.try_into().ok()?))

@@ -1,13 +1,11 @@
-//! TIFF and BMP headers.
+//! TIFF headers (the cargo feature `tiff`).
 //!
-//! TIFF: the first IFD's tags give size, layout, profile, XMP and IPTC; the IFD chain gives the
-//! page count; kamadak-exif reads the descriptive tags. BMP: the `image` crate's header reader.
+//! The first IFD's tags give size, layout, profile, XMP and IPTC; the IFD chain gives the
+//! page count; kamadak-exif reads the descriptive tags.
 
 use std::io::Cursor;
 
-use image::ImageDecoder;
-
-use super::{ColorModel, Container, text};
+use super::{ColorModel, Container, from_image_decoder, text};
 use crate::{
     Dimensions,
     error::{self, Error, Result},
@@ -112,42 +110,6 @@ pub fn misread_variant(bytes: &[u8]) -> Option<String> {
 fn read_bigtiff(bytes: &[u8]) -> Result<Container> {
     let decoder = image::codecs::tiff::TiffDecoder::new(Cursor::new(bytes)).map_err(|e| error::from_decoder("TIFF", e))?;
     Ok(from_image_decoder(ImageFormat::Tiff, &decoder, None))
-}
-
-pub fn read_bmp(bytes: &[u8]) -> Result<Container> {
-    let decoder = image::codecs::bmp::BmpDecoder::new(Cursor::new(bytes)).map_err(|e| error::from_decoder("BMP", e))?;
-    // Bits per pixel: at 24 in the old 12-byte OS/2 header, at 28 in every later one.
-    let header_size = bytes.get(14..18).map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
-    let bpp_at = if header_size == 12 { 24 } else { 28 };
-    let bpp = bytes.get(bpp_at..bpp_at + 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
-    Ok(from_image_decoder(ImageFormat::Bmp, &decoder, bpp))
-}
-
-fn from_image_decoder(format: ImageFormat, decoder: &impl ImageDecoder, bits_per_pixel: Option<u16>) -> Container {
-    let (width, height) = decoder.dimensions();
-    let color = decoder.color_type();
-    let palette = bits_per_pixel.is_some_and(|bpp| bpp <= 8);
-    let color_model = match color.channel_count() {
-        _ if palette => ColorModel::Palette,
-        1 | 2 => ColorModel::Gray,
-        _ => ColorModel::Rgb,
-    };
-    let bit_depth = match bits_per_pixel {
-        Some(bpp) if palette => bpp as u8,
-        _ => (color.bits_per_pixel() / u16::from(color.channel_count())) as u8,
-    };
-    Container {
-        format,
-        stored: Dimensions::new(width, height),
-        bit_depth,
-        color_model,
-        has_alpha: color.has_alpha(),
-        frame_count: 1,
-        progressive: false,
-        associated_alpha: false,
-        lossy: false,
-        blocks: MetadataBlocks::default(),
-    }
 }
 
 /// A classic TIFF's bytes and byte order.

@@ -49,6 +49,7 @@ pub fn decode(bytes: &[u8], container: &Container, limits: &Limits, min_stored: 
     // transparency the decoder would drop: decode a copy with the flag set.
     let flagged = if container.format == ImageFormat::WebP && container.has_alpha { container::webp_with_alpha_flag(bytes) } else { None };
     let bytes = flagged.as_deref().unwrap_or(bytes);
+    #[cfg(feature = "tiff")]
     if container.format == ImageFormat::Tiff
         && let Some(variant) = container::tiff_misread_variant(bytes)
     {
@@ -57,18 +58,7 @@ pub fn decode(bytes: &[u8], container: &Container, limits: &Limits, min_stored: 
     let mut reader = image::ImageReader::with_format(Cursor::new(bytes), format);
     reader.limits(limits.for_image_crate());
     // For animations (GIF, APNG, animated WebP) this is the first frame.
-    let mut image = reader.decode().map_err(|e| match e {
-        // Name what the TIFF holds rather than the decoder's internal reason. The tiff crate
-        // refuses some variants as a decoding error ("format size limits exceeded" for a Group 3
-        // fax), which would tell the user an intact file is damaged.
-        image::ImageError::Unsupported(_) | image::ImageError::Decoding(_) if container.format == ImageFormat::Tiff => {
-            match container::tiff_unsupported_variant(bytes) {
-                Some(variant) => error::unsupported_tiff(&variant),
-                None => error::from_decoder("TIFF", e),
-            }
-        }
-        e => error::from_decoder(container.format.name(), e),
-    })?;
+    let mut image = reader.decode().map_err(|e| decoder_error(container.format, bytes, e))?;
     if container.associated_alpha {
         match &mut image {
             DynamicImage::ImageRgba8(buffer) => pixels::unpremultiply(buffer, 4, 255),
@@ -85,6 +75,22 @@ pub fn decode(bytes: &[u8], container: &Container, limits: &Limits, min_stored: 
         pixels = pixels.without_alpha();
     }
     Ok(Decoded { pixels, scale: 1 })
+}
+
+/// The `image` crate's error for `format`, in words a person can act on.
+#[cfg_attr(not(feature = "tiff"), allow(unused_variables))]
+fn decoder_error(format: ImageFormat, bytes: &[u8], e: image::ImageError) -> error::Error {
+    // Name what the TIFF holds rather than the decoder's internal reason. The tiff crate refuses
+    // some variants as a decoding error ("format size limits exceeded" for a Group 3 fax), which
+    // would tell the user an intact file is damaged.
+    #[cfg(feature = "tiff")]
+    if format == ImageFormat::Tiff && matches!(e, image::ImageError::Unsupported(_) | image::ImageError::Decoding(_)) {
+        return match container::tiff_unsupported_variant(bytes) {
+            Some(variant) => error::unsupported_tiff(&variant),
+            None => error::from_decoder("TIFF", e),
+        };
+    }
+    error::from_decoder(format.name(), e)
 }
 
 /// How many times smaller than stored `decode` gives the pixels on each side: 1, 2, 4 or 8.

@@ -4,6 +4,8 @@
 use image_webp::{ColorType, WebPEncoder};
 
 use super::Effort;
+#[cfg(not(feature = "webp-lossy"))]
+use crate::error::Codec;
 use crate::{
     error::{Error, Result},
     metadata::OutputMetadata,
@@ -11,8 +13,10 @@ use crate::{
 };
 
 /// WebP sides are stored in 14 bits.
+const MAX_SIDE: u32 = 16_383;
+
 fn check_size(pixels: &Pixels) -> Result<()> {
-    if pixels.size.width > localpix_webp::MAX_SIDE || pixels.size.height > localpix_webp::MAX_SIDE {
+    if pixels.size.width > MAX_SIDE || pixels.size.height > MAX_SIDE {
         return Err(Error::encoding(format!(
             "A WebP image cannot be {}: its sides are limited to 16 383 pixels. Choose a smaller size or PNG.",
             pixels.size
@@ -43,6 +47,13 @@ pub fn encode_lossless(pixels: &Pixels, metadata: &OutputMetadata) -> Result<Vec
     Ok(out)
 }
 
+/// This build leaves libwebp out (cargo feature `webp-lossy`): the full engine writes lossy WebP.
+#[cfg(not(feature = "webp-lossy"))]
+pub fn encode_lossy(_: &Pixels, _: u8, _: Effort, _: &OutputMetadata) -> Result<Vec<u8>> {
+    Err(Error::not_built(Codec::WebpOutput))
+}
+
+#[cfg(feature = "webp-lossy")]
 /// libwebp's method (`cwebp -m`, 0–6) for each effort: 4 is cwebp's default; 6 is a few percent
 /// smaller for up to twice the time; 2 about twice as fast as 4 for a few percent more bytes.
 fn method(effort: Effort) -> u8 {
@@ -53,6 +64,7 @@ fn method(effort: Effort) -> u8 {
     }
 }
 
+#[cfg(feature = "webp-lossy")]
 /// Lossy WebP (VP8, YUV 4:2:0) at `quality` (1–100, cwebp's scale); transparency goes into a
 /// lossless alpha plane, as `cwebp` does by default.
 pub fn encode_lossy(pixels: &Pixels, quality: u8, effort: Effort, metadata: &OutputMetadata) -> Result<Vec<u8>> {
@@ -77,6 +89,7 @@ pub fn encode_lossy(pixels: &Pixels, quality: u8, effort: Effort, metadata: &Out
     with_metadata(bitstream, pixels.size, metadata)
 }
 
+#[cfg(feature = "webp-lossy")]
 /// The file libwebp wrote, with the metadata's ICCP and EXIF chunks added in an extended (VP8X)
 /// container; unchanged when there is no metadata.
 fn with_metadata(file: Vec<u8>, size: crate::Dimensions, metadata: &OutputMetadata) -> Result<Vec<u8>> {
@@ -112,6 +125,7 @@ fn with_metadata(file: Vec<u8>, size: crate::Dimensions, metadata: &OutputMetada
     Ok(out)
 }
 
+#[cfg(feature = "webp-lossy")]
 /// Appends a RIFF chunk, padded to an even length.
 fn push_chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
     out.extend_from_slice(kind);
