@@ -33,15 +33,21 @@ CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-# Cargo features of the engine component. HEIC input (`heic`, heifer) would add 90 KB gzipped, +13%
-# over the engine before issue 11 with lossy WebP, past the 10% the first visit may grow
-# (docs/performance.md): it is built natively and tested, and in the component only on request,
-# `make component ENGINE_FEATURES="tiff webp-lossy heic"`, until it can load lazily.
-ENGINE_FEATURES := tiff webp-lossy
+# The engine is built twice from one crate, with different cargo features (core-component/Cargo.toml):
+# - the full engine, every codec: what Node, the tests and the CLI run, and what the browser loads
+#   the first time a file or a setting needs a codec the light one leaves out;
+# - the light engine, which the page loads first: without TIFF and HEIC input and lossy WebP output
+#   (libwebp), which a first visit rarely needs, it downloads faster (docs/performance.md). A codec
+#   it lacks answers the typed error `codec-not-built`, on which the worker moves to the full engine.
+# Both export the same interface, so one jco glue serves both; `make component` checks that.
+LIGHT_FEATURES :=
+FULL_FEATURES := heic tiff webp-lossy
 COMPONENT_DIR := target/component
 COMPONENT := $(COMPONENT_DIR)/localpix_core.wasm
-CORE_WASM := target/wasm32-unknown-unknown/release/localpix_core.wasm
-CORE_WASM_OPT := target/wasm32-unknown-unknown/release/localpix_core.opt.wasm
+LIGHT_COMPONENT := $(COMPONENT_DIR)/localpix_core.light.wasm
+WASM_RELEASE := target/wasm32-unknown-unknown/release
+CORE_WASM := $(WASM_RELEASE)/localpix_core.wasm
+ENGINE_BUILD := cargo build --release --target wasm32-unknown-unknown -p localpix-core --no-default-features
 
 # --- C for wasm32 ---------------------------------------------------------------------------------
 # Lossy WebP is libwebp (C, through libwebp-sys, whose build script compiles it with the `cc` crate,
@@ -160,29 +166,52 @@ setup-firefox:
 # --- The image engine -------------------------------------------------------------------------
 .PHONY: component
 component: setup-component
-	cargo build --release --target wasm32-unknown-unknown -p localpix-core --no-default-features --features "$(ENGINE_FEATURES)"
 	@mkdir -p $(COMPONENT_DIR)
-	@$(MAKE) $(CORE_WASM_OPT)
-	wasm-tools component new $(CORE_WASM_OPT) -o $(COMPONENT)
+	@# Cargo writes both builds to one file: each is kept under its own name, replaced (and so
+	@# optimised again) only when it changed.
+	$(ENGINE_BUILD) --features "$(LIGHT_FEATURES)"
+	@cmp -s $(CORE_WASM) $(WASM_RELEASE)/localpix_core.light.wasm || cp $(CORE_WASM) $(WASM_RELEASE)/localpix_core.light.wasm
+	$(ENGINE_BUILD) --features "$(FULL_FEATURES)"
+	@cmp -s $(CORE_WASM) $(WASM_RELEASE)/localpix_core.full.wasm || cp $(CORE_WASM) $(WASM_RELEASE)/localpix_core.full.wasm
+	@$(MAKE) $(COMPONENT) $(LIGHT_COMPONENT)
 	@# The contract: one export, no imports (pure computation runs anywhere), and SIMD inside.
-	@wit=$$(wasm-tools component wit $(COMPONENT)); \
-	  if grep -q '^ *import ' <<<"$$wit"; then echo "$(COMPONENT) imports something:"; echo "$$wit"; exit 1; fi; \
-	  grep -q '^ *export localpix:image/imaging@0.1.0;' <<<"$$wit" || { echo "$(COMPONENT) lacks its export"; exit 1; }
-	@simd=$$(wasm-tools print $(CORE_WASM_OPT) | grep -c -E '\b(v128|i8x16|i16x8|i32x4|f32x4)\.' || true); \
-	  [ "$$simd" -gt 1000 ] || { echo "$(CORE_WASM_OPT) has only $$simd SIMD instructions: was simd128 enabled?"; exit 1; }; \
-	  echo "$(COMPONENT): no imports, $$simd SIMD instructions"
-	@# For the browser (the page compiles the .core.wasm once and hands it to each worker: app/js/worker.js)
-	@# and for Node (tests, bench).
-	jco transpile $(COMPONENT) -o $(COMPONENT_DIR)/js --name localpix_core --no-nodejs-compat --quiet --instantiation async
+	@for c in $(COMPONENT) $(LIGHT_COMPONENT); do \
+	  wit=$$(wasm-tools component wit $$c); \
+	  if grep -q '^ *import ' <<<"$$wit"; then echo "$$c imports something:"; echo "$$wit"; exit 1; fi; \
+	  grep -q '^ *export localpix:image/imaging@0.1.0;' <<<"$$wit" || { echo "$$c lacks its export"; exit 1; }; \
+	  simd=$$(wasm-tools print $$c | grep -c -E '\b(v128|i8x16|i16x8|i32x4|f32x4)\.' || true); \
+	  [ "$$simd" -gt 1000 ] || { echo "$$c has only $$simd SIMD instructions: was simd128 enabled?"; exit 1; }; \
+	  echo "$$c: no imports, $$simd SIMD instructions"; \
+	done
+	@# For the browser: the light engine's ES module, and the full engine's main core module beside
+	@# it (the page compiles the .core.wasm once and hands it to each worker: app/js/worker.js).
+	@rm -rf $(COMPONENT_DIR)/js $(COMPONENT_DIR)/js-full
+	jco transpile $(LIGHT_COMPONENT) -o $(COMPONENT_DIR)/js --name localpix_core --no-nodejs-compat --quiet --instantiation async
+	jco transpile $(COMPONENT) -o $(COMPONENT_DIR)/js-full --name localpix_core --no-nodejs-compat --quiet --instantiation async
+	@# One glue for both engines: everything but the main core module must be the same.
+	@diff -r -q -x localpix_core.core.wasm $(COMPONENT_DIR)/js $(COMPONENT_DIR)/js-full || \
+	  { echo "The light and full engines need different jco glue: the worker cannot swap their core modules."; exit 1; }
+	mv $(COMPONENT_DIR)/js-full/localpix_core.core.wasm $(COMPONENT_DIR)/js/localpix_core.full.core.wasm
+	@# The page compiles these by name (app/js/protocol.js, ENGINE): jco must still write them.
+	@for name in localpix_core.core2.wasm localpix_core.core3.wasm; do \
+	  [ -f $(COMPONENT_DIR)/js/$$name ] || { echo "jco no longer writes $$name: update ENGINE in app/js/protocol.js"; exit 1; }; done
+	@rm -rf $(COMPONENT_DIR)/js-full
+	@# For Node (tests, bench, the CLI's tests): the full engine.
 	jco transpile $(COMPONENT) -o $(COMPONENT_DIR)/node --name localpix_core --quiet
 	@echo '{"type":"module"}' > $(COMPONENT_DIR)/node/package.json
 
-# Binaryen's optimiser (wasm-opt, from jco's own dependency `binaryen`) shrinks the core module by
+# Binaryen's optimiser (wasm-opt, from jco's own dependency `binaryen`) shrinks a core module by
 # 7% gzipped, which pays for most of libwebp (docs/performance.md, "Download size"); every test of
 # the component runs on its output. Only when cargo wrote a new module: it takes about a minute.
-$(CORE_WASM_OPT): $(CORE_WASM)
+$(WASM_RELEASE)/localpix_core.%.opt.wasm: $(WASM_RELEASE)/localpix_core.%.wasm
 	wasm-opt -Oz --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
 	  --enable-mutable-globals --enable-multivalue --enable-reference-types $< -o $@
+
+$(COMPONENT): $(WASM_RELEASE)/localpix_core.full.opt.wasm
+	wasm-tools component new $< -o $@
+
+$(LIGHT_COMPONENT): $(WASM_RELEASE)/localpix_core.light.opt.wasm
+	wasm-tools component new $< -o $@
 
 # --- The command line ----------------------------------------------------------------------------
 # cli/ is a workspace of its own, built with the tools toolchain (wasmtime 49 needs Rust 1.96; the

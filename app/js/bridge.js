@@ -37,10 +37,11 @@ export function memoryBudget(deviceGb = navigator.deviceMemory, engineLimit = 2 
 // by its header: about what a full decode holds per pixel (RGBA, and the decoder's planes).
 const BYTES_PER_PIXEL = 8;
 
-/** The engine's main core module, fetched and compiled once for all workers (and their
- *  replacements). Falls back to a plain compile where the server does not say `application/wasm`. */
-function compileEngine() {
-  const url = new URL(ENGINE.dir + ENGINE.core, document.baseURI);
+/** One of the engine's core modules (`ENGINE.core`, a helper, or `ENGINE.full`), fetched and
+ *  compiled once for all workers (and their replacements). Falls back to a plain compile where the server does not
+ *  say `application/wasm`. */
+function compileEngine(name) {
+  const url = new URL(ENGINE.dir + name, document.baseURI);
   return WebAssembly.compileStreaming(fetch(url)).catch(() =>
     fetch(url)
       .then((response) => response.arrayBuffer())
@@ -128,7 +129,15 @@ export class WorkerPool {
     this.workers = [];
     this.queue = [];
     this.lastWorker = new Map(); // file id -> worker that holds its decode
-    this.engine = compileEngine();
+    this.engine = compileEngine(ENGINE.core);
+    // jco's helper modules, fetched beside it rather than by each worker after it.
+    this.helpers = Promise.all(ENGINE.helpers.map(compileEngine)).then((modules) =>
+      Object.fromEntries(ENGINE.helpers.map((name, i) => [name, modules[i]])),
+    );
+    // The full engine (every codec), compiled the first time a worker needs it, then given to
+    // every new worker with the light one.
+    this.fullEngine = null;
+    this.fullModule = null;
     this.budget = memoryBudget();
     this.idleTimer = null;
     // Every worker starts and loads the engine now, while the user picks files: the first image
@@ -248,8 +257,8 @@ export class WorkerPool {
       worker.loadedResolve = resolve;
       worker.loadedReject = reject;
     });
-    this.engine.then(
-      (module) => worker.postMessage({ kind: WORKER.load, module }),
+    Promise.all([this.engine, this.helpers]).then(
+      ([module, helpers]) => worker.postMessage({ kind: WORKER.load, module, helpers, full: this.fullModule }),
       (e) => worker.loadedReject(`The image engine could not be loaded: ${e.message ?? e}`),
     );
     worker.onmessage = ({ data }) => this.receive(worker, data);
@@ -282,6 +291,17 @@ export class WorkerPool {
   }
 
   receive(worker, message) {
+    if (message.kind === WORKER.needFull) {
+      this.fullEngine ??= compileEngine(ENGINE.full).then((module) => (this.fullModule = module));
+      this.fullEngine.then(
+        (module) => worker.postMessage({ kind: WORKER.full, module }),
+        (e) => {
+          this.fullEngine = null; // the next file asks again (the network may be back)
+          worker.postMessage({ kind: WORKER.full, error: String(e?.message ?? e) });
+        },
+      );
+      return;
+    }
     if (message.kind === WORKER.loaded) {
       if (message.error) worker.loadedReject(message.error);
       else worker.loadedResolve();

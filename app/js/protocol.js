@@ -11,8 +11,10 @@ export const WORKER = Object.freeze({
   job: 'job', // process one file
   difference: 'difference', // picture where a result differs from its resized original
   forget: 'forget', // drop what is kept of these files
+  full: 'full', // the full engine's compiled module, which the worker asked for
   // worker → page
   loaded: 'loaded',
+  needFull: 'need-full', // a job needs a codec only the full engine has: send its module
   progress: 'progress',
   done: 'done',
   failed: 'failed', // the engine refused the file: a typed error, the file's fault
@@ -20,11 +22,20 @@ export const WORKER = Object.freeze({
 });
 
 /** The engine as jco writes it for the browser (`--instantiation async`), beside the app: the module
- *  and its main core module, which the page compiles once and hands to every worker. */
-export const ENGINE = Object.freeze({ dir: 'component/', module: 'localpix_core.js', core: 'localpix_core.core.wasm' });
+ *  (the glue), its main core module and jco's two small helper modules, which the page compiles
+ *  once and hands to every worker. `core` is the light engine's main module, and `full` the full
+ *  engine's, which the same glue and helpers run (Makefile, `component`, checks both names). */
+export const ENGINE = Object.freeze({
+  dir: 'component/',
+  module: 'localpix_core.js',
+  core: 'localpix_core.core.wasm',
+  helpers: Object.freeze(['localpix_core.core2.wasm', 'localpix_core.core3.wasm']),
+  full: 'localpix_core.full.core.wasm',
+});
 
-/** A job's stages, in order, as `progress` messages name them. */
-export const STAGES = Object.freeze(['decoding', 'resizing', 'encoding']);
+/** A job's stages, in order, as `progress` messages name them; the last comes before the first,
+ *  when a file needs the full engine and it is being loaded. */
+export const STAGES = Object.freeze(['decoding', 'resizing', 'encoding', 'loading-engine']);
 
 /** Failures of the pool itself, beside the engine's typed errors (WIT `error`), by `tag`. */
 export const POOL_ERRORS = Object.freeze({ crashed: 'crashed', cancelled: 'cancelled', unreadable: 'unreadable' });

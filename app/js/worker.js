@@ -1,13 +1,16 @@
 // The image worker: runs the jco-transpiled engine off the main thread. One job at a time, sent by
 // bridge.js (the only code that talks to this file). Message kinds are protocol.js's WORKER:
-//   in:  { kind: load, module: the engine's compiled main core module }  → { kind: loaded, error? }
-//          once the engine is instantiated
+//   in:  { kind: load, module: the light engine's compiled main core module, helpers: jco's helper
+//          modules compiled, by name, full?: the full engine's main core module, when the page
+//          has it already }  → { kind: loaded, error? } once instantiated
+//        { kind: full, module?, error? }  the full engine's module, which this worker asked for
 //        { kind: forget, ids: [id…] }  drop what is kept of these files
 //        { kind: job, id, bytes: ArrayBuffer (transferred), options: WIT `options`, widths?: [w…] }
 //          widths (ascending): one result per width, each fit to it, from one decode
 //        { kind: difference, id, bytes, result: ArrayBuffer of the result, options, widths? }  → done with a
 //          PNG Blob of where the result differs from the resized original (magnified)
-//   out: { id, kind: progress, stage: STAGES[i], info? (WIT `image-info`, with the first stage) }
+//   out: { kind: need-full }  send the full engine's compiled module (answered by `full`)
+//        { id, kind: progress, stage: STAGES[i], info? (WIT `image-info`, with the first stage) }
 //        { id, kind: done, report: { info, output: WIT `output` without its bytes, resized: the
 //          size before a byte budget, keptFields, keptSensitive }, blob: Blob of the result,
 //          thumbnail: a small JPEG Blob for the list, sizes: [{ report, blob }] the smaller widths,
@@ -16,22 +19,44 @@
 //        { id, kind: crashed, message }                           a trap: replace this worker
 // The engine's decode of the last few files is kept, so a change of encoding settings re-encodes
 // without decoding again.
+// Two builds of the engine share one interface and one jco glue (Makefile, `component`): the light
+// one, which the page loads first, and the full one, with the codecs the light one leaves out
+// (TIFF, HEIC, lossy WebP). A job the light engine answers with `codec-not-built` runs again on the
+// full one, which this worker asks the page for then, and uses for every later job.
 import { ENGINE, STAGES, WORKER } from './protocol.js';
 
-// The engine, once `load` brings its compiled core module: the page compiles it once for every
-// worker, so a new worker costs an instantiation, not a download and a compile. jco's small glue
-// modules are fetched here (a few hundred bytes, from the cache).
+// The engine's error (WIT `error`) for a codec its build leaves out.
+const CODEC_NOT_BUILT = 'codec-not-built';
+
+// The engines, once `load` brings their compiled core modules: the page compiles each once for
+// every worker, so a new worker costs an instantiation, not a download and a compile. jco's glue is
+// imported as the worker starts, while the page is still downloading the engine: fetched after it,
+// it would add a round trip (over half a second on a slow mobile network) to the first job.
+const glue = import(new URL(ENGINE.dir + ENGINE.module, self.location.href).href);
 let loadEngine;
 const engine = new Promise((resolve) => {
   loadEngine = resolve;
 });
+let helpers = null; // jco's helper modules, compiled, by name (from `load`)
+let fullModule = null; // a promise of the full engine's compiled module, once asked for or given
+let fullEngine = null; // a promise of its instance, once a job needed it
+let answerFull = null;
 
 function instantiate(core) {
-  const url = (name) => new URL(ENGINE.dir + name, self.location.href);
-  const compiled = (name) => (name === ENGINE.core ? core : WebAssembly.compileStreaming(fetch(url(name))));
-  return import(url(ENGINE.module).href).then(({ instantiate }) => instantiate(compiled, {}));
+  return glue.then(({ instantiate }) => instantiate((name) => (name === ENGINE.core ? core : helpers[name]), {}));
 }
-const [DECODING, RESIZING, ENCODING] = STAGES;
+
+/** The full engine, instantiated on first use, from the module the page gave or sends when asked. */
+function full() {
+  fullModule ??= new Promise((resolve, reject) => {
+    answerFull = ({ module, error }) => (module ? resolve(module) : reject(new Error(error)));
+    self.postMessage({ kind: WORKER.needFull });
+  });
+  fullEngine ??= fullModule.then(instantiate);
+  return fullEngine;
+}
+
+const [DECODING, RESIZING, ENCODING, LOADING_ENGINE] = STAGES;
 
 const RECENT = 4;
 // …and at most this share of the job's memory limit (the device's share, app/js/bridge.js), in
@@ -132,6 +157,8 @@ function encode(imaging, image, info, options) {
 
 self.onmessage = async ({ data }) => {
   if (data.kind === WORKER.load) {
+    helpers = data.helpers;
+    if (data.full) fullModule = Promise.resolve(data.full);
     loadEngine(instantiate(data.module));
     engine.then(
       () => self.postMessage({ kind: WORKER.loaded }),
@@ -139,18 +166,61 @@ self.onmessage = async ({ data }) => {
     );
     return;
   }
+  if (data.kind === WORKER.full) {
+    answerFull?.(data);
+    return;
+  }
   if (data.kind === WORKER.forget) {
     data.ids.forEach(forget);
     return;
   }
-  const { id, bytes, options, result } = data;
+  const { id } = data;
   let imaging;
   try {
-    ({ imaging } = await engine);
+    ({ imaging } = await (fullEngine ?? engine));
   } catch (e) {
     self.postMessage({ id, kind: WORKER.crashed, message: `The image engine could not be loaded: ${e.message ?? e}` });
     return;
   }
+  try {
+    await run(imaging, data);
+  } catch (e) {
+    if (e?.payload?.tag === CODEC_NOT_BUILT && !fullEngine) {
+      // The light engine lacks this file's codec: what it kept was made by it, and is let go.
+      [...decoded.keys()].forEach(forget);
+      self.postMessage({ id, kind: WORKER.progress, stage: LOADING_ENGINE });
+      try {
+        ({ imaging } = await full());
+      } catch (loading) {
+        fullModule = fullEngine = null; // the next file asks again (the network may be back)
+        self.postMessage({ id, kind: WORKER.failed, error: { tag: CODEC_NOT_BUILT, val: { ...e.payload.val, message: `${e.payload.val.message} It could not be loaded: ${loading.message ?? loading}` } } });
+        return;
+      }
+      try {
+        await run(imaging, data);
+      } catch (again) {
+        report(id, again);
+      }
+    } else {
+      report(id, e);
+    }
+  }
+};
+
+/** Tells the page why job `id` failed: the file's fault (a typed error), or a trap. */
+function report(id, e) {
+  if (e && 'payload' in e) {
+    forget(id);
+    self.postMessage({ id, kind: WORKER.failed, error: e.payload });
+  } else {
+    // A trap (out of memory, a bug): the engine's state is no longer trustworthy.
+    self.postMessage({ id, kind: WORKER.crashed, message: String(e?.message ?? e) });
+  }
+}
+
+/** Job `data` on the engine `imaging`; posts its progress and result, throws the engine's error. */
+async function run(imaging, data) {
+  const { id, bytes, options, result } = data;
   let passing = []; // resized images too large to keep: ended after this job
   try {
     const input = new Uint8Array(bytes);
@@ -178,15 +248,7 @@ self.onmessage = async ({ data }) => {
     self.postMessage({ id, kind: WORKER.progress, stage: ENCODING });
     const [first, ...sizes] = images.map((image) => encode(imaging, image, info, options.encode));
     self.postMessage({ id, kind: WORKER.done, ...first, thumbnail: thumbnailOf(imaging, resized), sizes, skipped });
-  } catch (e) {
-    if (e && 'payload' in e) {
-      forget(id);
-      self.postMessage({ id, kind: WORKER.failed, error: e.payload });
-    } else {
-      // A trap (out of memory, a bug): the engine's state is no longer trustworthy.
-      self.postMessage({ id, kind: WORKER.crashed, message: String(e?.message ?? e) });
-    }
   } finally {
     for (const image of passing) image[Symbol.dispose]();
   }
-};
+}

@@ -206,6 +206,14 @@ impl Batch {
         });
     }
 
+    /// Resolves once the engine is ready in the workers, or could not be loaded.
+    pub fn engine_settled(&self) -> impl Future<Output = ()> + 'static {
+        let pool = self.pool();
+        async move {
+            let _ = pool.ready().await;
+        }
+    }
+
     /// Adds files and starts processing them.
     pub fn add(&self, files: Vec<File>) {
         if files.is_empty() {

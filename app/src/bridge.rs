@@ -71,15 +71,17 @@ pub enum Stage {
     Decoding,
     Resizing,
     Encoding,
+    /// The file needs a codec the light engine leaves out: the full engine is being loaded.
+    LoadingEngine,
 }
 
 impl Stage {
-    pub const ALL: [Stage; 3] = [Stage::Decoding, Stage::Resizing, Stage::Encoding];
+    pub const ALL: [Stage; 4] = [Stage::Decoding, Stage::Resizing, Stage::Encoding, Stage::LoadingEngine];
 
     /// Steps done once this stage has started, out of [`Stage::STEPS`] (done is the last).
     pub fn step(self) -> u32 {
         match self {
-            Stage::Decoding => 1,
+            Stage::Decoding | Stage::LoadingEngine => 1,
             Stage::Resizing => 2,
             Stage::Encoding => 3,
         }
@@ -92,6 +94,7 @@ impl Stage {
             Stage::Decoding => "decoding",
             Stage::Resizing => "resizing",
             Stage::Encoding => "encoding",
+            Stage::LoadingEngine => "loading the full engine",
         }
     }
 }

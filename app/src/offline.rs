@@ -45,8 +45,10 @@ pub struct Offline {
 }
 
 impl Offline {
-    /// Registers the service worker and starts tracking its state.
-    pub fn start() -> Self {
+    /// Registers the service worker once `engine_settled` resolves, and starts tracking its state.
+    /// Its install downloads every file, the full engine among them: started before the light
+    /// engine is ready, it would share the first visit's bandwidth with it.
+    pub fn start(engine_settled: impl Future<Output = ()> + 'static) -> Self {
         let offline =
             Self { state: RwSignal::new(OfflineState::Checking), update_ready: RwSignal::new(false), updating: StoredValue::new(false) };
         let Some(container) = container() else {
@@ -63,6 +65,7 @@ impl Offline {
         container.set_oncontrollerchange(Some(on_change.as_ref().unchecked_ref()));
         on_change.forget();
         spawn_local(async move {
+            engine_settled.await;
             match JsFuture::from(container.register("/sw.js")).await {
                 Ok(registration) => {
                     let registration: ServiceWorkerRegistration = registration.unchecked_into();

@@ -1,5 +1,6 @@
 // The engine's memory estimate (core-component/src/memory.rs) against what jobs really take: each
-// job runs in a fresh instance of the component (the jco build the browser loads), and the growth
+// job runs in a fresh instance of the component (the jco build the browser loads, with the full
+// engine's core module, which reads and writes every format the fixtures hold), and the growth
 // of its WebAssembly memory is what the job took at its peak (that memory never shrinks). The
 // estimate is seen the way a caller sees it: with `limits.max-memory` at that growth the job must
 // be refused before it starts (the estimate is not below the truth), and with a little over twice
@@ -19,7 +20,8 @@ const cores = new Map();
 async function freshEngine() {
   const memories = [];
   const compile = (name) => {
-    if (!cores.has(name)) cores.set(name, WebAssembly.compile(readFileSync(join(JS, name))));
+    const file = name === 'localpix_core.core.wasm' ? 'localpix_core.full.core.wasm' : name;
+    if (!cores.has(name)) cores.set(name, WebAssembly.compile(readFileSync(join(JS, file))));
     return cores.get(name);
   };
   const instantiateCore = async (module, imports) => {

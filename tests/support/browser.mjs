@@ -66,8 +66,22 @@ export function servedApp(launchOptions) {
 /** Records every request a browser context makes, from now on. */
 export function recordRequests(context) {
   const requests = [];
-  context.on('request', (request) => requests.push({ url: request.url(), method: request.method(), body: request.postDataBuffer() }));
+  context.on('request', (request) =>
+    requests.push({ url: request.url(), method: request.method(), body: request.postDataBuffer(), response: () => request.response() }),
+  );
   return requests;
+}
+
+/** Fails unless every request in `requests` (from `recordRequests`) is one the app may make
+ *  while it processes images: a bodiless GET of one of the engine's files (a file that needs the
+ *  full engine loads it), answered by the service worker from this device's cache. Nothing is
+ *  sent anywhere, and nothing comes from the network. */
+export async function assertStayedOnDevice(requests, what) {
+  for (const request of requests.filter((r) => /^(https?|wss?):/.test(r.url))) {
+    assert.match(new URL(request.url).pathname, /^\/component\/localpix_core\.[\w.]*wasm$/, `${what} made a request: ${request.url}`);
+    assert.deepEqual([request.method, request.body], ['GET', null], `${what} sent something: ${request.url}`);
+    assert.ok((await request.response())?.fromServiceWorker(), `${what} fetched ${request.url} from the network, not the device`);
+  }
 }
 
 /** Opens localpix and waits until its workers have loaded the engine and, unless told not to,

@@ -35,7 +35,7 @@ pub fn App() -> impl IntoView {
     let batch = Batch::new(persist::load());
     batch.load_engine();
     provide_context(batch);
-    provide_context(Offline::start());
+    provide_context(Offline::start(batch.engine_settled()));
     launch::receive_files(batch);
     let comparing = Comparing(RwSignal::new(None));
     provide_context(comparing);
