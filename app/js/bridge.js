@@ -345,3 +345,16 @@ export class WorkerPool {
     this.spawn().loaded.catch(() => {});
   }
 }
+
+/** The app's pool, one per page: `min(cores, 4)` workers (each holds a full decode in memory). */
+let shared = null;
+export function appPool() {
+  shared ??= new WorkerPool(Math.min(4, Math.max(1, navigator.hardwareConcurrency || 2)));
+  return shared;
+}
+
+// The app's pages start it as soon as this module is evaluated, with the page's JavaScript (they
+// carry `<meta name="localpix-engine" content="early">`): on a slow network that is seconds before
+// the app's wasm runs, so the workers fetch their code while the engine downloads, and are ready
+// as soon as it is (docs/performance.md, "The first visit").
+if (globalThis.document?.querySelector('meta[name="localpix-engine"][content="early"]')) appPool();

@@ -16,8 +16,9 @@ extern "C" {
     #[derive(Clone)]
     type JsWorkerPool;
 
-    #[wasm_bindgen(constructor)]
-    fn new(size: u32) -> JsWorkerPool;
+    /// The page's pool, started early by bridge.js itself on the app's pages.
+    #[wasm_bindgen(js_name = appPool)]
+    fn app_pool() -> JsWorkerPool;
 
     #[wasm_bindgen(method)]
     fn run(
@@ -173,15 +174,14 @@ impl JobError {
     }
 }
 
-/// Workers running the engine, at most four (each holds a full decode in memory). Clones share
-/// the same workers.
+/// Workers running the engine, at most four (each holds a full decode in memory). There is one
+/// per page (bridge.js `appPool`): clones, and every `new`, share the same workers.
 #[derive(Clone)]
 pub struct WorkerPool(JsWorkerPool);
 
 impl WorkerPool {
     pub fn new() -> Self {
-        let cores = web_sys::window().map_or(2.0, |w| w.navigator().hardware_concurrency());
-        Self(JsWorkerPool::new((cores as u32).clamp(1, 4)))
+        Self(app_pool())
     }
 
     /// Waits until every worker has loaded the engine; the error says why one could not.
