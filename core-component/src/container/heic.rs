@@ -23,14 +23,14 @@ use crate::{
 };
 
 pub fn read(bytes: &[u8]) -> Result<Container> {
-    let file = HeifFile::parse(bytes).map_err(|e| malformed(&e))?;
+    let file = HeifFile::parse(bytes).map_err(heif_error)?;
     let primary = file.primary_id;
     let (mut width, mut height) = file
         .image_size(primary)
-        .map_err(|e| malformed(&e))?
+        .map_err(heif_error)?
         .ok_or_else(|| Error::malformed("The HEIC file does not say the size of its image; it is damaged."))?;
     let mut bit_depth = 8;
-    for property in file.item_properties(primary).map_err(|e| malformed(&e))? {
+    for property in file.item_properties(primary).map_err(heif_error)? {
         match property {
             Property::CleanAperture { width: (wn, wd), height: (hn, hd), .. } if *wd > 0 && *hd > 0 => {
                 (width, height) = (wn / wd, hn / hd);
@@ -40,7 +40,7 @@ pub fn read(bytes: &[u8]) -> Result<Container> {
             _ => {}
         }
     }
-    let metadata = heifer::item_metadata(&file, primary).map_err(|e| malformed(&e))?;
+    let metadata = heifer::item_metadata(&file, primary).map_err(heif_error)?;
     let mut blocks = MetadataBlocks {
         exif: metadata.exif.as_deref().and_then(ExifData::parse).map(ExifData::without_orientation),
         icc: metadata.icc_profile,
@@ -151,6 +151,13 @@ fn is_alpha(urn: &str) -> bool {
     urn.ends_with(":alpha") || urn.ends_with("auxid:1")
 }
 
-fn malformed(e: &dyn std::fmt::Display) -> Error {
-    Error::malformed(format!("The HEIC file is damaged ({e})."))
+/// What heifer's refusal means to a person: a file cut short (an interrupted download) says so as a
+/// cut JPEG or PNG does, a feature heifer lacks is named, anything else is damage.
+pub(crate) fn heif_error(e: impl Into<heifer::Error>) -> Error {
+    use heifer::{Error as Heif, heifer_isobmff::Error as Container};
+    match e.into() {
+        Heif::Container(Container::UnexpectedEof) => Error::truncated("HEIC"),
+        Heif::Unsupported(what) => Error::UnsupportedFormat(format!("This HEIC file uses a feature localpix cannot read ({what}).")),
+        other => Error::malformed(format!("The HEIC file is damaged ({other}).")),
+    }
 }
