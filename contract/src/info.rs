@@ -173,6 +173,10 @@ pub struct ColorProfile {
     pub size: u32,
 }
 
+/// The name of the [`MetadataGroup::ExtraData`] field the engine reports for an HDR gain map
+/// (HEIC), which decoding drops: the app's row says so when it sees this field.
+pub const HDR_GAIN_MAP_FIELD: &str = "HDR gain map";
+
 /// Where in the file a metadata field was found (WIT `metadata-group`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

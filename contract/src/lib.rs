@@ -17,8 +17,8 @@ mod rect;
 
 pub use error::{Codec, Error, Result};
 pub use info::{
-    ColorModel, ColorProfile, Dimensions, ImageFormat, ImageInfo, MetadataField, MetadataGroup, Orientation, Output, ProfileColorSpace,
-    QualityScore, SensitiveKind,
+    ColorModel, ColorProfile, Dimensions, HDR_GAIN_MAP_FIELD, ImageFormat, ImageInfo, MetadataField, MetadataGroup, Orientation, Output,
+    ProfileColorSpace, QualityScore, SensitiveKind,
 };
 pub use options::{
     ChromaSubsampling, DecodeOptions, Effort, EncodeOptions, Encoding, Filter, JpegOptions, Limits, MetadataPolicy, Options, OutputFormat,

@@ -2,7 +2,9 @@
 //! for: a kept original, a format other than the input's, what a size limit cost, dropped frames.
 //! Nothing changes silently.
 
-use localpix_contract::{Dimensions, ImageFormat, ImageInfo, Orientation, Output, OutputFormat, Quality};
+use localpix_contract::{
+    Dimensions, HDR_GAIN_MAP_FIELD, ImageFormat, ImageInfo, MetadataGroup, Orientation, Output, OutputFormat, Quality,
+};
 
 use crate::Settings;
 
@@ -57,8 +59,15 @@ pub fn notes(settings: &Settings, info: &ImageInfo, resized: Dimensions, output:
         notes.push("Larger than the original.".into());
     }
     if info.frame_count > 1 {
-        let what = if info.format == ImageFormat::Tiff { "pages" } else { "frames" };
-        notes.push(format!("Only the first of its {} {what} is kept.", info.frame_count));
+        notes.push(match info.format {
+            // The one a HEIF file names primary, which need not be the first.
+            ImageFormat::Heic => format!("Only its main picture is kept, of the {} in the file.", info.frame_count),
+            ImageFormat::Tiff => format!("Only the first of its {} pages is kept.", info.frame_count),
+            _ => format!("Only the first of its {} frames is kept.", info.frame_count),
+        });
+    }
+    if info.metadata.iter().any(|f| f.group == MetadataGroup::ExtraData && f.name == HDR_GAIN_MAP_FIELD) {
+        notes.push("Standard range only: its HDR gain map (brighter highlights on HDR screens) is not kept.".into());
     }
     notes
 }
@@ -88,7 +97,7 @@ fn format_change(info: &ImageInfo, written: ImageFormat) -> String {
 
 #[cfg(test)]
 mod tests {
-    use localpix_contract::ColorModel;
+    use localpix_contract::{ColorModel, MetadataField};
 
     use super::*;
 
@@ -152,6 +161,21 @@ mod tests {
         assert_eq!(
             notes(&settings, &info(ImageFormat::Heic, true, 1), SIZE, &from_heic, sizes(63, 50)),
             ["JPEG: localpix does not write HEIC; a lossy photo stays lossy."]
+        );
+        // A phone's HEIC with a second picture and an HDR gain map, as the engine reports them.
+        let mut phone = info(ImageFormat::Heic, true, 2);
+        phone.metadata.push(MetadataField {
+            group: MetadataGroup::ExtraData,
+            name: HDR_GAIN_MAP_FIELD.into(),
+            value: "an HDR gain map (apple), 2016×1512: not kept".into(),
+            sensitive: None,
+        });
+        assert_eq!(
+            notes(&settings, &phone, SIZE, &from_heic, sizes(63, 50))[1..],
+            [
+                "Only its main picture is kept, of the 2 in the file.",
+                "Standard range only: its HDR gain map (brighter highlights on HDR screens) is not kept."
+            ]
         );
         let bigger = output(ImageFormat::Png, SIZE, None, false);
         let asked_png = Settings { format: OutputFormat::Png, ..settings.clone() };

@@ -1,7 +1,9 @@
-// HEIC input as iPhones write it (tests/fixtures/make-heic.py: a grid of tiles, an `irot` turn,
-// EXIF with GPS and Orientation 6, an ICC profile, a thumbnail; and a file with alpha), read by
-// the component and by libheif (pillow-heif, in target/venv-test): the same size, the same pixels
-// within rounding, and the privacy promise kept exactly as for a JPEG from the same phone.
+// HEIC input as iPhones write it, read by the component and by libheif (pillow-heif, in
+// target/venv-test): the same primary image, size and pixels within rounding, and the privacy
+// promise kept exactly as for a JPEG from the same phone. Real phone files (tests/fixtures/README.md:
+// an iPhone 13 Pro's 8×6 grid with GPS, Display P3, a depth map and an HDR gain map; an iPhone 8
+// Plus's `irot` turn with EXIF Orientation 6; an iPhone XS's file of two pictures) and made ones
+// (tests/fixtures/make-heic.py: the private fields of phone-orient6-gps.jpg in a grid; alpha).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -49,8 +51,24 @@ function meanDiff(a, b, channels) {
   return total / ((a.length / 4) * channels.length);
 }
 
+/** The real phone files and what libheif makes of them, with how many pictures each holds. */
+const PHONES = [
+  ['iphone13pro-grid-gps-gainmap.heic', 1],
+  ['iphone8plus-irot-orient6.heic', 1],
+  ['iphonexs-two-images.heic', 2],
+  // Three pictures, the primary (grayscale) second: libheif's choice, not the first.
+  ['heic-primary-second.heic', 3],
+];
+
+/** exiftool's reading of an output, by group:tag. */
+function exiftool(bytes, name) {
+  const path = join(dir, name);
+  writeFileSync(path, bytes);
+  return JSON.parse(execFileSync('exiftool', ['-j', '-a', '-G1', path], { encoding: 'utf8' }))[0];
+}
+
 test('HEIC decodes to libheif\'s size and pixels, grid, turn and alpha included', HEIC, () => {
-  for (const name of ['heic-grid-gps-orient6.heic', 'heic-alpha.heic']) {
+  for (const name of ['heic-grid-gps-orient6.heic', 'heic-alpha.heic', ...PHONES.map(([phone]) => phone)]) {
     const reference = libheif(name);
     const info = imaging.probe(fixture(name));
     assert.equal(info.format, 'heic', name);
@@ -85,14 +103,84 @@ test('the iPhone-like HEIC is upright, and its GPS is flagged and removed as fro
     assert.equal(out.format, 'jpeg', 'a HEIC photo becomes a JPEG by default');
     assert.deepEqual(out.dimensions, { width: 640, height: 400 });
     for (const secret of ['SN-0042-PRIVATE', 'Jane Example']) assert.ok(!contains(out.bytes, secret), `${policy}: ${secret} kept`);
-    const path = join(dir, `out-${policy}.jpg`);
-    writeFileSync(path, out.bytes);
-    const tags = JSON.parse(execFileSync('exiftool', ['-j', '-a', '-G1', path], { encoding: 'utf8' }))[0];
+    const tags = exiftool(out.bytes, `out-${policy}.jpg`);
     const gps = Object.keys(tags).filter((k) => k.startsWith('GPS:'));
     assert.deepEqual(gps, [], `${policy}: exiftool finds GPS`);
     assert.ok(!('IFD0:Orientation' in tags) || tags['IFD0:Orientation'] === 'Horizontal (normal)', `${policy}: turned twice`);
     const back = imaging.probe(out.bytes);
     assert.ok(back.metadata.every((f) => !f.sensitive), `${policy}: ${JSON.stringify(back.metadata)}`);
     if (policy === 'keep-safe') assert.ok(back.metadata.some((f) => f.name === 'Model'), 'keep-safe keeps the camera');
+  }
+});
+
+test('the primary image is the one read, whatever else the file holds', HEIC, () => {
+  for (const [name, pictures] of PHONES) {
+    const info = imaging.probe(fixture(name));
+    assert.equal(info.frameCount, pictures, name);
+    const others = info.metadata.filter((f) => f.name.startsWith('Other image'));
+    assert.equal(others.length, pictures - 1, `${name}: ${JSON.stringify(others)}`);
+    assert.ok(others.every((f) => f.group === 'extra-data' && f.sensitive === 'hidden-content'), name);
+  }
+  // The iPhone XS's second picture (932×1044) is not the primary one (1025×900).
+  assert.match(imaging.probe(fixture('iphonexs-two-images.heic')).metadata.find((f) => f.name === 'Other image 1').value, /932×1044/);
+  // The grayscale primary: equal grey samples, where the first picture in the file is in colour.
+  const grey = ours('heic-primary-second.heic').rgba;
+  assert.ok(grey.every((v, i) => i % 4 === 3 || v === grey[i - (i % 4)]), 'not the grayscale primary');
+});
+
+test('an iPhone 13 Pro photo: its grid, Display P3, GPS, depth map and HDR gain map', HEIC, () => {
+  const name = 'iphone13pro-grid-gps-gainmap.heic';
+  const input = fixture(name);
+  const info = imaging.probe(input);
+  assert.deepEqual(info.dimensions, { width: 4032, height: 3024 });
+  assert.equal(info.orientation, 'normal');
+  assert.equal(info.colorProfile?.description, 'Display P3');
+  assert.ok(info.metadata.some((f) => f.name === 'Model' && f.value.includes('iPhone 13 Pro')));
+  assert.ok(info.metadata.some((f) => f.group === 'gps' && f.name === 'GPSLatitude' && f.sensitive === 'location'));
+  // What no output carries, said in the report; the gain map's name is what the row's note looks for
+  // (settings/src/notes.rs, HDR_GAIN_MAP_FIELD).
+  const extra = Object.fromEntries(info.metadata.filter((f) => f.group === 'extra-data').map((f) => [f.name, f]));
+  assert.match(extra['HDR gain map']?.value ?? '', /HDR gain map \(apple\), 2016×1512: not kept/);
+  assert.match(extra['Depth map']?.value ?? '', /768×576/);
+  for (const f of Object.values(extra)) assert.equal(f.sensitive, 'hidden-content', f.name);
+  for (const policy of ['strip-all', 'keep-color-profile', 'keep-safe']) {
+    const options = imaging.defaultOptions();
+    options.encode.metadata = policy;
+    const out = imaging.process(input, options);
+    assert.equal(out.format, 'jpeg');
+    const tags = exiftool(out.bytes, `iphone13-${policy}.jpg`);
+    assert.deepEqual(Object.keys(tags).filter((k) => k.startsWith('GPS:') || k.startsWith('MPF')), [], `${policy}: GPS or extra images kept`);
+    // Display P3 kept as the profile of the pixels, or the pixels converted to sRGB without one.
+    const profile = tags['ICC-header:ProfileDescription'] ?? tags['ICC_Profile:ProfileDescription'];
+    assert.equal(profile, policy === 'strip-all' ? undefined : 'Display P3', `${policy}: ${profile}`);
+    if (policy === 'keep-safe') assert.equal(tags['IFD0:Model'], 'iPhone 13 Pro');
+  }
+});
+
+test('an iPhone 8 Plus photo turned by `irot` and EXIF Orientation 6 is turned once', HEIC, () => {
+  const name = 'iphone8plus-irot-orient6.heic';
+  const info = imaging.probe(fixture(name));
+  // Stored 4032×3024 (landscape sensor), shown upright as libheif shows it (the pixels are compared above).
+  assert.deepEqual(info.dimensions, { width: 3024, height: 4032 });
+  assert.equal(info.orientation, 'normal');
+  const options = imaging.defaultOptions();
+  options.encode.metadata = 'keep-safe';
+  const out = imaging.process(fixture(name), options);
+  assert.ok(out.dimensions.height > out.dimensions.width, JSON.stringify(out.dimensions));
+  const tags = exiftool(out.bytes, 'iphone8.jpg');
+  // An Orientation 6 left in the output would make viewers turn it a second time.
+  assert.ok(!('IFD0:Orientation' in tags) || tags['IFD0:Orientation'] === 'Horizontal (normal)', tags['IFD0:Orientation']);
+  assert.equal(tags['IFD0:Model'], 'iPhone 8 Plus');
+});
+
+test('a HEIC cut short says so as a cut JPEG does, naming the format', HEIC, () => {
+  const whole = fixture('iphonexs-two-images.heic');
+  // In the header, in the item boxes, and the last bytes of the picture data: an interrupted download.
+  for (const length of [100, 4000, whole.length - 10]) {
+    assert.throws(() => imaging.process(whole.slice(0, length), imaging.defaultOptions()), (e) => {
+      assert.equal(e.payload?.tag, 'malformed-input', `${length}: ${e}`);
+      assert.match(e.payload.val, /^The HEIC data ends early: the file is incomplete/);
+      return true;
+    });
   }
 });

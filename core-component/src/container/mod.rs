@@ -23,6 +23,8 @@ use crate::{
     metadata::MetadataBlocks,
 };
 
+#[cfg(feature = "heic")]
+pub(crate) use heic::heif_error;
 pub use localpix_contract::ColorModel;
 
 /// What a file's headers say, and its metadata blocks.

@@ -4,7 +4,7 @@
 use super::Decoded;
 use crate::{
     Dimensions,
-    container::Container,
+    container::{Container, heif_error},
     error::{Error, Result},
     limits::Limits,
     pixels::{Layout, Pixels},
@@ -12,12 +12,7 @@ use crate::{
 
 pub fn decode(bytes: &[u8], container: &Container, limits: &Limits) -> Result<Decoded> {
     let options = heifer::Options { max_threads: 1, max_pixels: u64::from(limits.max_pixels) };
-    let image = heifer::decode_rgba8(bytes, &options).map_err(|e| match e {
-        heifer::Error::Unsupported(what) => {
-            Error::UnsupportedFormat(format!("This HEIC file uses a feature localpix cannot read ({what})."))
-        }
-        other => Error::malformed(format!("The HEIC image is damaged ({other}).")),
-    })?;
+    let image = heifer::decode_rgba8(bytes, &options).map_err(heif_error)?;
     let size = Dimensions::new(image.width, image.height);
     if size != container.stored {
         return Err(Error::malformed(format!("The HEIC image is {size}, not the {} its header says; it is damaged.", container.stored)));

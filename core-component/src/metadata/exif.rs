@@ -117,6 +117,10 @@ impl ExifData {
         let reference =
             |tag: Tag| self.fields.iter().find(|f| f.tag == tag && f.ifd_num == field.ifd_num).map(|f| f.display_value().to_string());
         match (&field.value, field.tag) {
+            // Samsung writes the GPS fields with 0/0 values when location is off.
+            (Value::Rational(values), _) if field.tag.context() == Context::Gps && values.iter().any(|r| r.denom == 0) => {
+                "empty (no position recorded)".into()
+            }
             (Value::Rational(dms), Tag::GPSLatitude | Tag::GPSLongitude | Tag::GPSDestLatitude | Tag::GPSDestLongitude)
                 if dms.len() == 3 =>
             {
@@ -345,6 +349,27 @@ mod tests {
         assert_eq!(find("Artist").sensitive, Some(SensitiveKind::Person));
         assert_eq!(find("EXIF thumbnail").sensitive, Some(SensitiveKind::HiddenContent));
         assert_eq!(find("Model").sensitive, None);
+    }
+
+    #[test]
+    fn empty_gps_values_say_so_instead_of_nan() {
+        use exif::{Field, In, Rational, Tag, Value, experimental::Writer};
+        let empty = || Value::Rational(vec![Rational { num: 0, denom: 0 }; 3]);
+        let fields = [
+            Field { tag: Tag::GPSLatitude, ifd_num: In::PRIMARY, value: empty() },
+            Field { tag: Tag::GPSAltitude, ifd_num: In::PRIMARY, value: Value::Rational(vec![Rational { num: 0, denom: 0 }]) },
+            Field { tag: Tag::GPSLongitude, ifd_num: In::PRIMARY, value: Value::Rational(vec![Rational { num: 2, denom: 1 }; 3]) },
+        ];
+        let mut writer = Writer::new();
+        fields.iter().for_each(|f| writer.push_field(f));
+        let mut tiff = std::io::Cursor::new(Vec::new());
+        writer.write(&mut tiff, false).unwrap();
+        let shown: Vec<(String, String)> =
+            ExifData::parse(tiff.get_ref()).unwrap().fields().into_iter().map(|f| (f.name, f.value)).collect();
+        let value = |name: &str| shown.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
+        assert_eq!(value("GPSLatitude"), Some("empty (no position recorded)"), "{shown:?}");
+        assert_eq!(value("GPSAltitude"), Some("empty (no position recorded)"));
+        assert_eq!(value("GPSLongitude"), Some("2° 2′ 2″"));
     }
 
     #[test]
