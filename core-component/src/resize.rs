@@ -186,9 +186,7 @@ fn resample_as<P: fir::PixelTrait>(pixels: &Pixels, source: Rect, output: Dimens
     let premultiplied = if pixels.layout.has_alpha() {
         let mut buffer = pixels::zeroed(pixels.data.len(), pixels.size)?;
         let mut image = view_mut::<P>(pixels.size, &mut buffer)?;
-        mul_div
-            .multiply_alpha_typed(&src, &mut image)
-            .map_err(|e| Error::invalid(format!("internal: cannot premultiply alpha ({e})")))?;
+        mul_div.multiply_alpha_typed(&src, &mut image).map_err(|e| Error::invalid(format!("internal: cannot premultiply alpha ({e})")))?;
         Some(buffer)
     } else {
         None
