@@ -6,7 +6,7 @@
 //! for HEIC: the codestream's value is the one that counts (the standard says so), and applied
 //! again it would turn the picture twice.
 
-use jxl_oxide::{AllocTracker, AuxBoxData, JxlImage, frame::Encoding};
+use jxl_oxide::{AllocTracker, AuxBoxData, InitializeResult, JxlImage, frame::Encoding};
 
 use super::{ColorModel, Container, text};
 use crate::{
@@ -37,17 +37,29 @@ pub fn read(bytes: &[u8]) -> Result<Container> {
     })
 }
 
-/// Parses `bytes` whole: headers, ICC profile, frame headers and boxes, no pixels. A `tracker`
-/// bounds what decoding them may allocate.
+/// Parses `bytes` whole: headers, ICC profile, frame headers and every box, no pixels. A `tracker`
+/// bounds what decoding them may allocate. (jxl-oxide's own `read` stops at the end of the
+/// codestream, which would leave the `Exif` and `xml ` boxes that follow it unread or cut.)
 pub(crate) fn parse(bytes: &[u8], tracker: Option<AllocTracker>) -> Result<JxlImage> {
     let mut builder = JxlImage::builder();
     if let Some(tracker) = tracker {
         builder = builder.alloc_tracker(tracker);
     }
-    builder.read(bytes).map_err(|e| match e.downcast_ref::<std::io::Error>() {
-        Some(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => Error::truncated("JPEG XL"),
-        _ => malformed(&e),
-    })
+    let mut uninit = builder.build_uninit();
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let consumed = uninit.feed_bytes(rest).map_err(|e| malformed(&e))?;
+        if consumed == 0 {
+            break;
+        }
+        rest = &rest[consumed..];
+    }
+    let mut image = match uninit.try_init().map_err(|e| malformed(&e))? {
+        InitializeResult::Initialized(image) => image,
+        InitializeResult::NeedMoreData(_) => return Err(Error::truncated("JPEG XL")),
+    };
+    image.finalize().map_err(|e| malformed(&e))?;
+    Ok(image)
 }
 
 /// EXIF (the `Exif` box: a 4-byte offset to the TIFF header, then the block), XMP (`xml `), and
@@ -58,7 +70,8 @@ fn blocks(image: &JxlImage) -> Result<MetadataBlocks> {
         AuxBoxData::Data(raw) => raw.payload().get(raw.tiff_header_offset() as usize..).and_then(ExifData::parse),
         _ => None,
     };
-    let mut blocks = MetadataBlocks { exif: exif.map(ExifData::without_orientation), icc: rendered_profile(image), ..MetadataBlocks::default() };
+    let mut blocks =
+        MetadataBlocks { exif: exif.map(ExifData::without_orientation), icc: rendered_profile(image), ..MetadataBlocks::default() };
     if let AuxBoxData::Data(xml) = boxes.first_xml() {
         blocks.xmp.push(text(xml));
     }
@@ -75,4 +88,42 @@ fn rendered_profile(image: &JxlImage) -> Option<Vec<u8>> {
 
 fn malformed(e: &dyn std::fmt::Display) -> Error {
     Error::malformed(format!("The JPEG XL file is damaged ({e})."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{metadata::MetadataGroup, orient::Orientation, testdata};
+
+    #[test]
+    fn reads_the_boxes_after_the_codestream_whole() {
+        // exiftool put the `Exif` and `xml ` boxes after `jxlc`.
+        let c = read(&testdata::fixture("private-meta.jxl")).unwrap();
+        let fields = c.blocks.fields();
+        assert!(!fields.iter().any(|f| f.value.contains("damaged")), "{fields:?}");
+        for group in [MetadataGroup::Gps, MetadataGroup::Xmp] {
+            assert!(fields.iter().any(|f| f.group == group && f.sensitive.is_some()), "no sensitive {group:?}: {fields:?}");
+        }
+        assert!(fields.iter().any(|f| f.value.contains("PRIVATE-USERCOMMENT")), "the EXIF sub-IFD is read");
+    }
+
+    #[test]
+    fn the_codestream_orientation_is_applied_and_the_exif_one_dropped() {
+        // Stored 400×640 with orientation 6 in the codestream, and EXIF Orientation 6 (brob box).
+        let c = read(&testdata::fixture("jxl-phone-orient6-gps.jxl")).unwrap();
+        assert_eq!((c.stored.width, c.stored.height), (640, 400));
+        assert_eq!(c.blocks.orientation(), Orientation::Normal);
+        assert!(c.blocks.fields().iter().any(|f| f.group == MetadataGroup::Gps));
+        assert!(c.lossy, "a recompressed JPEG is VarDCT");
+    }
+
+    #[test]
+    fn depth_alpha_frames_and_profile_from_the_header() {
+        let rgb16 = read(&testdata::fixture("jxl-rgb16.jxl")).unwrap();
+        assert_eq!((rgb16.bit_depth, rgb16.lossy, rgb16.blocks.icc.is_none()), (16, false, true));
+        let animated = read(&testdata::fixture("jxl-animated.jxl")).unwrap();
+        assert_eq!((animated.frame_count, animated.has_alpha), (2, true));
+        // Lossless pixels are in the embedded profile, which is reported.
+        assert!(read(&testdata::fixture("jxl-alpha-lossless.jxl")).unwrap().blocks.icc.is_some());
+    }
 }

@@ -69,10 +69,10 @@ pub fn read(bytes: &[u8]) -> Result<Container> {
     }
 }
 
-#[cfg(feature = "tiff")]
-pub use tiff::{misread_variant as tiff_misread_variant, unsupported_variant as tiff_unsupported_variant};
 #[cfg(feature = "jxl")]
 pub(crate) use jxl::parse as jxl_parse;
+#[cfg(feature = "tiff")]
+pub use tiff::{misread_variant as tiff_misread_variant, unsupported_variant as tiff_unsupported_variant};
 pub use webp::with_alpha_flag as webp_with_alpha_flag;
 
 /// A container read by one of the `image` crate's decoders (BMP, BigTIFF), which give no metadata.
