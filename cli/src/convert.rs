@@ -42,7 +42,7 @@ impl Convert<api::Dimensions> for wit::Dimensions {
     }
 }
 
-same_cases!(wit::Codec => api::Codec: TiffInput, HeicInput, WebpOutput);
+same_cases!(wit::Codec => api::Codec: TiffInput, HeicInput, JxlInput, WebpOutput);
 same_cases!(api::Filter => wit::Filter: Nearest, Box, Bilinear, CatmullRom, Mitchell, Lanczos3);
 same_cases!(api::OutputFormat => wit::OutputFormat: SameAsInput, Jpeg, Png, Webp, WebpLossless);
 same_cases!(api::ChromaSubsampling => wit::ChromaSubsampling: Yuv444, Yuv422, Yuv420);
@@ -67,6 +67,7 @@ impl Convert<api::ImageFormat> for wit::ImageFormat {
             F::Bmp => api::ImageFormat::Bmp,
             F::Tiff => api::ImageFormat::Tiff,
             F::Heic => api::ImageFormat::Heic,
+            F::JpegXl => api::ImageFormat::JpegXl,
         }
     }
 }

@@ -31,6 +31,7 @@ pub enum Error {
 pub enum Codec {
     TiffInput,
     HeicInput,
+    JxlInput,
     WebpOutput,
 }
 
@@ -40,6 +41,7 @@ impl Codec {
         match self {
             Codec::TiffInput => "TIFF",
             Codec::HeicInput => "HEIC",
+            Codec::JxlInput => "JPEG XL",
             Codec::WebpOutput => "lossy WebP",
         }
     }

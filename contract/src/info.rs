@@ -45,6 +45,8 @@ pub enum ImageFormat {
     Tiff,
     /// HEIC/HEIF: HEVC-coded still images, as iPhones write them.
     Heic,
+    /// JPEG XL (`.jxl`): the bare codestream or the ISO media container.
+    JpegXl,
 }
 
 impl ImageFormat {
@@ -58,6 +60,7 @@ impl ImageFormat {
             ImageFormat::Bmp => "BMP",
             ImageFormat::Tiff => "TIFF",
             ImageFormat::Heic => "HEIC",
+            ImageFormat::JpegXl => "JPEG XL",
         }
     }
 }

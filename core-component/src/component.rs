@@ -128,6 +128,7 @@ impl From<api::ImageFormat> for wit::ImageFormat {
             F::Bmp => Self::Bmp,
             F::Tiff => Self::Tiff,
             F::Heic => Self::Heic,
+            F::JpegXl => Self::JpegXl,
         }
     }
 }
@@ -255,7 +256,7 @@ macro_rules! same_cases {
 }
 
 same_cases!(wit::Filter, api::Filter, Nearest, Box, Bilinear, CatmullRom, Mitchell, Lanczos3);
-same_cases!(wit::Codec, api::Codec, TiffInput, HeicInput, WebpOutput);
+same_cases!(wit::Codec, api::Codec, TiffInput, HeicInput, JxlInput, WebpOutput);
 same_cases!(wit::OutputFormat, api::OutputFormat, SameAsInput, Jpeg, Png, Webp, WebpLossless);
 same_cases!(wit::ChromaSubsampling, api::ChromaSubsampling, Yuv444, Yuv422, Yuv420);
 same_cases!(wit::Effort, api::Effort, Fast, Balanced, Smallest);

@@ -31,9 +31,12 @@ pub fn sniff(bytes: &[u8]) -> Result<ImageFormat> {
     if is_heic(bytes) {
         return if cfg!(feature = "heic") { Ok(ImageFormat::Heic) } else { Err(Error::not_built(Codec::HeicInput)) };
     }
+    if is_jxl(bytes) {
+        return if cfg!(feature = "jxl") { Ok(ImageFormat::JpegXl) } else { Err(Error::not_built(Codec::JxlInput)) };
+    }
     Err(Error::UnsupportedFormat(match recognise_other(bytes) {
         Some(other) => format!("This is {other}, which localpix cannot read yet. Export it as JPEG or PNG first."),
-        None => "This is not an image localpix can read: it is not JPEG, PNG, WebP, GIF, BMP, TIFF or HEIC.".into(),
+        None => "This is not an image localpix can read: it is not JPEG, PNG, WebP, GIF, BMP, TIFF, HEIC or JPEG XL.".into(),
     }))
 }
 
@@ -43,6 +46,12 @@ pub fn sniff(bytes: &[u8]) -> Result<ImageFormat> {
 fn is_heic(bytes: &[u8]) -> bool {
     const HEVC: [&[u8]; 5] = [b"heic", b"heix", b"heim", b"heis", b"hevc"];
     ftyp_brands(bytes).any(|brand| HEVC.contains(&brand))
+}
+
+/// A JPEG XL codestream (its signature FF 0A) or the ISO media container JPEG XL defines, whose
+/// first box is the 12-byte `JXL ` signature box.
+fn is_jxl(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xFF, 0x0A]) || bytes.starts_with(b"\0\0\0\x0CJXL \r\n\x87\n")
 }
 
 /// The brands of an ISO media file's `ftyp` box: the major one, then the compatible ones.
@@ -67,9 +76,6 @@ fn recognise_other(bytes: &[u8]) -> Option<&'static str> {
         });
     }
     let starts = |magic: &[u8]| bytes.starts_with(magic);
-    if starts(&[0xFF, 0x0A]) || starts(b"\0\0\0\x0CJXL \r\n\x87\n") {
-        return Some("a JPEG XL image");
-    }
     if starts(b"%PDF") {
         return Some("a PDF document");
     }
@@ -105,6 +111,18 @@ mod tests {
         assert_eq!(sniff(b"\0\0\0\x18ftypheic\0\0\0\0mif1heic").unwrap(), ImageFormat::Heic);
         assert_eq!(sniff(b"\0\0\0\x18ftypmif1\0\0\0\0mif1heic").unwrap(), ImageFormat::Heic);
         assert!(matches!(sniff(b"\0\0\0\x18ftypmif1\0\0\0\0mif1avif"), Err(Error::UnsupportedFormat(m)) if m.contains("AVIF")));
+    }
+
+    #[test]
+    fn names_jpeg_xl_codestream_and_container() {
+        let codestream = b"\xFF\x0A\xFA\x7F";
+        let container = b"\0\0\0\x0CJXL \r\n\x87\n\0\0\0\x14ftypjxl ";
+        for bytes in [&codestream[..], &container[..]] {
+            match sniff(bytes) {
+                Ok(format) => assert!(cfg!(feature = "jxl") && format == ImageFormat::JpegXl),
+                Err(e) => assert!(!cfg!(feature = "jxl") && e.message().contains("JPEG XL"), "{e}"),
+            }
+        }
     }
 
     #[test]

@@ -177,6 +177,11 @@ mod tests {
                 "Standard range only: its HDR gain map (brighter highlights on HDR screens) is not kept."
             ]
         );
+        // An animated JPEG XL (lossless, so a PNG) keeps its first frame, as a GIF does.
+        assert_eq!(
+            notes(&settings, &info(ImageFormat::JpegXl, false, 2), SIZE, &png, sizes(63, 50)),
+            ["PNG: localpix does not write JPEG XL; PNG keeps every pixel.", "Only the first of its 2 frames is kept."]
+        );
         let bigger = output(ImageFormat::Png, SIZE, None, false);
         let asked_png = Settings { format: OutputFormat::Png, ..settings.clone() };
         assert_eq!(notes(&asked_png, &info(ImageFormat::Jpeg, true, 1), SIZE, &bigger, sizes(100, 500)), ["Larger than the original."]);

@@ -46,7 +46,7 @@ test('check-options refuses what process would refuse, naming the setting', () =
 });
 
 test('Rust reads every probe report and every error the component gives', () => {
-  const names = readdirSync(FIXTURES).filter((name) => /\.(jpg|png|webp|gif|bmp|tiff)$/.test(name));
+  const names = readdirSync(FIXTURES).filter((name) => /\.(jpg|png|webp|gif|bmp|tiff|jxl)$/.test(name));
   const infos = names.map((name) => plain(imaging.probe(fixture(name))));
   assert.deepEqual(rust('image-info', infos), infos);
 

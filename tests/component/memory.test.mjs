@@ -75,7 +75,7 @@ async function checkEstimate(label, bytes, name) {
   return grew;
 }
 
-const FIXTURES = ['photo-640x400.jpg', 'progressive.jpg', 'cmyk.jpg', 'alpha-640x360.png', 'gray16.png', 'palette.png', 'photo-lossy.webp', 'alpha-lossless.webp', 'animated.gif', 'small.bmp', 'small.tiff'];
+const FIXTURES = ['photo-640x400.jpg', 'progressive.jpg', 'cmyk.jpg', 'alpha-640x360.png', 'gray16.png', 'palette.png', 'photo-lossy.webp', 'alpha-lossless.webp', 'animated.gif', 'small.bmp', 'small.tiff', 'jxl-photo.jxl', 'jxl-alpha-lossless.jxl', 'jxl-rgb16.jxl'];
 
 test('the estimate bounds what each fixture takes, every format, every kind of encode', async () => {
   for (const name of FIXTURES) {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { imaging } from '../../target/component/node/localpix_core.js';
 import { contains, fixture, fixturePath } from '../support/files.mjs';
 
-const FIXTURES = ['private-all.jpg', 'private-text.png', 'private-meta.webp', 'private-meta.tiff', 'private-comment.gif'];
+const FIXTURES = ['private-all.jpg', 'private-text.png', 'private-meta.webp', 'private-meta.tiff', 'private-comment.gif', 'private-meta.jxl'];
 const FORMATS = ['jpeg', 'png', 'webp', 'webp-lossless'];
 const POLICIES = ['strip-all', 'keep-color-profile', 'keep-safe'];
 const scratch = mkdtempSync(join(tmpdir(), 'localpix-privacy-'));

@@ -9,6 +9,8 @@ mod gif;
 #[cfg(feature = "heic")]
 mod heic;
 mod jpeg;
+#[cfg(feature = "jxl")]
+mod jxl;
 mod png;
 #[cfg(feature = "tiff")]
 mod tiff;
@@ -62,9 +64,15 @@ pub fn read(bytes: &[u8]) -> Result<Container> {
         ImageFormat::Heic => heic::read(bytes),
         #[cfg(not(feature = "heic"))]
         ImageFormat::Heic => unreachable!("sniff names HEIC only with the heic feature"),
+        #[cfg(feature = "jxl")]
+        ImageFormat::JpegXl => jxl::read(bytes),
+        #[cfg(not(feature = "jxl"))]
+        ImageFormat::JpegXl => unreachable!("sniff names JPEG XL only with the jxl feature"),
     }
 }
 
+#[cfg(feature = "jxl")]
+pub(crate) use jxl::parse as jxl_parse;
 #[cfg(feature = "tiff")]
 pub use tiff::{misread_variant as tiff_misread_variant, unsupported_variant as tiff_unsupported_variant};
 pub use webp::with_alpha_flag as webp_with_alpha_flag;

@@ -1,9 +1,11 @@
-//! Pixels from a file: JPEG with our own scaled path, HEIC with heifer, the other formats with the
-//! `image` crate.
+//! Pixels from a file: JPEG with our own scaled path, HEIC with heifer, JPEG XL with jxl-oxide, the
+//! other formats with the `image` crate.
 
 #[cfg(feature = "heic")]
 mod heic;
 mod jpeg;
+#[cfg(feature = "jxl")]
+mod jxl;
 
 use std::io::Cursor;
 
@@ -38,12 +40,16 @@ pub fn decode(bytes: &[u8], container: &Container, limits: &Limits, min_stored: 
     if container.format == ImageFormat::Heic {
         return heic::decode(bytes, container, limits);
     }
+    #[cfg(feature = "jxl")]
+    if container.format == ImageFormat::JpegXl {
+        return jxl::decode(bytes, container, limits);
+    }
     let format = match container.format {
         ImageFormat::Png => image::ImageFormat::Png,
         ImageFormat::WebP => image::ImageFormat::WebP,
         ImageFormat::Gif => image::ImageFormat::Gif,
         ImageFormat::Bmp => image::ImageFormat::Bmp,
-        ImageFormat::Tiff | ImageFormat::Jpeg | ImageFormat::Heic => image::ImageFormat::Tiff,
+        ImageFormat::Tiff | ImageFormat::Jpeg | ImageFormat::Heic | ImageFormat::JpegXl => image::ImageFormat::Tiff,
     };
     // A WebP whose VP8X header forgot its alpha flag (exiftool writes such files) holds
     // transparency the decoder would drop: decode a copy with the flag set.
@@ -162,7 +168,9 @@ mod tests {
             // Only the first frame of an animation is decoded: cut inside it.
             let keep = match *name {
                 "animated.gif" => bytes.len() / 20,
-                "private-comment.gif" => bytes.len() / 3,
+                "private-comment.gif" | "jxl-animated.jxl" => bytes.len() / 3,
+                // Its EXIF and XMP boxes follow the picture.
+                "private-meta.jxl" => bytes.len() / 5,
                 _ => bytes.len() * 2 / 3,
             };
             let cut = &bytes[..keep];

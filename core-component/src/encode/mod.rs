@@ -68,6 +68,9 @@ impl Writer {
             // HEIC cannot be written: its photos become JPEG, or lossy WebP to keep transparency.
             (OutputFormat::SameAsInput, ImageFormat::Heic) if input.has_alpha => Writer::Webp { quality, effort },
             (OutputFormat::SameAsInput, ImageFormat::Heic) => Writer::Jpeg { quality, effort, options: encoding.jpeg },
+            // Nor JPEG XL: a lossy one is written as HEIC is, a lossless one as PNG (below).
+            (OutputFormat::SameAsInput, ImageFormat::JpegXl) if input.lossy && input.has_alpha => Writer::Webp { quality, effort },
+            (OutputFormat::SameAsInput, ImageFormat::JpegXl) if input.lossy => Writer::Jpeg { quality, effort, options: encoding.jpeg },
             (OutputFormat::WebpLossless, _) | (OutputFormat::SameAsInput, ImageFormat::WebP) => Writer::WebpLossless,
             _ => Writer::Png { effort, options: encoding.png },
         })
