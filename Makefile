@@ -37,7 +37,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # over the engine before issue 11 with lossy WebP, past the 10% the first visit may grow
 # (docs/performance.md): it is built natively and tested, and in the component only on request,
 # `make component ENGINE_FEATURES="tiff webp-lossy heic"`, until it can load lazily.
-ENGINE_FEATURES := tiff webp-lossy
+ENGINE_FEATURES := tiff webp-lossy avif
 COMPONENT_DIR := target/component
 COMPONENT := $(COMPONENT_DIR)/localpix_core.wasm
 CORE_WASM := target/wasm32-unknown-unknown/release/localpix_core.wasm

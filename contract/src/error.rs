@@ -32,6 +32,7 @@ pub enum Codec {
     TiffInput,
     HeicInput,
     WebpOutput,
+    AvifOutput,
 }
 
 impl Codec {
@@ -41,6 +42,7 @@ impl Codec {
             Codec::TiffInput => "TIFF",
             Codec::HeicInput => "HEIC",
             Codec::WebpOutput => "lossy WebP",
+            Codec::AvifOutput => "AVIF",
         }
     }
 }

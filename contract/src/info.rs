@@ -45,6 +45,8 @@ pub enum ImageFormat {
     Tiff,
     /// HEIC/HEIF: HEVC-coded still images, as iPhones write them.
     Heic,
+    /// AVIF: AV1-coded still images; written, not read.
+    Avif,
 }
 
 impl ImageFormat {
@@ -58,6 +60,7 @@ impl ImageFormat {
             ImageFormat::Bmp => "BMP",
             ImageFormat::Tiff => "TIFF",
             ImageFormat::Heic => "HEIC",
+            ImageFormat::Avif => "AVIF",
         }
     }
 }

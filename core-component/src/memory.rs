@@ -145,6 +145,7 @@ fn per_pixel(writer: Writer, alpha: bool) -> u64 {
         Writer::Webp { .. } if alpha => 20,
         Writer::Webp { .. } => 8,
         Writer::WebpLossless => 8,
+        Writer::Avif { .. } => 40,
     }
 }
 

@@ -13,6 +13,7 @@ pub fn extension(format: ImageFormat) -> &'static str {
         ImageFormat::Bmp => "bmp",
         ImageFormat::Tiff => "tiff",
         ImageFormat::Heic => "heic",
+        ImageFormat::Avif => "avif",
     }
 }
 
@@ -26,6 +27,7 @@ pub fn mime_type(format: ImageFormat) -> &'static str {
         ImageFormat::Bmp => "image/bmp",
         ImageFormat::Tiff => "image/tiff",
         ImageFormat::Heic => "image/heic",
+        ImageFormat::Avif => "image/avif",
     }
 }
 

@@ -60,6 +60,7 @@ pub fn read(bytes: &[u8]) -> Result<Container> {
         ImageFormat::Heic => heic::read(bytes),
         #[cfg(not(feature = "heic"))]
         ImageFormat::Heic => unreachable!("sniff names HEIC only with the heic feature"),
+        ImageFormat::Avif => unreachable!("sniff never names AVIF: it is written, not read"),
     }
 }
 
