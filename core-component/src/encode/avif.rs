@@ -45,17 +45,19 @@ mod av1 {
 
     use avif_serialize::{Aviffy, constants};
     use rav1e::{
-        color::{ChromaSampling, ChromaSamplePosition, ColorDescription, ColorPrimaries, MatrixCoefficients, PixelRange, TransferCharacteristics},
+        color::{
+            ChromaSamplePosition, ChromaSampling, ColorDescription, ColorPrimaries, MatrixCoefficients, PixelRange, TransferCharacteristics,
+        },
         config::{EncoderConfig, SpeedSettings},
         prelude::{Config, Context, EncoderStatus, Frame, SceneDetectionSpeed, Tune},
     };
 
     use super::super::{ChromaSubsampling, Effort};
     use crate::{
+        Dimensions,
         error::{Error, Result},
         metadata::OutputMetadata,
         pixels::{Layout, Pixels},
-        Dimensions,
     };
 
     /// AV1 frames of a still picture are at most 65 536 pixels a side (16-bit sizes).
@@ -95,7 +97,13 @@ mod av1 {
     }
 
     /// [`encode`] at any rav1e speed preset (0–10); the speed table of docs/codecs.md measures them.
-    pub(super) fn encode_at_speed(pixels: &Pixels, quality: u8, speed: u8, chroma: ChromaSubsampling, metadata: &OutputMetadata) -> Result<Vec<u8>> {
+    pub(super) fn encode_at_speed(
+        pixels: &Pixels,
+        quality: u8,
+        speed: u8,
+        chroma: ChromaSubsampling,
+        metadata: &OutputMetadata,
+    ) -> Result<Vec<u8>> {
         let (width, height) = (pixels.size.width, pixels.size.height);
         if width > MAX_SIDE || height > MAX_SIDE {
             return Err(Error::encoding(format!(
@@ -116,8 +124,10 @@ mod av1 {
         let (alpha, alpha_frame) = match &planes.alpha {
             Some(alpha) => {
                 let alpha_quality = (quality / 2 + 50).min(100);
-                let (bytes, frame) =
-                    encode_frame(&frame_config(width, height, quantizer(alpha_quality), speed, ChromaSampling::Cs400, false), &[(alpha, planes.width)])?;
+                let (bytes, frame) = encode_frame(
+                    &frame_config(width, height, quantizer(alpha_quality), speed, ChromaSampling::Cs400, false),
+                    &[(alpha, planes.width)],
+                )?;
                 (Some(bytes), Some(frame))
             }
             None => (None, None),
