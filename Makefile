@@ -37,11 +37,12 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # - the full engine, every codec: what Node, the tests and the CLI run, and what the browser loads
 #   the first time a file or a setting needs a codec the light one leaves out;
 # - the light engine, which the page loads first: without TIFF, HEIC and JPEG XL input and lossy
-#   WebP output (libwebp), which a first visit rarely needs, it downloads faster (docs/performance.md). A codec
-#   it lacks answers the typed error `codec-not-built`, on which the worker moves to the full engine.
+#   WebP and AVIF output, which a first visit rarely needs, it downloads faster
+#   (docs/performance.md). A codec it lacks answers the typed error `codec-not-built`, on which
+#   the worker moves to the full engine.
 # Both export the same interface, so one jco glue serves both; `make component` checks that.
 LIGHT_FEATURES :=
-FULL_FEATURES := heic jxl tiff webp-lossy
+FULL_FEATURES := avif heic jxl tiff webp-lossy
 COMPONENT_DIR := target/component
 COMPONENT := $(COMPONENT_DIR)/localpix_core.wasm
 LIGHT_COMPONENT := $(COMPONENT_DIR)/localpix_core.light.wasm

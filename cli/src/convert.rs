@@ -42,9 +42,9 @@ impl Convert<api::Dimensions> for wit::Dimensions {
     }
 }
 
-same_cases!(wit::Codec => api::Codec: TiffInput, HeicInput, JxlInput, WebpOutput);
+same_cases!(wit::Codec => api::Codec: TiffInput, HeicInput, JxlInput, WebpOutput, AvifOutput);
 same_cases!(api::Filter => wit::Filter: Nearest, Box, Bilinear, CatmullRom, Mitchell, Lanczos3);
-same_cases!(api::OutputFormat => wit::OutputFormat: SameAsInput, Jpeg, Png, Webp, WebpLossless);
+same_cases!(api::OutputFormat => wit::OutputFormat: SameAsInput, Jpeg, Png, Webp, WebpLossless, Avif);
 same_cases!(api::ChromaSubsampling => wit::ChromaSubsampling: Yuv444, Yuv422, Yuv420);
 same_cases!(api::Effort => wit::Effort: Fast, Balanced, Smallest);
 same_cases!(api::QualityTarget => wit::QualityTarget: VisuallyLossless, High, Good);
@@ -68,6 +68,7 @@ impl Convert<api::ImageFormat> for wit::ImageFormat {
             F::Tiff => api::ImageFormat::Tiff,
             F::Heic => api::ImageFormat::Heic,
             F::JpegXl => api::ImageFormat::JpegXl,
+            F::Avif => api::ImageFormat::Avif,
         }
     }
 }

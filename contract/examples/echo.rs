@@ -81,9 +81,21 @@ fn samples() -> Vec<Options> {
         o.resize.filter = filter;
         samples.push(o);
     }
-    for format in [OutputFormat::SameAsInput, OutputFormat::Jpeg, OutputFormat::Png, OutputFormat::Webp, OutputFormat::WebpLossless] {
+    for format in [
+        OutputFormat::SameAsInput,
+        OutputFormat::Jpeg,
+        OutputFormat::Png,
+        OutputFormat::Webp,
+        OutputFormat::WebpLossless,
+        OutputFormat::Avif,
+    ] {
         match format {
-            OutputFormat::SameAsInput | OutputFormat::Jpeg | OutputFormat::Png | OutputFormat::Webp | OutputFormat::WebpLossless => {}
+            OutputFormat::SameAsInput
+            | OutputFormat::Jpeg
+            | OutputFormat::Png
+            | OutputFormat::Webp
+            | OutputFormat::WebpLossless
+            | OutputFormat::Avif => {}
         }
         let mut o = base;
         o.encode.encoding.format = format;

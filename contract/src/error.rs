@@ -33,6 +33,7 @@ pub enum Codec {
     HeicInput,
     JxlInput,
     WebpOutput,
+    AvifOutput,
 }
 
 impl Codec {
@@ -43,6 +44,7 @@ impl Codec {
             Codec::HeicInput => "HEIC",
             Codec::JxlInput => "JPEG XL",
             Codec::WebpOutput => "lossy WebP",
+            Codec::AvifOutput => "AVIF",
         }
     }
 }

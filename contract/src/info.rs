@@ -47,6 +47,8 @@ pub enum ImageFormat {
     Heic,
     /// JPEG XL (`.jxl`): the bare codestream or the ISO media container.
     JpegXl,
+    /// AVIF: AV1-coded still images; written, not read.
+    Avif,
 }
 
 impl ImageFormat {
@@ -61,6 +63,7 @@ impl ImageFormat {
             ImageFormat::Tiff => "TIFF",
             ImageFormat::Heic => "HEIC",
             ImageFormat::JpegXl => "JPEG XL",
+            ImageFormat::Avif => "AVIF",
         }
     }
 }

@@ -99,6 +99,9 @@ pub enum OutputFormat {
     /// Lossy WebP (libwebp), with `encoding.quality` and `encoding.effort`; keeps alpha.
     Webp,
     WebpLossless,
+    /// AVIF (rav1e), with `encoding.quality`, `encoding.effort` and the chroma subsampling of
+    /// `encoding.jpeg`; keeps alpha.
+    Avif,
 }
 
 /// How a JPEG stores colour detail (WIT `chroma-subsampling`).

@@ -129,6 +129,7 @@ impl From<api::ImageFormat> for wit::ImageFormat {
             F::Tiff => Self::Tiff,
             F::Heic => Self::Heic,
             F::JpegXl => Self::JpegXl,
+            F::Avif => Self::Avif,
         }
     }
 }
@@ -256,8 +257,8 @@ macro_rules! same_cases {
 }
 
 same_cases!(wit::Filter, api::Filter, Nearest, Box, Bilinear, CatmullRom, Mitchell, Lanczos3);
-same_cases!(wit::Codec, api::Codec, TiffInput, HeicInput, JxlInput, WebpOutput);
-same_cases!(wit::OutputFormat, api::OutputFormat, SameAsInput, Jpeg, Png, Webp, WebpLossless);
+same_cases!(wit::Codec, api::Codec, TiffInput, HeicInput, JxlInput, WebpOutput, AvifOutput);
+same_cases!(wit::OutputFormat, api::OutputFormat, SameAsInput, Jpeg, Png, Webp, WebpLossless, Avif);
 same_cases!(wit::ChromaSubsampling, api::ChromaSubsampling, Yuv444, Yuv422, Yuv420);
 same_cases!(wit::Effort, api::Effort, Fast, Balanced, Smallest);
 same_cases!(wit::QualityTarget, api::QualityTarget, VisuallyLossless, High, Good);

@@ -48,7 +48,7 @@ pub const FIXTURES: &[&str] = &[
     "small.tiff",
 ];
 
-fn project() -> PathBuf {
+pub(crate) fn project() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 

@@ -209,8 +209,12 @@ fn trial(writer: Writer, pixels: &Pixels, reference: Option<&score::Reference>) 
     Ok((bytes.len(), score))
 }
 
-/// An output of ours, decoded.
+/// An output of ours, decoded (an AVIF, which the engine cannot read, from its encoder's
+/// reconstruction).
 fn decoded(bytes: &[u8]) -> Option<Pixels> {
+    if let Some(pixels) = crate::encode::avif_reconstruction(bytes) {
+        return Some(pixels);
+    }
     let container = container::read(bytes).ok()?;
     Some(decode::decode(bytes, &container, &Limits::default(), None).ok()?.pixels)
 }

@@ -114,6 +114,7 @@ engine_choice!(api::OutputFormat {
     Png => "PNG",
     Webp => "WebP",
     WebpLossless => "WebP (lossless)",
+    Avif => "AVIF (smallest, slow)",
 });
 
 engine_choice!(api::MetadataPolicy {
@@ -489,6 +490,10 @@ mod tests {
         let lossy_webp = Settings { format: api::OutputFormat::Webp, ..Settings::default() };
         assert!(lossy_webp.to_query().contains("format=webp&"), "{}", lossy_webp.to_query());
         assert_eq!(Settings::from_query(&lossy_webp.to_query()), lossy_webp);
+        let avif = Settings { format: api::OutputFormat::Avif, ..Settings::default() };
+        assert!(avif.to_query().contains("format=avif&"), "{}", avif.to_query());
+        assert_eq!(Settings::from_query(&avif.to_query()), avif);
+        assert_eq!(avif.engine_options().encode.encoding.format, api::OutputFormat::Avif);
         assert_eq!(api::MetadataPolicy::ALL.len(), 3);
     }
 

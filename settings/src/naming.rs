@@ -14,6 +14,7 @@ pub fn extension(format: ImageFormat) -> &'static str {
         ImageFormat::Tiff => "tiff",
         ImageFormat::Heic => "heic",
         ImageFormat::JpegXl => "jxl",
+        ImageFormat::Avif => "avif",
     }
 }
 
@@ -28,6 +29,7 @@ pub fn mime_type(format: ImageFormat) -> &'static str {
         ImageFormat::Tiff => "image/tiff",
         ImageFormat::Heic => "image/heic",
         ImageFormat::JpegXl => "image/jxl",
+        ImageFormat::Avif => "image/avif",
     }
 }
 

@@ -45,6 +45,7 @@ const LEFT_OUT = [
   ['probing TIFF', 'tiff-input', (imaging) => imaging.probe(fixture('small.tiff'))],
   ['reading HEIC', 'heic-input', (imaging) => imaging.process(fixture('heic-alpha.heic'), imaging.defaultOptions())],
   ['reading JPEG XL', 'jxl-input', (imaging) => imaging.process(fixture('jxl-photo.jxl'), imaging.defaultOptions())],
+  ['writing AVIF', 'avif-output', (imaging) => imaging.process(fixture('one-pixel.png'), withFormat(imaging, 'avif'))],
   ['writing lossy WebP', 'webp-output', (imaging) => imaging.process(fixture('photo-640x400.jpg'), withFormat(imaging, 'webp'))],
   // A lossy WebP kept in its format is written lossy: that needs libwebp too.
   ['a lossy WebP as it came', 'webp-output', (imaging) => imaging.process(fixture('photo-lossy.webp'), imaging.defaultOptions())],

@@ -44,6 +44,9 @@ const SETS = {
   'full size JPEG': (o) => Object.assign(o.resize, { mode: { tag: 'none' } }) && (o.encode.encoding.format = 'jpeg'),
   'fit 320 PNG': (o) => ((o.resize.mode = fit(320)), (o.encode.encoding.format = 'png')),
   'lossy WebP': (o) => (o.encode.encoding.format = 'webp'),
+  // rav1e's frame state and our kept reconstructions (core-component/src/encode/avif.rs); fast, so
+  // every fixture stays quick.
+  AVIF: (o) => Object.assign(o.encode.encoding, { format: 'avif', effort: 'fast' }),
   'smallest JPEG 4:4:4': (o) => Object.assign(o.encode.encoding, { format: 'jpeg', effort: 'smallest', jpeg: { progressive: true, chromaSubsampling: 'yuv444' } }),
   'auto quality': (o) => Object.assign(o.encode.encoding, { format: 'jpeg', quality: { tag: 'auto', val: 'high' } }),
 };
@@ -86,7 +89,7 @@ test('the estimate bounds what each fixture takes, every format, every kind of e
 const BIG = ['kleiber-6028x3391.jpg', 'patak-5120x2880-rgba.png', 'adwaita-4096x4096.webp'];
 test('the estimate bounds what big photos take (the corpus)', needsCorpus(...BIG), async () => {
   for (const name of BIG) {
-    for (const set of ['fit 1920, same format', 'full size JPEG', 'lossy WebP']) {
+    for (const set of ['fit 1920, same format', 'full size JPEG', 'lossy WebP', 'AVIF']) {
       const grew = await checkEstimate(name, corpus(name), set);
       console.log(`${name}, ${set}: ${(grew / MiB).toFixed(1)} MiB`);
     }

@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { imaging } from '../../target/component/node/localpix_core.js';
-import { ROOT, fixture } from '../support/files.mjs';
+import { fixture } from '../support/files.mjs';
+import { alphaRamp, meanDiff, pillow as readWith } from '../support/pillow.mjs';
 
-const PYTHON = join(ROOT, 'target/venv-test/bin/python');
 const dir = mkdtempSync(join(tmpdir(), 'localpix-webp-'));
 
 function options(format, { quality = 75, effort = 'balanced', mode = { tag: 'none' } } = {}) {
@@ -26,27 +26,7 @@ function options(format, { quality = 75, effort = 'balanced', mode = { tag: 'non
   return o;
 }
 
-/** What Pillow reads: size, mode and RGBA samples. */
-function pillow(bytes, name) {
-  const path = join(dir, name);
-  writeFileSync(path, bytes);
-  const script = [
-    'import sys, json',
-    'from PIL import Image',
-    'im = Image.open(sys.argv[1]); im.load()',
-    'open(sys.argv[1] + ".rgba", "wb").write(im.convert("RGBA").tobytes())',
-    'print(json.dumps({"format": im.format, "mode": im.mode, "width": im.width, "height": im.height}))',
-  ].join('\n');
-  const info = JSON.parse(execFileSync(PYTHON, ['-c', script, path], { encoding: 'utf8' }));
-  return { ...info, rgba: readFileSync(`${path}.rgba`) };
-}
-
-/** The mean difference per sample of two equally long RGBA buffers, over the channels given. */
-function meanDiff(a, b, channels = [0, 1, 2]) {
-  let total = 0;
-  for (let i = 0; i < a.length; i += 4) for (const c of channels) total += Math.abs(a[i + c] - b[i + c]);
-  return total / ((a.length / 4) * channels.length);
-}
+const pillow = (bytes, name) => readWith(bytes, dir, name);
 
 test('Pillow reads our lossy WebP at its size, with its colours and its transparency', () => {
   for (const name of ['photo-640x400.jpg', 'alpha-640x360.png']) {
@@ -66,17 +46,9 @@ test('Pillow reads our lossy WebP at its size, with its colours and its transpar
   }
   // Real transparency (the fixtures' alpha is 254–255): an alpha ramp over a colour gradient,
   // drawn by Pillow.
-  const ramp = join(dir, 'ramp.png');
-  const draw = [
-    'import sys',
-    'from PIL import Image',
-    'im = Image.new("RGBA", (96, 64))',
-    'im.putdata([(x * 2, y * 3, 128, (x * 8 + y) % 256) for y in range(64) for x in range(96)])',
-    'im.save(sys.argv[1])',
-  ].join('\n');
-  execFileSync(PYTHON, ['-c', draw, ramp]);
-  const source = pillow(readFileSync(ramp), 'ramp-copy.png');
-  const decoded = pillow(imaging.process(readFileSync(ramp), options('webp')).bytes, 'ramp.webp');
+  const ramp = alphaRamp(dir);
+  const source = pillow(ramp, 'ramp-copy.png');
+  const decoded = pillow(imaging.process(ramp, options('webp')).bytes, 'ramp.webp');
   assert.deepEqual([decoded.mode, decoded.width, decoded.height], ['RGBA', 96, 64]);
   assert.equal(meanDiff(decoded.rgba, source.rgba, [3]), 0, 'the alpha ramp changed');
 });

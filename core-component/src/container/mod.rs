@@ -68,6 +68,7 @@ pub fn read(bytes: &[u8]) -> Result<Container> {
         ImageFormat::JpegXl => jxl::read(bytes),
         #[cfg(not(feature = "jxl"))]
         ImageFormat::JpegXl => unreachable!("sniff names JPEG XL only with the jxl feature"),
+        ImageFormat::Avif => unreachable!("sniff never names AVIF: it is written, not read"),
     }
 }
 

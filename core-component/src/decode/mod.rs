@@ -49,7 +49,7 @@ pub fn decode(bytes: &[u8], container: &Container, limits: &Limits, min_stored: 
         ImageFormat::WebP => image::ImageFormat::WebP,
         ImageFormat::Gif => image::ImageFormat::Gif,
         ImageFormat::Bmp => image::ImageFormat::Bmp,
-        ImageFormat::Tiff | ImageFormat::Jpeg | ImageFormat::Heic | ImageFormat::JpegXl => image::ImageFormat::Tiff,
+        ImageFormat::Tiff | ImageFormat::Jpeg | ImageFormat::Heic | ImageFormat::JpegXl | ImageFormat::Avif => image::ImageFormat::Tiff,
     };
     // A WebP whose VP8X header forgot its alpha flag (exiftool writes such files) holds
     // transparency the decoder would drop: decode a copy with the flag set.

@@ -1,10 +1,12 @@
 //! Writing the output: JPEG (mozjpeg-rs), PNG (png: adaptive filters), lossy WebP (libwebp) and
-//! lossless WebP (image-webp), each with the metadata the policy kept.
+//! lossless WebP (image-webp), each with the metadata the policy kept; AVIF (rav1e) with its EXIF.
 
+mod avif;
 mod jpeg;
 mod png;
 mod webp;
 
+pub use avif::{ReconstructionsKept, reconstruction as avif_reconstruction};
 pub use png::quantized;
 
 #[cfg(test)]
@@ -43,6 +45,7 @@ pub enum Writer {
     Png { effort: Effort, options: PngOptions },
     Webp { quality: u8, effort: Effort },
     WebpLossless,
+    Avif { quality: u8, effort: Effort, chroma: ChromaSubsampling },
 }
 
 impl Writer {
@@ -64,6 +67,7 @@ impl Writer {
             }
             // A lossy photo stays lossy: lossless WebP would be many times its size.
             (OutputFormat::Webp, _) => Writer::Webp { quality, effort },
+            (OutputFormat::Avif, _) => Writer::Avif { quality, effort, chroma: encoding.jpeg.chroma_subsampling },
             (OutputFormat::SameAsInput, ImageFormat::WebP) if input.lossy => Writer::Webp { quality, effort },
             // HEIC cannot be written: its photos become JPEG, or lossy WebP to keep transparency.
             (OutputFormat::SameAsInput, ImageFormat::Heic) if input.has_alpha => Writer::Webp { quality, effort },
@@ -81,13 +85,14 @@ impl Writer {
             Writer::Jpeg { .. } => ImageFormat::Jpeg,
             Writer::Png { .. } => ImageFormat::Png,
             Writer::Webp { .. } | Writer::WebpLossless => ImageFormat::WebP,
+            Writer::Avif { .. } => ImageFormat::Avif,
         }
     }
 
     /// The quality of lossy writers.
     pub fn quality(self) -> Option<u8> {
         match self {
-            Writer::Jpeg { quality, .. } | Writer::Webp { quality, .. } => Some(quality),
+            Writer::Jpeg { quality, .. } | Writer::Webp { quality, .. } | Writer::Avif { quality, .. } => Some(quality),
             _ => None,
         }
     }
@@ -97,6 +102,7 @@ impl Writer {
         match self {
             Writer::Jpeg { effort, options, .. } => Writer::Jpeg { quality, effort, options },
             Writer::Webp { effort, .. } => Writer::Webp { quality, effort },
+            Writer::Avif { effort, chroma, .. } => Writer::Avif { quality, effort, chroma },
             other => other,
         }
     }
@@ -121,6 +127,11 @@ impl Writer {
         !matches!(self, Writer::Jpeg { .. })
     }
 
+    /// Whether the file can carry a colour profile; without one, colours are converted to sRGB.
+    pub fn embeds_profile(self) -> bool {
+        !matches!(self, Writer::Avif { .. })
+    }
+
     /// Encodes `pixels`, which must be opaque for JPEG (see [`Pixels::flatten`]).
     pub fn encode(self, pixels: &Pixels, metadata: &OutputMetadata) -> Result<Vec<u8>> {
         match self {
@@ -128,6 +139,7 @@ impl Writer {
             Writer::Png { effort, options } => png::encode(pixels, effort, &options, metadata),
             Writer::Webp { quality, effort } => webp::encode_lossy(pixels, quality, effort, metadata),
             Writer::WebpLossless => webp::encode_lossless(pixels, metadata),
+            Writer::Avif { quality, effort, chroma } => avif::encode(pixels, quality, effort, chroma, metadata),
         }
     }
 }

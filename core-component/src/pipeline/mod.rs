@@ -221,6 +221,7 @@ impl Image {
     /// Encodes, consuming the image so its pixels need no copy. With `auto` quality the quality is
     /// searched first ([`tune`]); a byte budget then lowers it further if it must.
     pub fn into_output(self, options: &EncodeOptions) -> Result<Output> {
+        let _reconstructions = crate::encode::ReconstructionsKept;
         let writer = Writer::for_encoding(&options.encoding, Input::of(&self.source.info))?;
         let original = self.original_output(options, writer);
         let upright = self.orientation.apply(self.pixels);
@@ -275,7 +276,7 @@ impl Image {
         if writer.format() != info.format && options.encoding.format != OutputFormat::SameAsInput {
             return None;
         }
-        let keep_profile = options.metadata != MetadataPolicy::StripAll;
+        let keep_profile = options.metadata != MetadataPolicy::StripAll && writer.embeds_profile();
         let profile = match color::action(info.color_profile.as_ref(), self.pixels.layout, keep_profile) {
             // The new file's colours would be converted: the original's are not the same.
             ProfileAction::ConvertToSrgb => return None,
