@@ -142,14 +142,21 @@ function resizeToWidths(image, resize, widths) {
 /** One resized image encoded: `{ report, blob }` (see the messages above). */
 function encode(imaging, image, info, options) {
   const { bytes: out, ...output } = image.encode(options);
-  // Read the result back, so the page reports what it holds rather than what was intended.
-  const kept = imaging.probe(out).metadata;
+  // Read the result back, so the page reports what it holds rather than what was intended. The
+  // engine writes one format it cannot read (AVIF): that result's fields are unknown (null), and
+  // the page says so rather than "removed".
+  let kept = null;
+  try {
+    kept = imaging.probe(out).metadata;
+  } catch (e) {
+    if (e?.payload?.tag !== 'unsupported-format') throw e;
+  }
   const report = {
     info,
     output,
     resized: image.dimensions(),
-    keptFields: kept.length,
-    keptSensitive: kept.filter((field) => field.sensitive).length,
+    keptFields: kept?.length ?? null,
+    keptSensitive: kept?.filter((field) => field.sensitive).length ?? null,
   };
   // The Blobs are made here, off the main thread; posting them shares them without a copy.
   return { report, blob: new Blob([out], { type: `image/${output.format}` }) };

@@ -84,9 +84,10 @@ pub struct Output {
     pub quality: Option<u8>,
     /// How close the result looks to the resized image (SSIMULACRA2, SSIM), when measured.
     pub score: Option<QualityScore>,
-    /// Metadata fields in the result, and how many are private (read back from it).
-    pub kept_fields: u32,
-    pub kept_sensitive: u32,
+    /// Metadata fields in the result, and how many are private (read back from it); `None` when
+    /// the result's format cannot be read back (AVIF).
+    pub kept_fields: Option<u32>,
+    pub kept_sensitive: Option<u32>,
     /// What the row must say about how it came out (a kept original, another format, what a size
     /// limit cost).
     pub notes: Vec<String>,

@@ -111,9 +111,10 @@ pub struct Report {
     /// The size the resize gave, before a byte budget made it smaller.
     pub resized: Dimensions,
     /// Metadata fields found in the result itself, and how many of them are private (read back
-    /// from the output, not assumed from the policy).
-    pub kept_fields: u32,
-    pub kept_sensitive: u32,
+    /// from the output, not assumed from the policy); `None` when the engine cannot read the
+    /// output's format back (AVIF).
+    pub kept_fields: Option<u32>,
+    pub kept_sensitive: Option<u32>,
 }
 
 /// A finished job.

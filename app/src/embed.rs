@@ -156,8 +156,9 @@ fn privacy_summary(row: Row, output: &Output) -> JsValue {
     });
     let _ = Reflect::set(&summary, &"found".into(), &found);
     let _ = Reflect::set(&summary, &"privateFields".into(), &(private as u32).into());
-    let _ = Reflect::set(&summary, &"keptPrivate".into(), &output.kept_sensitive.into());
-    let _ = Reflect::set(&summary, &"removed".into(), &(output.kept_sensitive == 0).into());
+    // null when the result's format cannot be read back (AVIF): not checked, so not "removed".
+    let _ = Reflect::set(&summary, &"keptPrivate".into(), &output.kept_sensitive.map_or(JsValue::NULL, JsValue::from));
+    let _ = Reflect::set(&summary, &"removed".into(), &(output.kept_sensitive == Some(0)).into());
     summary.into()
 }
 

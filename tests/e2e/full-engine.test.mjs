@@ -67,6 +67,25 @@ test('a TIFF and a lossy WebP output are done by the full engine, and the row sa
   }
 });
 
+test('AVIF, chosen in the settings, is written by the full engine', async () => {
+  const context = await launch();
+  try {
+    const page = await openApp(context, `${app.server.url}?format=avif&q=60`, { offline: false });
+    await page.setInputFiles('#file-input', [fixturePath('photo-640x400.jpg'), fixturePath('alpha-640x360.png')]);
+    await waitForBatch(page, 2);
+    const list = await rows(page);
+    assert.deepEqual(list.map((r) => [r.state, r.download]), [['done', 'photo-640x400.avif'], ['done', 'alpha-640x360.avif']]);
+    for (const row of list) {
+      const bytes = Buffer.from(await bytesOf(page, row));
+      // An AVIF file: an ISO media file whose major brand is `avif` (the engine writes AVIF but
+      // does not read it; tests/component/avif.test.mjs decodes it with Pillow).
+      assert.deepEqual([bytes.toString('latin1', 4, 8), bytes.toString('latin1', 8, 12)], ['ftyp', 'avif'], row.name);
+    }
+  } finally {
+    await context.close();
+  }
+});
+
 test('when the full engine cannot be fetched, its file fails saying so, the others are done, and a later file retries', async () => {
   const context = await launch();
   try {

@@ -18,8 +18,11 @@ fn fields(count: usize) -> String {
 /// What happened to the private fields, as far as is known now.
 fn verdict(output: Option<&Output>, state: &RowState) -> String {
     match (output, state) {
-        (Some(o), _) if o.kept_sensitive == 0 => "removed".into(),
-        (Some(o), _) => format!("{} still in the result", counted(o.kept_sensitive as usize, "private ")),
+        (Some(o), _) => match o.kept_sensitive {
+            Some(0) => "removed".into(),
+            Some(kept) => format!("{} still in the result", counted(kept as usize, "private ")),
+            None => format!("not checked: localpix cannot read {} back", o.format.name()),
+        },
         (None, RowState::Failed(_) | RowState::Cancelled) => "no result was made".into(),
         (None, _) => "will be removed".into(),
     }
@@ -28,8 +31,10 @@ fn verdict(output: Option<&Output>, state: &RowState) -> String {
 /// The harmless fields: how many, and how many the result kept.
 fn other_note(others: usize, output: Option<&Output>) -> String {
     match output {
-        Some(o) if o.kept_fields > 0 => format!("{} kept (camera details)", fields(o.kept_fields as usize)),
-        Some(_) if others > 0 => format!("{}, none kept", counted(others, "harmless ")),
+        Some(o) if o.kept_fields.is_some_and(|kept| kept > 0) => {
+            format!("{} kept (camera details)", fields(o.kept_fields.unwrap_or_default() as usize))
+        }
+        Some(o) if others > 0 && o.kept_fields == Some(0) => format!("{}, none kept", counted(others, "harmless ")),
         _ if others > 0 => counted(others, "harmless "),
         _ => String::new(),
     }
@@ -50,7 +55,7 @@ pub fn PrivacyNote(row: Row) -> impl IntoView {
             }
             .into_any()
         } else {
-            let leaked = output.as_ref().is_some_and(|o| o.kept_sensitive > 0);
+            let leaked = output.as_ref().is_some_and(|o| o.kept_sensitive.is_some_and(|kept| kept > 0));
             view! {
                 <details class="privacy-found">
                     <summary>
@@ -87,8 +92,8 @@ mod tests {
             bytes: 1,
             quality: None,
             score: None,
-            kept_fields,
-            kept_sensitive,
+            kept_fields: Some(kept_fields),
+            kept_sensitive: Some(kept_sensitive),
             notes: vec![],
             shrunk: false,
             sizes: vec![],
@@ -103,6 +108,10 @@ mod tests {
         assert_eq!(verdict(None, &RowState::Cancelled), "no result was made");
         assert_eq!(verdict(Some(&output(0, 0)), &RowState::Done), "removed");
         assert_eq!(verdict(Some(&output(3, 1)), &RowState::Done), "1 private field still in the result");
+        // A result the engine cannot read back (AVIF) is not called clean.
+        let unread = Output { format: localpix_contract::ImageFormat::Avif, kept_fields: None, kept_sensitive: None, ..output(0, 0) };
+        assert_eq!(verdict(Some(&unread), &RowState::Done), "not checked: localpix cannot read AVIF back");
+        assert_eq!(other_note(3, Some(&unread)), "3 harmless fields");
     }
 
     #[test]

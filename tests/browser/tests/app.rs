@@ -122,7 +122,7 @@ fn a_finished_job_is_read_with_its_private_fields() {
     let result = JobResult::read(done_message().unchecked_into()).expect("the message reads");
     let output = &result.report.output;
     assert_eq!((output.format, output.dimensions, output.quality), (ImageFormat::Jpeg, Dimensions::new(320, 200), Some(80)));
-    assert_eq!((result.report.kept_fields, result.report.kept_sensitive), (0, 0));
+    assert_eq!((result.report.kept_fields, result.report.kept_sensitive), (Some(0), Some(0)));
     assert_eq!(result.blob.size(), 2.0);
     assert_eq!(result.thumbnail.map(|t| t.size()), Some(3.0));
     assert_eq!(result.report.resized, Dimensions::new(320, 200));
