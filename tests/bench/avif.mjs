@@ -63,7 +63,9 @@ try {
   await page.goto(`http://127.0.0.1:${server.address().port}/`);
   await page.evaluate(async ({ width, height }) => {
     const { instantiate } = await import('./component/localpix_core.js');
-    const { imaging } = await instantiate((file) => WebAssembly.compileStreaming(fetch(`./component/${file}`)), {});
+    // The full engine's core module (the light one leaves AVIF out), as the app's worker loads it.
+    const core = (file) => (file === 'localpix_core.core.wasm' ? 'localpix_core.full.core.wasm' : file);
+    const { imaging } = await instantiate((file) => WebAssembly.compileStreaming(fetch(`./component/${core(file)}`)), {});
     const png = new Uint8Array(await (await fetch('reference.png')).arrayBuffer());
     const data = new Uint8ClampedArray(await (await fetch('reference.rgba')).arrayBuffer());
     const { default: squoosh } = await import('./jsquash-avif/encode.js');

@@ -372,7 +372,10 @@ async function benchInPage({ base, width, height, runs, encoders }) {
   // The browser build is jco's `--instantiation async` output (the app compiles it once for all
   // workers): instantiate it here the same way.
   const { instantiate } = await import('/component/localpix_core.js');
-  const { imaging } = await instantiate((name) => WebAssembly.compileStreaming(fetch(new URL('/component/' + name, location.href))), {});
+  // The full engine's core module (the light one leaves lossy WebP and AVIF out), as the app's
+  // worker loads it for them.
+  const core = (name) => (name === 'localpix_core.core.wasm' ? 'localpix_core.full.core.wasm' : name);
+  const { imaging } = await instantiate((name) => WebAssembly.compileStreaming(fetch(new URL('/component/' + core(name), location.href))), {});
   const { default: mozjpeg } = await import('/node_modules/@jsquash/jpeg/encode.js');
   const { default: pngEncode } = await import('/node_modules/@jsquash/png/encode.js');
   const { default: oxipng } = await import('/node_modules/@jsquash/oxipng/optimise.js');
