@@ -257,19 +257,13 @@ mod tests {
         testdata,
     };
 
-    fn photo() -> Pixels {
-        let bytes = testdata::fixture("photo-640x400.jpg");
-        let container = container::read(&bytes).unwrap();
-        decode::decode(&bytes, &container, &Limits::default(), None).unwrap().pixels
-    }
-
     fn jpeg() -> Writer {
         Writer::Jpeg { quality: 80, effort: Effort::Balanced, options: JpegOptions::default() }
     }
 
     #[test]
     fn meets_each_target_with_the_lowest_quality_that_does() {
-        let pixels = photo();
+        let pixels = testdata::photo();
         let mut last_quality = 0;
         for target in [60.0, 70.0, 80.0, 90.0] {
             let tuned = tune(&pixels, jpeg(), &OutputMetadata::default(), target).unwrap();
@@ -380,14 +374,14 @@ mod tests {
 
     #[test]
     fn an_unreachable_target_stops_at_the_highest_quality() {
-        let tuned = tune(&photo(), jpeg(), &OutputMetadata::default(), 99.9).unwrap();
+        let tuned = tune(&testdata::photo(), jpeg(), &OutputMetadata::default(), 99.9).unwrap();
         assert_eq!(tuned.writer.quality(), Some(HIGHEST));
         assert!(tuned.encodes <= 20, "{} encodes", tuned.encodes);
     }
 
     #[test]
     fn a_lossy_png_gets_the_fewest_colours_that_meet_the_target() {
-        let pixels = photo();
+        let pixels = testdata::photo();
         let png = Writer::Png { effort: Effort::Fast, options: crate::encode::PngOptions { palette_colors: Some(256) } };
         let (loose, strict) = (
             tune_palette(&pixels, 256, png, &OutputMetadata::default(), 40.0).unwrap(),
@@ -400,7 +394,7 @@ mod tests {
 
     #[test]
     fn the_mosaic_is_cut_on_the_block_grid() {
-        let pixels = photo();
+        let pixels = testdata::photo();
         let sample = mosaic(&pixels).unwrap();
         assert_eq!(sample.size, Dimensions::new(TILE * GRID, TILE * GRID));
         // The first tile's first row is the image's row at the tile's top, from a multiple of 16.

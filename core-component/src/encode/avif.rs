@@ -347,12 +347,6 @@ mod tests {
         testdata,
     };
 
-    fn photo() -> Pixels {
-        let bytes = testdata::fixture("photo-640x400.jpg");
-        let container = container::read(&bytes).unwrap();
-        decode::decode(&bytes, &container, &Limits::default(), None).unwrap().pixels
-    }
-
     fn avif(pixels: &Pixels, quality: u8, chroma: ChromaSubsampling) -> Vec<u8> {
         encode(pixels, quality, Effort::Fast, chroma, &OutputMetadata::default()).unwrap()
     }
@@ -385,7 +379,7 @@ mod tests {
 
     #[test]
     fn a_photo_is_one_av1_image_at_420_by_default() {
-        let pixels = photo();
+        let pixels = testdata::photo();
         let bytes = avif(&pixels, 70, ChromaSubsampling::default());
         assert_eq!(&bytes[4..12], b"ftypavif");
         assert_eq!(header(&bytes), (pixels.size, (true, true)));
@@ -395,7 +389,7 @@ mod tests {
 
     #[test]
     fn chroma_subsampling_444_keeps_colour_detail_at_more_bytes() {
-        let pixels = photo();
+        let pixels = testdata::photo();
         let full = avif(&pixels, 70, ChromaSubsampling::Yuv444);
         let half = avif(&pixels, 70, ChromaSubsampling::Yuv420);
         assert_eq!(header(&full).1, (false, false));
@@ -405,7 +399,7 @@ mod tests {
 
     #[test]
     fn higher_quality_costs_more_bytes() {
-        let pixels = photo();
+        let pixels = testdata::photo();
         let sizes: Vec<usize> = [30, 60, 90].into_iter().map(|q| avif(&pixels, q, ChromaSubsampling::Yuv420).len()).collect();
         assert!(sizes.windows(2).all(|w| w[0] < w[1]), "bytes {sizes:?}");
     }
@@ -422,7 +416,7 @@ mod tests {
 
     #[test]
     fn the_reconstruction_of_the_last_outputs_is_close_to_the_source() {
-        let pixels = photo();
+        let pixels = testdata::photo();
         let low = avif(&pixels, 30, ChromaSubsampling::Yuv420);
         let high = avif(&pixels, 90, ChromaSubsampling::Yuv420);
         let (coarse, fine) = (reconstruction(&low).unwrap(), reconstruction(&high).unwrap());
@@ -438,7 +432,7 @@ mod tests {
 
     #[test]
     fn exif_is_kept_when_the_policy_kept_it() {
-        let pixels = photo();
+        let pixels = testdata::photo();
         let exif = b"MM\0\x2a\0\0\0\x08\0\0".to_vec();
         let metadata = OutputMetadata { exif: Some(exif.clone()), ..OutputMetadata::default() };
         let bytes = encode(&pixels, 50, Effort::Fast, ChromaSubsampling::Yuv420, &metadata).unwrap();

@@ -139,13 +139,7 @@ fn push_chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Dimensions, container, decode, limits::Limits, metadata::MetadataPolicy, testdata};
-
-    fn photo() -> Pixels {
-        let bytes = testdata::fixture("photo-640x400.jpg");
-        let container = container::read(&bytes).unwrap();
-        decode::decode(&bytes, &container, &Limits::default(), None).unwrap().pixels
-    }
+    use crate::{Dimensions, container, metadata::MetadataPolicy, testdata};
 
     /// Decoded by image-webp, an independent decoder (not libwebp).
     fn decoded(bytes: &[u8]) -> (Dimensions, bool, Vec<u8>) {
@@ -158,7 +152,7 @@ mod tests {
 
     #[test]
     fn a_lossy_photo_decodes_to_its_size_and_colours() {
-        let pixels = photo();
+        let pixels = testdata::photo();
         let bytes = encode_lossy(&pixels, 80, Effort::Balanced, &OutputMetadata::default()).unwrap();
         assert_eq!(&bytes[12..16], b"VP8 ", "a simple lossy file");
         let (size, alpha, data) = decoded(&bytes);
@@ -170,7 +164,7 @@ mod tests {
 
     #[test]
     fn higher_quality_costs_more_bytes_and_looks_closer() {
-        let pixels = photo();
+        let pixels = testdata::photo();
         let outputs: Vec<Vec<u8>> =
             [30, 60, 90].into_iter().map(|q| encode_lossy(&pixels, q, Effort::Balanced, &OutputMetadata::default()).unwrap()).collect();
         let diffs: Vec<f64> = outputs.iter().map(|b| testdata::mean_abs_diff(&decoded(b).2, &pixels.data)).collect();
@@ -180,7 +174,7 @@ mod tests {
 
     #[test]
     fn more_effort_gives_fewer_bytes() {
-        let pixels = photo();
+        let pixels = testdata::photo();
         let size = |effort| encode_lossy(&pixels, 75, effort, &OutputMetadata::default()).unwrap().len();
         let (fast, smallest) = (size(Effort::Fast), size(Effort::Smallest));
         assert!(smallest < fast, "smallest {smallest} bytes, fast {fast}");
@@ -201,7 +195,7 @@ mod tests {
 
     #[test]
     fn metadata_goes_into_extended_chunks_the_reader_finds() {
-        let pixels = photo();
+        let pixels = testdata::photo();
         let icc = container::read(&testdata::fixture("adobergb-icc.jpg")).unwrap().blocks.icc.unwrap();
         let phone = container::read(&testdata::fixture("phone-orient6-gps.jpg")).unwrap();
         let metadata = OutputMetadata::for_policy(MetadataPolicy::KeepSafe, &phone.blocks, Some(&icc), pixels.size);
