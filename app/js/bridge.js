@@ -38,8 +38,8 @@ export function memoryBudget(deviceGb = navigator.deviceMemory, engineLimit = 2 
 const BYTES_PER_PIXEL = 8;
 
 /** One of the engine's core modules (`ENGINE.core`, a helper, or `ENGINE.full`), fetched and
- *  compiled once for all workers (and their replacements). Falls back to a plain compile where the server does not
- *  say `application/wasm`. */
+ *  compiled once for all workers (and their replacements). Falls back to a plain compile where
+ *  the server does not say `application/wasm`. */
 function compileEngine(name) {
   const url = new URL(ENGINE.dir + name, document.baseURI);
   return WebAssembly.compileStreaming(fetch(url)).catch(() =>
