@@ -187,8 +187,9 @@ component: setup-component
 	@# For the browser: the light engine's ES module, and the full engine's main core module beside
 	@# it (the page compiles the .core.wasm once and hands it to each worker: app/js/worker.js).
 	@rm -rf $(COMPONENT_DIR)/js $(COMPONENT_DIR)/js-full
-	jco transpile $(LIGHT_COMPONENT) -o $(COMPONENT_DIR)/js --name localpix_core --no-nodejs-compat --quiet --instantiation async
-	jco transpile $(COMPONENT) -o $(COMPONENT_DIR)/js-full --name localpix_core --no-nodejs-compat --quiet --instantiation async
+	@# Minified: the glue is on every first visit's path (28 KB with Brotli, 19 KB minified).
+	jco transpile $(LIGHT_COMPONENT) -o $(COMPONENT_DIR)/js --name localpix_core --no-nodejs-compat --quiet --instantiation async --minify
+	jco transpile $(COMPONENT) -o $(COMPONENT_DIR)/js-full --name localpix_core --no-nodejs-compat --quiet --instantiation async --minify
 	@# One glue for both engines: everything but the main core module must be the same.
 	@diff -r -q -x localpix_core.core.wasm $(COMPONENT_DIR)/js $(COMPONENT_DIR)/js-full || \
 	  { echo "The light and full engines need different jco glue: the worker cannot swap their core modules."; exit 1; }
