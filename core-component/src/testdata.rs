@@ -57,8 +57,6 @@ pub fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// A corpus photo, or `None` (with a note on stderr) when the corpus is not beside the project.
-/// `LOCALPIX_CORPUS` points elsewhere.
 /// The 640×400 photo fixture, decoded as stored: what the encoders' tests encode.
 pub fn photo() -> crate::pixels::Pixels {
     let bytes = fixture("photo-640x400.jpg");
@@ -66,6 +64,8 @@ pub fn photo() -> crate::pixels::Pixels {
     crate::decode::decode(&bytes, &container, &crate::limits::Limits::default(), None).unwrap().pixels
 }
 
+/// A corpus photo, or `None` (with a note on stderr) when the corpus is not beside the project.
+/// `LOCALPIX_CORPUS` points elsewhere.
 pub fn corpus(name: &str) -> Option<Vec<u8>> {
     let dir = std::env::var_os("LOCALPIX_CORPUS").map(PathBuf::from).unwrap_or_else(|| project().join("../shared/corpus"));
     let path = dir.join(name);
