@@ -2,6 +2,7 @@
 //! several times faster than zlib's quick levels and compresses about as well: measured on a
 //! 1280×720 RGBA photo (natively), fdeflate with minimum-entropy filters gives 1.20 MB in 29 ms
 //! where zlib level 6 gives 1.12 MB in 350 ms and Chromium's own encoder 1.69 MB in 35–80 ms.
+//! Screenshots and graphics go to zlib unfiltered instead (`balanced`).
 //! `smallest` tries zlib's strongest level with each filter strategy and keeps the smallest.
 
 use std::borrow::Cow;
@@ -14,6 +15,15 @@ use crate::{
 };
 
 pub fn encode(pixels: &Pixels, effort: Effort, options: &PngOptions, metadata: &OutputMetadata) -> Result<Vec<u8>> {
+    // An alpha channel opaque everywhere (screenshots and charts are often saved so) is a quarter
+    // of the samples to filter and compress for nothing: written without it, as oxipng does.
+    let opaque;
+    let pixels = if pixels.layout.has_alpha() && pixels.is_opaque() {
+        opaque = pixels.copy_without_alpha();
+        &opaque
+    } else {
+        pixels
+    };
     // A lossy palette when asked; else lossless reductions (what oxipng calls them): a picture
     // with at most 256 colours (screenshots, graphics) is written with a palette, a grey one as
     // grey. Not at `fast`, which is for speed.
@@ -25,7 +35,10 @@ pub fn encode(pixels: &Pixels, effort: Effort, options: &PngOptions, metadata: &
     let image = &reduced.unwrap_or(Encodable::Direct(pixels));
     match effort {
         Effort::Fast => write(image, metadata, quick(image, png::DeflateCompression::Level(1)), png::Filter::Adaptive),
-        Effort::Balanced => write(image, metadata, balanced(image), png::Filter::MinEntropy),
+        Effort::Balanced => {
+            let (compression, filter) = balanced(image);
+            write(image, metadata, compression, filter)
+        }
         Effort::Smallest => {
             // zlib's strongest level with each filter strategy that wins on some images.
             let mut best: Option<Vec<u8>> = None;
@@ -50,23 +63,34 @@ fn quick(image: &Encodable<'_>, indexed: png::DeflateCompression) -> png::Deflat
     }
 }
 
-/// Balanced: on photos fdeflate's ultra-fast mode is both the fastest and about the smallest (zlib's
-/// level 2 is 9% larger and 2–7× slower on kleiber); screenshots and graphics, whose rows repeat
-/// runs far apart, are a third smaller with zlib's LZ77 matching (level 2: screenshot 261 kB
-/// against 384 kB, chart 123 kB against 198 kB, natively in 19–29 ms against 8–10). Pictures where
-/// most pixels repeat their left neighbour (flat areas; photos have few) are tried both ways on a
-/// sample of rows, and zlib is used when it saves at least a sixth there.
-fn balanced(image: &Encodable<'_>) -> png::DeflateCompression {
-    let ultra = quick(image, png::DeflateCompression::Level(2));
+/// Balanced: on photos fdeflate's ultra-fast mode with minimum-entropy filters is both the fastest
+/// and about the smallest (zlib's level 2 is 9% larger and 2–7× slower on kleiber). Screenshots
+/// and graphics repeat runs far apart, which fdeflate does not look for, and are best left
+/// unfiltered for zlib's LZ77 matching: a flat run then repeats the row above byte for byte,
+/// where filters turn its edges into new symbols. Natively, 1920×1080 RGB (`docs/codecs.md`):
+///
+/// | picture | fdeflate, minimum entropy | zlib 1, unfiltered | zlib 2, unfiltered | zlib 2, minimum entropy (until 2026-11-26) | Chromium's PNG |
+/// |---|--:|--:|--:|--:|--:|
+/// | chart | 180,168 B, 5.0 ms | 163,436 B, 3.0 ms | 113,562 B, 8.9 ms | 113,790 B, 13.1 ms | 186,574 B |
+/// | screenshot | 356,885 B, 5.7 ms | 261,333 B, 4.4 ms | 216,133 B, 10.9 ms | 251,070 B, 15.9 ms | 338,852 B |
+///
+/// Level 2 unfiltered is both smaller and quicker than what it replaces; level 1 would be quicker
+/// still, but a third larger on the chart, and neither is as quick in WebAssembly as Chromium's
+/// native encoder (8–12 ms), so the bytes decide. Pictures where most pixels repeat their left
+/// neighbour (flat areas; photos have few) are tried both ways on a sample of rows, and zlib is
+/// used when it saves at least a sixth there (a smooth painting is as flat by that measure, but
+/// compresses better filtered).
+fn balanced(image: &Encodable<'_>) -> (png::DeflateCompression, png::Filter) {
+    let ultra = (quick(image, png::DeflateCompression::Level(2)), png::Filter::MinEntropy);
     let Encodable::Direct(pixels) = image else { return ultra };
     if flat_share(pixels) < 0.5 {
         return ultra;
     }
     let Some(sample) = row_sample(pixels) else { return ultra };
-    let size =
-        |compression| write(&Encodable::Direct(&sample), &OutputMetadata::default(), compression, png::Filter::MinEntropy).map(|b| b.len());
-    match (size(ultra), size(png::DeflateCompression::Level(2))) {
-        (Ok(fast), Ok(zlib)) if zlib * 6 < fast * 5 => png::DeflateCompression::Level(2),
+    let flat = (png::DeflateCompression::Level(2), png::Filter::NoFilter);
+    let size = |(compression, filter)| write(&Encodable::Direct(&sample), &OutputMetadata::default(), compression, filter).map(|b| b.len());
+    match (size(ultra), size(flat)) {
+        (Ok(filtered), Ok(unfiltered)) if unfiltered * 6 < filtered * 5 => flat,
         _ => ultra,
     }
 }
@@ -193,8 +217,17 @@ fn reduce(pixels: &Pixels) -> Option<Encodable<'_>> {
     let mut palette: Vec<[u8; 4]> = Vec::new();
     let mut index = std::collections::HashMap::<[u8; 4], u8>::new();
     let mut data = Vec::with_capacity(pixels.size.pixels() as usize);
+    // Flat pictures are mostly runs: a pixel like the one before takes its slot without a lookup
+    // (a lookup per pixel took most of a 1920×1080 chart's encode).
+    let mut last: Option<([u8; 4], u8)> = None;
     for pixel in pixels.data.chunks_exact(channels) {
         let colour = rgba(pixel);
+        if let Some((before, slot)) = last
+            && before == colour
+        {
+            data.push(slot);
+            continue;
+        }
         let slot = match index.get(&colour) {
             Some(&slot) => slot,
             None if palette.len() < 256 => {
@@ -205,6 +238,7 @@ fn reduce(pixels: &Pixels) -> Option<Encodable<'_>> {
             }
             None => return None,
         };
+        last = Some((colour, slot));
         data.push(slot);
     }
     Some(Encodable::Indexed { size: pixels.size, data, palette })
@@ -331,15 +365,20 @@ mod tests {
     }
 
     #[test]
-    fn flat_pictures_take_zlib_and_photos_keep_fdeflate() {
-        // A screenshot's kind of picture: flat runs of many colours (over 256, so no palette), the
-        // same rows of "text" repeated far apart.
+    fn flat_pictures_go_unfiltered_to_zlib_and_photos_keep_fdeflate() {
+        // A screenshot's kind of picture: lines of antialiased "text" on white, the same few glyphs
+        // again and again, each word in its own colour (over 256 in all, so no palette).
         let (width, height) = (640u32, 480u32);
+        let glyph = |g: u32, gx: u32, gy: u32| (g.wrapping_mul(2_654_435_761).rotate_left(gx * 3 + gy * 5) >> 29) * 36; // 0..252
         let data: Vec<u8> = (0..width * height)
             .flat_map(|i| {
                 let (x, y) = (i % width, i / width);
-                let block = (x / 12 + (y % 40) / 10 * 7) % 29;
-                [(block * 37 % 256) as u8, (y / 40 * 20) as u8, (block * 11 % 256) as u8]
+                let (line, gy) = (y / 16, y % 16);
+                let (cell, gx) = (x / 8, x % 8);
+                let word = line * 80 + cell / 6;
+                let ink = if (3..13).contains(&gy) && gx < 7 && cell % 6 != 5 { glyph((cell + line) % 9 + 1, gx, gy) } else { 0 };
+                let colour = [(word * 53 % 200) as u8, (word * 97 % 200) as u8, (word * 31 % 200) as u8];
+                colour.map(|c| (255 - (255 - u32::from(c)) * ink / 252) as u8)
             })
             .collect();
         let flat = Pixels::new(Layout::Rgb, Dimensions::new(width, height), data);
@@ -347,12 +386,32 @@ mod tests {
         let ultra = fdeflate(&flat);
         let balanced = encode(&flat, Effort::Balanced, &PngOptions::default(), &OutputMetadata::default()).unwrap();
         assert!(balanced.len() * 6 < ultra.len() * 5, "balanced {} B, fdeflate {} B", balanced.len(), ultra.len());
+        let unfiltered =
+            write(&Encodable::Direct(&flat), &OutputMetadata::default(), png::DeflateCompression::Level(2), png::Filter::NoFilter);
+        assert_eq!(balanced, unfiltered.unwrap(), "zlib level 2, unfiltered");
         assert_eq!(decoded(&balanced).1, flat.data);
 
         let photo = photo();
         assert!(flat_share(&photo) < 0.5);
         let ultra = fdeflate(&photo);
         assert_eq!(encode(&photo, Effort::Balanced, &PngOptions::default(), &OutputMetadata::default()).unwrap(), ultra);
+    }
+
+    #[test]
+    fn an_opaque_alpha_channel_is_left_out() {
+        let photo = photo();
+        let rgba: Vec<u8> = photo.data.chunks_exact(3).flat_map(|p| [p[0], p[1], p[2], 255]).collect();
+        let opaque = Pixels::new(Layout::Rgba, photo.size, rgba.clone());
+        for effort in [Effort::Fast, Effort::Balanced, Effort::Smallest] {
+            let bytes = encode(&opaque, effort, &PngOptions::default(), &OutputMetadata::default()).unwrap();
+            assert_eq!(decoded(&bytes), (png::ColorType::Rgb, photo.data.clone()), "{effort:?}");
+        }
+        // One translucent pixel keeps the channel.
+        let mut translucent = rgba;
+        translucent[3] = 254;
+        let pixels = Pixels::new(Layout::Rgba, photo.size, translucent.clone());
+        let bytes = encode(&pixels, Effort::Balanced, &PngOptions::default(), &OutputMetadata::default()).unwrap();
+        assert_eq!(decoded(&bytes), (png::ColorType::Rgba, translucent));
     }
 
     #[test]
