@@ -154,9 +154,9 @@ pub fn chroma_for_smallest(pixels: &Pixels, writer: Writer) -> Result<Writer> {
 
 /// `chosen` (finer colour at a lower quality than `asked`) if it looks at least as good as `asked`
 /// on the whole image and is smaller there; where it looks worse, its quality is raised, bisected
-/// on the whole image up to the asked one, until it does not (a chart at 95, where the sample's
-/// pick scored 2.5 points low: 4:2:2 a little higher still took 40% fewer bytes than 4:2:0); and
-/// `asked` when neither holds. Like the sample's search, with the balanced encoder.
+/// on the whole image up to the asked one, until it does not (the codec table's chart at 95,
+/// where the sample's pick fell short: raised, 4:2:2 at 78 took 35% fewer bytes than 4:2:0 at
+/// 95); and `asked` when neither holds. Like the sample's search, with the balanced encoder.
 fn on_the_whole_image(pixels: &Pixels, asked: Writer, chosen: Writer) -> Result<Writer> {
     let (Writer::Jpeg { quality: asked_quality, .. }, Writer::Jpeg { quality: from, options, .. }) = (asked, chosen) else {
         return Ok(asked);
@@ -392,9 +392,9 @@ mod tests {
 
     #[test]
     fn a_choice_that_looks_worse_on_the_whole_image_is_raised_rather_than_dropped() {
-        // What the sample can hand over (the bench's chart at 95: 4:4:4 at a quality that scored
-        // 2.5 points low on the whole): finer colour at too low a quality. Raised until it keeps
-        // the look, it is still far smaller than 4:2:0 at 95; dropping it kept 4:2:0.
+        // What the sample can hand over (the codec table's chart at 95): finer colour at too low
+        // a quality for the whole image. Raised until it keeps the look, it is still far smaller
+        // than 4:2:0 at 95; dropping it kept 4:2:0.
         let pixels = chart();
         let asked = Writer::Jpeg { quality: 95, effort: Effort::Smallest, options: JpegOptions::default() };
         let too_low = Writer::Jpeg {
