@@ -113,14 +113,8 @@ pub fn chroma_for_smallest(pixels: &Pixels, writer: Writer) -> Result<Writer> {
     let sample = if pixels.size.pixels() < WHOLE_BELOW { None } else { mosaic(pixels) };
     let searched = sample.as_ref().unwrap_or(pixels);
     let Some(reference) = score::reference(searched) else { return Ok(writer) };
-    // The comparison runs with the balanced encoder (a quarter of the time; the chroma choice
-    // ranks alike), and only the final encode is the smallest one.
     let trial = |quality: u8, chroma: ChromaSubsampling| {
-        trial(
-            Writer::Jpeg { quality, effort: Effort::Balanced, options: JpegOptions { chroma_subsampling: chroma, ..options } },
-            searched,
-            Some(&reference),
-        )
+        balanced_trial(searched, &reference, quality, JpegOptions { chroma_subsampling: chroma, ..options })
     };
     let (asked_bytes, Some(look)) = trial(quality, options.chroma_subsampling)? else { return Ok(writer) };
     let mut best = (asked_bytes, writer);
@@ -158,22 +152,19 @@ pub fn chroma_for_smallest(pixels: &Pixels, writer: Writer) -> Result<Writer> {
 /// where the sample's pick fell short: raised, 4:2:2 at 78 took 35% fewer bytes than 4:2:0 at
 /// 95); and `asked` when neither holds. Like the sample's search, with the balanced encoder.
 fn on_the_whole_image(pixels: &Pixels, asked: Writer, chosen: Writer) -> Result<Writer> {
-    let (Writer::Jpeg { quality: asked_quality, .. }, Writer::Jpeg { quality: from, options, .. }) = (asked, chosen) else {
+    let (Writer::Jpeg { quality: asked_quality, options: asked_options, .. }, Writer::Jpeg { quality: from, options, .. }) =
+        (asked, chosen)
+    else {
         return Ok(asked);
     };
     let Some(reference) = score::reference(pixels) else { return Ok(asked) };
-    let balanced = |writer: Writer| match writer {
-        Writer::Jpeg { quality, options, .. } => Writer::Jpeg { quality, effort: Effort::Balanced, options },
-        other => other,
-    };
-    let (asked_bytes, Some(look)) = trial(balanced(asked), pixels, Some(&reference))? else { return Ok(asked) };
-    let at = |quality: u8| Writer::Jpeg { quality, effort: Effort::Smallest, options };
+    let (asked_bytes, Some(look)) = balanced_trial(pixels, &reference, asked_quality, asked_options)? else { return Ok(asked) };
     // The bytes at `quality` when it keeps the look (within the metric's wobble).
     let keeps = |quality: u8| -> Result<Option<usize>> {
-        let (bytes, score) = trial(balanced(at(quality)), pixels, Some(&reference))?;
+        let (bytes, score) = balanced_trial(pixels, &reference, quality, options)?;
         Ok(score.is_some_and(|s| s >= look - WHOLE_TOLERANCE).then_some(bytes))
     };
-    let smaller = |quality: u8, bytes: usize| if bytes < asked_bytes { at(quality) } else { asked };
+    let smaller = |quality: u8, bytes: usize| if bytes < asked_bytes { chosen.with_quality(quality) } else { asked };
     if let Some(bytes) = keeps(from)? {
         return Ok(smaller(from, bytes));
     }
@@ -227,6 +218,13 @@ pub fn tune_palette(pixels: &Pixels, most: u16, writer: Writer, metadata: &Outpu
     let bytes = writer.encode(pixels, metadata)?;
     let score = score_of(pixels, &bytes).unwrap_or(QualityScore { ssimulacra2: 100.0, ssim: 1.0 });
     Ok(Tuned { writer, bytes, score, encodes: encodes + 1 })
+}
+
+/// A candidate of the chroma choice: JPEG at `quality` with `options`, by the balanced encoder (a
+/// quarter of the smallest one's time, and the choice ranks alike; only the final encode is the
+/// smallest one's).
+fn balanced_trial(pixels: &Pixels, reference: &score::Reference, quality: u8, options: JpegOptions) -> Result<(usize, Option<f32>)> {
+    trial(Writer::Jpeg { quality, effort: Effort::Balanced, options }, pixels, Some(reference))
 }
 
 /// One candidate of a search: `pixels` encoded by `writer` (no metadata), its size, and its
