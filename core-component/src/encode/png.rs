@@ -4,6 +4,8 @@
 //! where zlib level 6 gives 1.12 MB in 350 ms and Chromium's own encoder 1.69 MB in 35–80 ms.
 //! Screenshots and graphics go to zlib unfiltered instead (`balanced`).
 //! `smallest` tries zlib's strongest level with each filter strategy and keeps the smallest.
+//! "zlib" is zlib-rs (zlib-ng's methods, in Rust), flate2's backend here (core-component's
+//! Cargo.toml).
 
 use std::borrow::Cow;
 
@@ -17,13 +19,8 @@ use crate::{
 pub fn encode(pixels: &Pixels, effort: Effort, options: &PngOptions, metadata: &OutputMetadata) -> Result<Vec<u8>> {
     // An alpha channel opaque everywhere (screenshots and charts are often saved so) is a quarter
     // of the samples to filter and compress for nothing: written without it, as oxipng does.
-    let opaque;
-    let pixels = if pixels.layout.has_alpha() && pixels.is_opaque() {
-        opaque = pixels.copy_without_alpha();
-        &opaque
-    } else {
-        pixels
-    };
+    let opaque = pixels.opaque_copy();
+    let pixels = opaque.as_ref().unwrap_or(pixels);
     // A lossy palette when asked; else lossless reductions (what oxipng calls them): a picture
     // with at most 256 colours (screenshots, graphics) is written with a palette, a grey one as
     // grey. Not at `fast`, which is for speed.
@@ -34,7 +31,9 @@ pub fn encode(pixels: &Pixels, effort: Effort, options: &PngOptions, metadata: &
     };
     let image = &reduced.unwrap_or(Encodable::Direct(pixels));
     match effort {
-        Effort::Fast => write(image, metadata, quick(image, png::DeflateCompression::Level(1)), png::Filter::Adaptive),
+        // zlib-rs's level 1 is zlib-ng's "quick" strategy, with fixed Huffman codes only: palette
+        // indices of a dithered photo take 7.5 bits a pixel there, 6.6 at level 2.
+        Effort::Fast => write(image, metadata, quick(image, png::DeflateCompression::Level(2)), png::Filter::Adaptive),
         Effort::Balanced => {
             let (compression, filter) = balanced(image);
             write(image, metadata, compression, filter)
@@ -67,26 +66,29 @@ fn quick(image: &Encodable<'_>, indexed: png::DeflateCompression) -> png::Deflat
 /// and about the smallest (zlib's level 2 is 9% larger and 2–7× slower on kleiber). Screenshots
 /// and graphics repeat runs far apart, which fdeflate does not look for, and are best left
 /// unfiltered for zlib's LZ77 matching: a flat run then repeats the row above byte for byte,
-/// where filters turn its edges into new symbols. Natively, 1920×1080 RGB (`docs/codecs.md`):
+/// where filters turn its edges into new symbols. Natively, 1920×1080 RGB, median of 5
+/// (`docs/codecs.md`); miniz_oxide was the png crate's zlib until 2026-11-26, zlib-rs since:
 ///
-/// | picture | fdeflate, minimum entropy | zlib 1, unfiltered | zlib 2, unfiltered | zlib 2, minimum entropy (until 2026-11-26) | Chromium's PNG |
-/// |---|--:|--:|--:|--:|--:|
-/// | chart | 180,168 B, 5.0 ms | 163,436 B, 3.0 ms | 113,562 B, 8.9 ms | 113,790 B, 13.1 ms | 186,574 B |
-/// | screenshot | 356,885 B, 5.7 ms | 261,333 B, 4.4 ms | 216,133 B, 10.9 ms | 251,070 B, 15.9 ms | 338,852 B |
+/// | picture | fdeflate, minimum entropy | miniz_oxide 2, unfiltered | zlib-rs 1, unfiltered | zlib-rs 2, unfiltered | zlib-rs 6, unfiltered | Chromium's PNG |
+/// |---|--:|--:|--:|--:|--:|--:|
+/// | chart | 180,168 B, 4.9 ms | 113,562 B, 9.9 ms | 171,734 B, 1.7 ms | 124,820 B, 2.2 ms | 106,207 B, 5.3 ms | 186,574 B |
+/// | screenshot | 356,885 B, 5.8 ms | 216,133 B, 11.7 ms | 291,530 B, 2.3 ms | 242,875 B, 3.6 ms | 223,278 B, 8.3 ms | 338,852 B |
 ///
-/// Level 2 unfiltered is both smaller and quicker than what it replaces; level 1 would be quicker
-/// still, but a third larger on the chart, and neither is as quick in WebAssembly as Chromium's
-/// native encoder (8–12 ms), so the bytes decide. Pictures where most pixels repeat their left
-/// neighbour (flat areas; photos have few) are tried both ways on a sample of rows, and zlib is
-/// used when it saves at least a sixth there (a smooth painting is as flat by that measure, but
-/// compresses better filtered).
+/// zlib-rs at level 2 is 10–12% larger than miniz_oxide at 2 and four times quicker; in the
+/// browser that made the default PNG of both graphics quicker than Chromium's own encoder, where
+/// it took twice its time (in one interleaved run: 4.8 and 6.7 ms against 8.4 and 8.7), and
+/// still a third smaller. Its level 1 is zlib-ng's "quick" strategy, fixed Huffman codes only: a
+/// third larger on the chart. Pictures where most pixels repeat their left neighbour (flat areas;
+/// photos have few) are tried both ways on a sample of rows, and zlib is used when it saves at
+/// least a sixth there (a smooth painting is as flat by that measure, but compresses better
+/// filtered).
 fn balanced(image: &Encodable<'_>) -> (png::DeflateCompression, png::Filter) {
     let ultra = (quick(image, png::DeflateCompression::Level(2)), png::Filter::MinEntropy);
     let Encodable::Direct(pixels) = image else { return ultra };
     if flat_share(pixels) < 0.5 {
         return ultra;
     }
-    let Some(sample) = row_sample(pixels) else { return ultra };
+    let sample = row_sample(pixels);
     let flat = (png::DeflateCompression::Level(2), png::Filter::NoFilter);
     let size = |(compression, filter)| write(&Encodable::Direct(&sample), &OutputMetadata::default(), compression, filter).map(|b| b.len());
     match (size(ultra), size(flat)) {
@@ -112,19 +114,21 @@ fn flat_share(pixels: &Pixels) -> f64 {
     if all == 0 { 0.0 } else { same as f64 / all as f64 }
 }
 
-/// Bands of 8 rows, one in every 64 (an eighth of the picture, with the rows above each for the
-/// filters): None when the picture is too short for a sample to say more than the whole.
-fn row_sample(pixels: &Pixels) -> Option<Pixels> {
+/// Bands of 8 rows, one in every 128 (a sixteenth of the picture, with the rows above each for the
+/// filters), or the whole picture when it is too short for a sample to say more than the whole.
+fn row_sample(pixels: &Pixels) -> Cow<'_, Pixels> {
     const BAND: usize = 8;
-    const EVERY: usize = 64;
+    // One row in 16: the choice it makes is clear-cut (zlib saves 26–32 % on the graphics, loses
+    // 26 % on the painting), and trying both took a third of a chart's encode at one in 8.
+    const EVERY: usize = 128;
     let height = pixels.size.height as usize;
     if height < 2 * EVERY {
-        return None;
+        return Cow::Borrowed(pixels);
     }
     let stride = pixels.size.width as usize * pixels.layout.channels();
     let data: Vec<u8> = pixels.data.chunks_exact(stride * EVERY).flat_map(|rows| rows[..stride * BAND].iter().copied()).collect();
     let rows = (data.len() / stride) as u32;
-    Some(Pixels::new(pixels.layout, crate::Dimensions::new(pixels.size.width, rows), data))
+    Cow::Owned(Pixels::new(pixels.layout, crate::Dimensions::new(pixels.size.width, rows), data))
 }
 
 /// Pixels as a PNG stores them.
@@ -214,6 +218,13 @@ fn reduce(pixels: &Pixels) -> Option<Encodable<'_>> {
     if matches!(pixels.layout, Layout::Gray) {
         return None;
     }
+    // Most pictures have far more colours, which every 16th row shows before a pass over all of
+    // them (that pass took 0.65 ms of a 1920×1080 chart's 8 ms in WebAssembly).
+    let row = pixels.size.width as usize * channels;
+    let sample = pixels.data.chunks_exact(row).step_by(16).flat_map(|row| row.chunks_exact(channels));
+    if distinct(sample.map(rgba), 257) > 256 {
+        return None;
+    }
     let mut palette: Vec<[u8; 4]> = Vec::new();
     let mut index = std::collections::HashMap::<[u8; 4], u8>::new();
     let mut data = Vec::with_capacity(pixels.size.pixels() as usize);
@@ -242,6 +253,20 @@ fn reduce(pixels: &Pixels) -> Option<Encodable<'_>> {
         data.push(slot);
     }
     Some(Encodable::Indexed { size: pixels.size, data, palette })
+}
+
+/// How many different colours `colours` has, counted up to `most`. A colour like the one before
+/// is not looked up: flat pictures are mostly runs.
+fn distinct(colours: impl Iterator<Item = [u8; 4]>, most: usize) -> usize {
+    let mut seen = std::collections::HashSet::new();
+    let mut last = None;
+    for colour in colours {
+        if last != Some(colour) && seen.insert(colour) && seen.len() >= most {
+            break;
+        }
+        last = Some(colour);
+    }
+    seen.len()
 }
 
 fn write(image: &Encodable<'_>, metadata: &OutputMetadata, compression: png::DeflateCompression, filter: png::Filter) -> Result<Vec<u8>> {
@@ -357,8 +382,8 @@ mod tests {
         let options = PngOptions { palette_colors: Some(256) };
         for effort in [Effort::Fast, Effort::Balanced] {
             let bytes = encode(&pixels, effort, &options, &OutputMetadata::default()).unwrap();
-            // fdeflate's ultra-fast mode stored these indices at 8 bits a pixel; dithered photo
-            // noise compresses to 6.6 at zlib level 1.
+            // fdeflate's ultra-fast mode stored these indices at 8 bits a pixel, zlib-rs's level 1
+            // (fixed codes) at 7.5; dithered photo noise compresses to 6.6 at zlib level 2.
             let bits = bytes.len() as f64 * 8.0 / pixels.size.pixels() as f64;
             assert!(bits < 7.5, "{effort:?}: {bits:.2} bits a pixel");
         }
@@ -383,6 +408,9 @@ mod tests {
             .collect();
         let flat = Pixels::new(Layout::Rgb, Dimensions::new(width, height), data);
         assert!(flat_share(&flat) > 0.5);
+        // Too short for a sample of rows (under 256): tried whole, and the same choice.
+        let short = Pixels::new(Layout::Rgb, Dimensions::new(width, 200), flat.data[..(width * 200 * 3) as usize].to_vec());
+        assert!(matches!(balanced(&Encodable::Direct(&short)), (png::DeflateCompression::Level(2), png::Filter::NoFilter)));
         let ultra = fdeflate(&flat);
         let balanced = encode(&flat, Effort::Balanced, &PngOptions::default(), &OutputMetadata::default()).unwrap();
         assert!(balanced.len() * 6 < ultra.len() * 5, "balanced {} B, fdeflate {} B", balanced.len(), ultra.len());

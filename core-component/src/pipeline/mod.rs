@@ -4,7 +4,7 @@
 //! An image keeps its pixels as stored and applies the EXIF orientation last, when encoding, so
 //! that the turning touches the small result instead of the full decode.
 
-use std::sync::Arc;
+use std::{borrow::Cow, sync::Arc};
 
 use crate::{
     Dimensions, budget,
@@ -213,18 +213,30 @@ impl Image {
         self.orientation.apply(self.pixels)
     }
 
-    /// Encodes a copy of the pixels; the image stays usable.
+    /// Encodes; the image stays usable. Its pixels are read where they are, copied only when they
+    /// must change first (turned upright, converted to sRGB, flattened): a copy of a resized photo
+    /// is 8–10 MB, which every file of the app's pool paid until 2026-11-26.
     pub fn encode(&self, options: &EncodeOptions) -> Result<Output> {
-        self.clone().into_output(options)
+        self.output_of(Cow::Borrowed(&self.pixels), options)
     }
 
-    /// Encodes, consuming the image so its pixels need no copy. With `auto` quality the quality is
+    /// Encodes, consuming the image so its pixels need no copy even when they change.
+    pub fn into_output(mut self, options: &EncodeOptions) -> Result<Output> {
+        let layout = self.pixels.layout;
+        let pixels = std::mem::replace(&mut self.pixels, Pixels::new(layout, Dimensions::new(0, 0), Vec::new()));
+        self.output_of(Cow::Owned(pixels), options)
+    }
+
+    /// Encodes `pixels` (this image's, borrowed or taken). With `auto` quality the quality is
     /// searched first ([`tune`]); a byte budget then lowers it further if it must.
-    pub fn into_output(self, options: &EncodeOptions) -> Result<Output> {
+    fn output_of(&self, pixels: Cow<'_, Pixels>, options: &EncodeOptions) -> Result<Output> {
         let _reconstructions = crate::encode::ReconstructionsKept;
         let writer = Writer::for_encoding(&options.encoding, Input::of(&self.source.info))?;
-        let original = self.original_output(options, writer);
-        let upright = self.orientation.apply(self.pixels);
+        let original = self.original_output(&pixels, options, writer);
+        let upright = match self.orientation {
+            Orientation::Normal => pixels,
+            turned => Cow::Owned(turned.apply(pixels.into_owned())),
+        };
         let scoring =
             options.score || matches!(options.encoding.quality, Quality::Auto(_)) || memory::scores(writer, upright.layout.channels());
         let needed = self.source.job.encoding(upright.size, writer, scoring);
@@ -270,25 +282,25 @@ impl Image {
     /// The input's own picture re-wrapped with the policy's metadata, when `keep-smaller-original`
     /// asks for it and the picture is the input's: same pixels and colours, and its format is the
     /// one asked for (or "same as input").
-    fn original_output(&self, options: &EncodeOptions, writer: Writer) -> Option<Output> {
+    fn original_output(&self, pixels: &Pixels, options: &EncodeOptions, writer: Writer) -> Option<Output> {
         let original = self.source.original.as_deref().filter(|_| options.keep_smaller_original && self.untouched)?;
         let info = &self.source.info;
         if writer.format() != info.format && options.encoding.format != OutputFormat::SameAsInput {
             return None;
         }
         let keep_profile = options.metadata != MetadataPolicy::StripAll && writer.embeds_profile();
-        let profile = match color::action(info.color_profile.as_ref(), self.pixels.layout, keep_profile) {
+        let profile = match color::action(info.color_profile.as_ref(), pixels.layout, keep_profile) {
             // The new file's colours would be converted: the original's are not the same.
             ProfileAction::ConvertToSrgb => return None,
             ProfileAction::Keep => true,
             ProfileAction::Drop => false,
         };
-        let metadata = OutputMetadata::for_policy(options.metadata, &self.source.blocks, None, self.pixels.size);
+        let metadata = OutputMetadata::for_policy(options.metadata, &self.source.blocks, None, pixels.size);
         let kept = remux::Kept { exif: metadata.exif.as_deref(), profile };
         Some(Output {
-            bytes: remux::rebuild(original, info.format, self.pixels.size, kept)?,
+            bytes: remux::rebuild(original, info.format, pixels.size, kept)?,
             format: info.format,
-            dimensions: self.pixels.size,
+            dimensions: pixels.size,
             quality: None,
             score: None,
             kept_original: true,
@@ -305,7 +317,7 @@ impl Image {
         }
         let writer = Writer::for_encoding(&options.encoding, Input::of(&self.source.info))?;
         let upright = self.orientation.apply(self.pixels.clone());
-        let (made_from, _) = output_colors(upright, &self.source, options, writer);
+        let made_from = output_colors(Cow::Owned(upright), &self.source, options, writer).0.into_owned();
         let container = container::read(encoded)?;
         let output = decode::decode(encoded, &container, &self.limits, None)?.pixels;
         let reference = if output.size == made_from.size {
@@ -335,17 +347,22 @@ fn measure_output(pixels: &Pixels, fitted: &budget::Fitted, filter: Filter) -> R
 /// Makes the pixels right for the writer: converted to sRGB or keeping their profile per the
 /// policy, and laid on the background for formats without alpha. Returns them with the profile to
 /// embed.
-fn output_colors(mut pixels: Pixels, source: &Source, options: &EncodeOptions, writer: Writer) -> (Pixels, Option<Vec<u8>>) {
+fn output_colors<'a>(
+    mut pixels: Cow<'a, Pixels>,
+    source: &Source,
+    options: &EncodeOptions,
+    writer: Writer,
+) -> (Cow<'a, Pixels>, Option<Vec<u8>>) {
     let keep_profile = options.metadata != MetadataPolicy::StripAll;
     let icc = source.blocks.icc.as_ref();
     let profile = match color::action(source.info.color_profile.as_ref(), pixels.layout, keep_profile) {
         ProfileAction::Drop => None,
         ProfileAction::Keep => icc.cloned(),
         // A profile the colour engine cannot use is kept, so the colours still show right.
-        ProfileAction::ConvertToSrgb => icc.filter(|icc| !color::convert_to_srgb(&mut pixels, icc)).cloned(),
+        ProfileAction::ConvertToSrgb => icc.filter(|icc| !color::convert_to_srgb(pixels.to_mut(), icc)).cloned(),
     };
     if pixels.layout.has_alpha() && !writer.has_alpha() {
-        pixels = pixels.flatten(options.background);
+        pixels = Cow::Owned(pixels.flatten(options.background));
     }
     (pixels, profile)
 }
