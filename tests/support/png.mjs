@@ -116,3 +116,21 @@ export function encodeFlatPng(width, height, shade = (y) => y & 0xff) {
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   return Buffer.concat([signature, chunk('IHDR', header), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
 }
+
+/** An 8-bit PNG (`channels` 1–4) whose rows hold `filtered` (height × width × channels bytes) as
+ *  stored, row y under filter type `filterOf(y)`: any bytes are valid filtered data, so this
+ *  reaches every filter of a decoder with no encoder's choices in between. */
+export function encodeFilteredPng(width, height, channels, filtered, filterOf) {
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, { 1: 0, 2: 4, 3: 2, 4: 6 }[channels], 0, 0, 0], 8);
+  const row = width * channels;
+  const raw = Buffer.alloc((row + 1) * height);
+  for (let y = 0; y < height; y++) {
+    raw[y * (row + 1)] = filterOf(y);
+    raw.set(filtered.subarray(y * row, (y + 1) * row), y * (row + 1) + 1);
+  }
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return Buffer.concat([signature, chunk('IHDR', header), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}

@@ -1,11 +1,12 @@
-//! Pixels from a file: JPEG with our own scaled path, HEIC with heifer, JPEG XL with jxl-oxide, the
-//! other formats with the `image` crate.
+//! Pixels from a file: JPEG with our own scaled path, PNG's common case with our own (`png.rs`),
+//! HEIC with heifer, JPEG XL with jxl-oxide, the other formats with the `image` crate.
 
 #[cfg(feature = "heic")]
 mod heic;
 mod jpeg;
 #[cfg(feature = "jxl")]
 mod jxl;
+mod png;
 
 use std::io::Cursor;
 
@@ -43,6 +44,11 @@ pub fn decode(bytes: &[u8], container: &Container, limits: &Limits, min_stored: 
     #[cfg(feature = "jxl")]
     if container.format == ImageFormat::JpegXl {
         return jxl::decode(bytes, container, limits);
+    }
+    if container.format == ImageFormat::Png
+        && let Some(pixels) = png::decode(bytes)
+    {
+        return Ok(Decoded { pixels, scale: 1 });
     }
     let format = match container.format {
         ImageFormat::Png => image::ImageFormat::Png,
