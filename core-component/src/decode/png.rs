@@ -7,9 +7,10 @@
 //! Why our own: in WebAssembly the png crate undoes the Paeth filter (most rows of a photo) one
 //! byte at a time, as its SIMD needs nightly Rust, and it inflates in small steps through its
 //! own buffer. Here the whole stream is inflated at once by fdeflate (the png crate's own
-//! inflater) into the pixels' buffer, and each row is unfiltered in place, a pixel at a time with
-//! simd128. The zlib stream's Adler-32 is checked, the chunks' CRCs are not (a damaged picture
-//! fails the former; a damaged CRC alone no longer refuses an intact picture, as in browsers).
+//! inflater) into the pixels' buffer, and each row is unfiltered in place, Paeth rows with SIMD
+//! (`paeth.rs`). The zlib stream's Adler-32 is checked, the chunks' CRCs are not: damaged pixel
+//! data fails the former (and the png crate then names the damage), while a damaged CRC alone no
+//! longer refuses an intact picture.
 
 mod paeth;
 
