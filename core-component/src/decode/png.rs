@@ -309,6 +309,31 @@ mod tests {
     }
 
     #[test]
+    fn cut_or_changed_anywhere_a_file_gives_pixels_or_none_and_never_panics() {
+        let bytes = testdata::fixture("alpha-640x360.png");
+        let (_, reference_pixels) = reference(&bytes);
+        for cut in (0..bytes.len()).step_by(97) {
+            assert!(decode(&bytes[..cut]).is_none(), "cut at {cut}");
+        }
+        let mut seed = 0x9e37_79b9_u32;
+        for _ in 0..300 {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            let mut changed = bytes.clone();
+            let at = seed as usize % changed.len();
+            changed[at] ^= (seed >> 24) as u8 | 1;
+            // Whatever it gives is a whole picture: a changed pixel stream fails its checksum.
+            if let Some(pixels) = decode(&changed) {
+                assert_eq!(pixels.data.len(), pixels.size.pixels() as usize * pixels.layout.channels());
+                if pixels.size == Dimensions::new(640, 360) && pixels.layout == Layout::Rgba {
+                    assert!(pixels.data == reference_pixels, "byte {at} changed, other pixels given");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn the_other_cases_and_damaged_files_are_left_to_the_png_crate() {
         let data = vec![7u8; 8 * 8 * 3];
         let good = encoded(Layout::Rgb, 8, 8, &data, png::Filter::Paeth);
