@@ -3,13 +3,12 @@
 // convertToBlob, for kleiber (20 MP JPEG) → fit 1920, JPEG q80. Medians of RUNS runs, the paths
 // taking turns, one tab, on the page's thread (a worker runs the same code at the same speed).
 // Needs the corpus.
-import { copyFileSync, cpSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { serve } from '../../tools/serve.mjs';
 import { launch } from '../support/browser.mjs';
-import { ROOT, corpusPath } from '../support/files.mjs';
+import { corpusPath, ROOT, scratchDir } from '../support/files.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 7);
 const photo = corpusPath('kleiber-6028x3391.jpg');
@@ -18,7 +17,7 @@ if (!photo) {
   process.exit(0);
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'localpix-bench-'));
+const dir = scratchDir('localpix-bench-');
 cpSync(join(ROOT, 'target/component/js'), join(dir, 'component'), { recursive: true });
 copyFileSync(photo, join(dir, 'photo.jpg'));
 writeFileSync(join(dir, 'index.html'), '<!doctype html><title>bench</title>');

@@ -1,20 +1,18 @@
 // The `localpix` CLI (cli/, wasmtime) against the jco build of the same component in Node: the
 // same file, so the same bytes and the same errors. `make test-cli` builds both first.
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { imaging } from '../../target/component/node/localpix_core.js';
-import { FIXTURES, ROOT, fixture, fixturePath } from '../support/files.mjs';
+import { fixture, fixturePath, FIXTURES, ROOT, scratchDir } from '../support/files.mjs';
 
 const BIN = process.env.LOCALPIX_BIN ?? join(ROOT, 'cli/target/release/localpix');
 // Every file the tests write, removed at the end (big test images included).
-const TMP = mkdtempSync(join(tmpdir(), 'localpix-cli-test-'));
-after(() => rmSync(TMP, { recursive: true, force: true }));
+const TMP = scratchDir('localpix-cli-test-');
 // A cache of its own, so the first run here compiles and the rest load the cached code.
 const CACHE = mkdtempSync(join(TMP, 'cache-'));
 const ENV = { ...process.env, XDG_CACHE_HOME: CACHE };

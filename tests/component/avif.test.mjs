@@ -5,17 +5,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { serve } from '../../tools/serve.mjs';
 import { imaging } from '../../target/component/node/localpix_core.js';
 import { launch } from '../support/browser.mjs';
-import { ROOT, fixture } from '../support/files.mjs';
+import { fixture, ROOT, scratchDir } from '../support/files.mjs';
 import { PYTHON, alphaRamp, meanDiff, pillow as readWith } from '../support/pillow.mjs';
 
-const dir = mkdtempSync(join(tmpdir(), 'localpix-avif-'));
+const dir = scratchDir('localpix-avif-');
 const fitWidth = (val) => ({ tag: 'fit-width', val });
 
 function options(format, { quality = { tag: 'fixed', val: 75 }, effort = 'fast', mode = fitWidth(320), chroma = 'yuv420' } = {}) {
@@ -101,7 +100,7 @@ test('EXIF is kept in AVIF when the policy keeps it; colours are converted to sR
 });
 
 test('the browser build of the component writes the same AVIF bytes as the Node build', async () => {
-  const site = mkdtempSync(join(tmpdir(), 'localpix-avif-site-'));
+  const site = scratchDir('localpix-avif-site-');
   cpSync(join(ROOT, 'target/component/js'), join(site, 'component'), { recursive: true });
   writeFileSync(join(site, 'index.html'), '<!doctype html><title>avif</title>');
   for (const name of ['photo-640x400.jpg', 'alpha-640x360.png']) writeFileSync(join(site, name), fixture(name));

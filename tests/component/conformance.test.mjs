@@ -7,12 +7,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 import { imaging } from '../../target/component/node/localpix_core.js';
-import { ROOT } from '../support/files.mjs';
+import { ROOT, scratchDir } from '../support/files.mjs';
 
 const SUITES = join(ROOT, 'tests/conformance');
 const PYTHON = join(ROOT, 'target/venv-test/bin/python');
@@ -62,7 +61,7 @@ function decode(bytes) {
 }
 
 test('every file of the conformance suites decodes as Pillow does or is refused clearly', (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'localpix-conformance-'));
+  const dir = scratchDir('localpix-conformance-');
   const files = filesUnder(SUITES).sort();
   assert.ok(files.length > 700, `only ${files.length} files in ${SUITES}`);
   const failures = [];

@@ -3,13 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { imaging } from '../../target/component/node/localpix_core.js';
 import { compareImages, decodePng, encodeFilteredPng, meanDifference } from '../support/png.mjs';
-import { ROOT, contains, corpus, corpusPath, fixture, fixturePath, needsCorpus } from '../support/files.mjs';
+import { contains, corpus, corpusPath, fixture, fixturePath, needsCorpus, ROOT, scratchDir } from '../support/files.mjs';
 
 const { Image } = imaging;
 
@@ -268,7 +267,7 @@ test('random and corrupted bytes give errors, never a trap', () => {
 const REFERENCE = process.env.LOCALPIX_REFERENCE ?? join(ROOT, 'target/debug/examples/reference');
 
 function nativeAndWasm(path, resize) {
-  const dir = mkdtempSync(join(tmpdir(), 'localpix-'));
+  const dir = scratchDir('localpix-');
   const out = join(dir, 'native.png');
   execFileSync(REFERENCE, [path, resize, 'png', out]);
   const [kind, a, b] = resize.split(':').map((s, i) => (i ? Number(s) : s));

@@ -7,12 +7,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { imaging } from '../../target/component/node/localpix_core.js';
-import { ROOT, contains, fixture, fixturePath } from '../support/files.mjs';
+import { contains, fixture, fixturePath, ROOT, scratchDir } from '../support/files.mjs';
 import { decodePng } from '../support/png.mjs';
 import { exiftool, strippedUnderEveryPolicy } from '../support/stripped.mjs';
 
@@ -20,7 +19,7 @@ const PYTHON = join(ROOT, 'target/venv-test/bin/python');
 // The Node build is the full engine, which reads HEIC (the light one refuses it with
 // `codec-not-built`: tests/component/builds.test.mjs).
 const HEIC = {};
-const dir = mkdtempSync(join(tmpdir(), 'localpix-heic-'));
+const dir = scratchDir('localpix-heic-');
 
 /** libheif's reading of a fixture: size, alpha and RGBA samples. */
 function libheif(name) {

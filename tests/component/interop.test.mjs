@@ -7,12 +7,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { imaging } from '../../target/component/node/localpix_core.js';
-import { ROOT, fixture } from '../support/files.mjs';
+import { fixture, ROOT, scratchDir } from '../support/files.mjs';
 import { decodePng } from '../support/png.mjs';
 
 const PYTHON = join(ROOT, 'target/venv-test/bin/python');
@@ -43,7 +42,7 @@ function ourReading(bytes) {
 }
 
 test('Pillow (libjpeg-turbo, libpng, libwebp) reads every output as the component does', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'localpix-interop-'));
+  const dir = scratchDir('localpix-interop-');
   const outputs = [];
   let n = 0;
   for (const name of FIXTURES) {

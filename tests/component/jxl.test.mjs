@@ -6,17 +6,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { imaging } from '../../target/component/node/localpix_core.js';
-import { fixture, fixturePath } from '../support/files.mjs';
+import { fixture, fixturePath, scratchDir } from '../support/files.mjs';
 import { decodePng } from '../support/png.mjs';
 import { strippedUnderEveryPolicy } from '../support/stripped.mjs';
 
-const dir = mkdtempSync(join(tmpdir(), 'localpix-jxl-'));
-process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+const dir = scratchDir('localpix-jxl-');
 const DJXL = (() => {
   try {
     execFileSync('djxl', ['--version'], { stdio: 'ignore' });

@@ -5,17 +5,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { imaging } from '../../target/component/node/localpix_core.js';
-import { contains, fixture, fixturePath } from '../support/files.mjs';
+import { contains, fixture, fixturePath, scratchDir } from '../support/files.mjs';
 
 const FIXTURES = ['private-all.jpg', 'private-text.png', 'private-meta.webp', 'private-meta.tiff', 'private-comment.gif', 'private-meta.jxl'];
 const FORMATS = ['jpeg', 'png', 'webp', 'webp-lossless'];
 const POLICIES = ['strip-all', 'keep-color-profile', 'keep-safe'];
-const scratch = mkdtempSync(join(tmpdir(), 'localpix-privacy-'));
+const scratch = scratchDir('localpix-privacy-');
 
 /** Every tag exiftool finds, as { 'Group:Tag': value }, duplicates included (-a). */
 function exiftool(path) {

@@ -6,15 +6,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { imaging } from '../../target/component/node/localpix_core.js';
-import { fixture } from '../support/files.mjs';
+import { fixture, scratchDir } from '../support/files.mjs';
 import { alphaRamp, meanDiff, pillow as readWith } from '../support/pillow.mjs';
 
-const dir = mkdtempSync(join(tmpdir(), 'localpix-webp-'));
+const dir = scratchDir('localpix-webp-');
 
 function options(format, { quality = 75, effort = 'balanced', mode = { tag: 'none' } } = {}) {
   const o = imaging.defaultOptions();

@@ -5,14 +5,13 @@
 // target/e2e/a11y-<state>.png.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { serve } from '../../tools/serve.mjs';
 import { launch, serveDist, waitForBatch, widgetFrame } from '../support/browser.mjs';
-import { ROOT, fixture } from '../support/files.mjs';
+import { fixture, ROOT, scratchDir } from '../support/files.mjs';
 
 const SHOTS = join(ROOT, 'target/e2e');
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -189,7 +188,7 @@ test('phone, light and dark: settings folded and open, a batch running and done,
 
 test('the widget on a host page, light and dark: empty, and with a result and a failure', async () => {
   // The example host page, served from an origin of its own, pointing at this localpix.
-  const dir = mkdtempSync(join(tmpdir(), 'localpix-a11y-host-'));
+  const dir = scratchDir('localpix-a11y-host-');
   writeFileSync(join(dir, 'index.html'), readFileSync(join(ROOT, 'examples/embed.html'), 'utf8').replaceAll('http://127.0.0.1:8080/', server.url));
   const host = await serve({ dir, port: 0 });
   try {

@@ -3,13 +3,12 @@
 // the ZIP opened; every request recorded. `make test` builds dist/ first.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { imaging } from '../../target/component/node/localpix_core.js';
 import { assertStayedOnDevice, bytesOf, launch, openApp, recordRequests, rows, serveDist, violations, waitForBatch } from '../support/browser.mjs';
-import { ROOT, contains, corpusPath, fixture, fixturePath } from '../support/files.mjs';
+import { contains, corpusPath, fixture, fixturePath, ROOT, scratchDir } from '../support/files.mjs';
 import { decodePng, meanDifference } from '../support/png.mjs';
 import { readZip } from '../support/zip.mjs';
 
@@ -30,7 +29,7 @@ after(async () => {
 
 /** A JPEG cut in half, as an interrupted download leaves it. */
 function corruptFile() {
-  const path = join(mkdtempSync(join(tmpdir(), 'localpix-')), 'broken-download.jpg');
+  const path = join(scratchDir('localpix-'), 'broken-download.jpg');
   const photo = fixture('photo-640x400.jpg');
   writeFileSync(path, photo.subarray(0, photo.length / 2));
   return path;

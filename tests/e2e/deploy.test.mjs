@@ -5,12 +5,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { serveDist } from '../support/browser.mjs';
-import { ROOT } from '../support/files.mjs';
+import { ROOT, scratchDir } from '../support/files.mjs';
 
 const DIST = join(ROOT, 'dist');
 const HEADERS = [
@@ -37,7 +36,7 @@ function documentedBlocks() {
 before(async () => {
   const [common, server] = documentedBlocks();
   assert.ok(common && server, 'docs/deploy.md has the snippet and the server block');
-  const dir = mkdtempSync(join(tmpdir(), 'localpix-nginx-'));
+  const dir = scratchDir('localpix-nginx-');
   mkdirSync(join(dir, 'snippets'));
   mkdirSync(join(dir, 'logs'));
   writeFileSync(join(dir, 'snippets/localpix-common.conf'), common);

@@ -3,14 +3,13 @@
 // ignored; the widget keeps working when the host page's network is cut; nothing leaves.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { imaging } from '../../target/component/node/localpix_core.js';
 import { serve } from '../../tools/serve.mjs';
 import { launch, recordRequests, serveDist, widgetFrame } from '../support/browser.mjs';
-import { ROOT, contains, fixture, fixturePath } from '../support/files.mjs';
+import { contains, fixture, fixturePath, ROOT, scratchDir } from '../support/files.mjs';
 
 let localpix;
 let host;
@@ -19,7 +18,7 @@ let context;
 
 /** Serves `files` (name → content) from a directory of their own, on a port of their own. */
 async function serveFiles(files, headers) {
-  const dir = mkdtempSync(join(tmpdir(), 'localpix-site-'));
+  const dir = scratchDir('localpix-site-');
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
   const server = await serve({ dir, port: 0, headers });
   return { server, url: `http://127.0.0.1:${server.address().port}/` };

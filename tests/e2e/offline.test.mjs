@@ -3,14 +3,13 @@
 // system hands files to an installed app (share target, file handlers).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 
 import { imaging } from '../../target/component/node/localpix_core.js';
 import { freshProfile, launch, openApp, rows, serveDist, waitForBatch } from '../support/browser.mjs';
-import { ROOT, fixture, fixturePath } from '../support/files.mjs';
+import { fixture, fixturePath, ROOT, scratchDir } from '../support/files.mjs';
 
 test('after one visit the app starts and processes images with the server gone, from a cold browser start', async () => {
   const server = await serveDist();
@@ -39,7 +38,7 @@ test('after one visit the app starts and processes images with the server gone, 
 
 test('a new version is offered, waits while a batch runs, and is applied when the user chooses', async () => {
   // A copy of the build that this test can change, as a new deployment would.
-  const dir = join(mkdtempSync(join(tmpdir(), 'localpix-deploy-')), 'dist');
+  const dir = join(scratchDir('localpix-deploy-'), 'dist');
   cpSync(join(ROOT, 'dist'), dir, { recursive: true });
   const server = await serveDist({ dir });
   const context = await launch();

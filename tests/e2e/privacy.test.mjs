@@ -4,13 +4,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { serve } from '../../tools/serve.mjs';
 import { assertStayedOnDevice, launch, openApp, recordRequests, serveDist, violations, waitForBatch } from '../support/browser.mjs';
-import { ROOT, fixture, fixturePath } from '../support/files.mjs';
+import { fixture, fixturePath, ROOT, scratchDir } from '../support/files.mjs';
 
 let localpix;
 let elsewhere;
@@ -19,7 +18,7 @@ let context;
 before(async () => {
   localpix = await serveDist();
   // Another site, for requests that must not happen and frames that must not load.
-  const dir = mkdtempSync(join(tmpdir(), 'localpix-elsewhere-'));
+  const dir = scratchDir('localpix-elsewhere-');
   writeFileSync(join(dir, 'index.html'), `<!doctype html><iframe id="app" src="${localpix.url}"></iframe><iframe id="widget" src="${localpix.url}embed.html"></iframe>`);
   writeFileSync(join(dir, 'pixel.png'), '');
   const server = await serve({ dir, port: 0 });
@@ -117,7 +116,7 @@ test('the panel lists every personal field of the file and says "removed" only o
   const page = await openApp(context, `${localpix.url}?meta=keep-safe`);
   // A copy of the same file cut inside its picture: its headers (and so the panel) are whole,
   // but no result can be made.
-  const dir = mkdtempSync(join(tmpdir(), 'localpix-cut-'));
+  const dir = scratchDir('localpix-cut-');
   const whole = fixture('private-all.jpg');
   const cut = join(dir, 'private-cut.jpg');
   // Its first scan, found by walking the segments (the thumbnail inside EXIF has one too).

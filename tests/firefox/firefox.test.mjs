@@ -6,22 +6,21 @@
 // what must hold in both.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import puppeteer from 'puppeteer-core';
 
 import { imaging } from '../../target/component/node/localpix_core.js';
 import { serve } from '../../tools/serve.mjs';
-import { ROOT, fixturePath } from '../support/files.mjs';
+import { fixturePath, ROOT, scratchDir } from '../support/files.mjs';
 import { readZip } from '../support/zip.mjs';
 
 const FIREFOX = process.env.FIREFOX ?? '/usr/bin/firefox-esr';
 const SHOTS = join(ROOT, 'target/e2e');
 // The build to test: dist/ (`make dist`), or another one (LOCALPIX_DIST).
 const DIST = process.env.LOCALPIX_DIST ?? join(ROOT, 'dist');
-const downloads = mkdtempSync(join(tmpdir(), 'localpix-firefox-downloads-'));
+const downloads = scratchDir('localpix-firefox-downloads-');
 let app; // localpix, served from dist/
 let browser;
 
@@ -161,7 +160,7 @@ test('Firefox: after one visit the app reloads and works with the server gone (s
 });
 
 test('Firefox: the widget on a second origin sends its results to the host page', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'localpix-firefox-host-'));
+  const dir = scratchDir('localpix-firefox-host-');
   writeFileSync(join(dir, 'index.html'), readFileSync(join(ROOT, 'examples/embed.html'), 'utf8').replaceAll('http://127.0.0.1:8080/', app.url));
   const host = await serveDir(dir);
   try {

@@ -1,7 +1,6 @@
 // Debian's Chromium, headless, driven by playwright-core, against a built localpix served here.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { after, before } from 'node:test';
@@ -9,7 +8,7 @@ import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 import { serve } from '../../tools/serve.mjs';
-import { ROOT } from './files.mjs';
+import { ROOT, scratchDir } from './files.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
@@ -26,7 +25,7 @@ export const CHROMIUM_ARGS = [
 
 /** A fresh profile directory; pass it again to `launch` for a cold restart of the same browser. */
 export function freshProfile() {
-  return mkdtempSync(join(tmpdir(), 'localpix-chromium-'));
+  return scratchDir('localpix-chromium-');
 }
 
 /** Chromium with its own profile (service workers and caches persist in it across launches). */

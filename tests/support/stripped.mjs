@@ -2,14 +2,12 @@
 // check of their phone files as of a JPEG. Each result is read by exiftool, an independent reader.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { contains } from './files.mjs';
+import { contains, scratchDir } from './files.mjs';
 
-const dir = mkdtempSync(join(tmpdir(), 'localpix-exiftool-'));
-process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+const dir = scratchDir('localpix-exiftool-');
 
 /** exiftool's reading of `bytes` (written as `name`): every tag, by group. */
 export function exiftool(bytes, name) {
