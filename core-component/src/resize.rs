@@ -177,13 +177,16 @@ fn resample_as<P: fir::PixelTrait>(pixels: &Pixels, source: Rect, output: Dimens
     // The library's own tests for whether an axis needs resampling.
     let horizontal = f64::from(output.width) != source.width || source.left != source.left.round();
     let vertical = f64::from(output.height) != source.height || source.top != source.top.round();
+    // Premultiplying an opaque picture changes nothing, and costs a copy of it (59 MB for a
+    // 5120×2880 RGBA screenshot) and two passes: opaque alpha channels are common.
+    let alpha = pixels.layout.has_alpha() && !pixels.is_opaque();
     if filter == Filter::Nearest || !(horizontal && vertical) {
         // One pass, or a copy: the library handles alpha itself.
-        return pass(&src, source, output, algorithm, true);
+        return pass(&src, source, output, algorithm, alpha);
     }
     // Premultiplied once for both passes, as the library does within one call.
     let mul_div = fir::MulDiv::default();
-    let premultiplied = if pixels.layout.has_alpha() {
+    let premultiplied = if alpha {
         let mut buffer = pixels::zeroed(pixels.data.len(), pixels.size)?;
         let mut image = view_mut::<P>(pixels.size, &mut buffer)?;
         mul_div.multiply_alpha_typed(&src, &mut image).map_err(|e| Error::invalid(format!("internal: cannot premultiply alpha ({e})")))?;
@@ -351,11 +354,27 @@ mod tests {
         for x in 0..16 {
             data.extend_from_slice(if x < 8 { &[255, 255, 255, 255] } else { &[255, 0, 0, 0] });
         }
-        let stripe = Pixels::new(Layout::Rgba, Dimensions::new(16, 1), data);
-        let full = Rect { left: 0.0, top: 0.0, width: 16.0, height: 1.0 };
-        let out = resample(&stripe, full, Dimensions::new(4, 1), Filter::Lanczos3).unwrap();
-        for p in out.data.chunks_exact(4).filter(|p| p[3] > 0) {
-            assert!(p[1] > 240 && p[2] > 240, "colour bled from transparent pixels: {p:?}");
+        // Sixteen rows of it: shrunk along one axis (one library call) and along both (ours).
+        let stripes = Pixels::new(Layout::Rgba, Dimensions::new(16, 16), data.repeat(16));
+        let full = Rect { left: 0.0, top: 0.0, width: 16.0, height: 16.0 };
+        for output in [Dimensions::new(4, 16), Dimensions::new(4, 4)] {
+            let out = resample(&stripes, full, output, Filter::Lanczos3).unwrap();
+            for p in out.data.chunks_exact(4).filter(|p| p[3] > 0) {
+                assert!(p[1] > 240 && p[2] > 240, "to {output}: colour bled from transparent pixels: {p:?}");
+            }
         }
+    }
+
+    #[test]
+    fn an_opaque_alpha_channel_resizes_like_the_colours_alone() {
+        // Left unpremultiplied: each colour channel exactly as the RGB picture's, alpha still 255.
+        let (size, output) = (Dimensions::new(97, 61), Dimensions::new(40, 25));
+        let rgb: Vec<u8> = (0..size.pixels()).flat_map(|i| [(i * 7) as u8, (i / 97 * 4) as u8, (i % 97 * 2) as u8]).collect();
+        let rgba: Vec<u8> = rgb.chunks_exact(3).flat_map(|p| [p[0], p[1], p[2], 255]).collect();
+        let full = Rect { left: 0.0, top: 0.0, width: 97.0, height: 61.0 };
+        let from_rgb = resample(&Pixels::new(Layout::Rgb, size, rgb), full, output, Filter::Lanczos3).unwrap();
+        let from_rgba = resample(&Pixels::new(Layout::Rgba, size, rgba), full, output, Filter::Lanczos3).unwrap();
+        assert!(from_rgba.is_opaque());
+        assert_eq!(from_rgba.copy_without_alpha().data, from_rgb.data);
     }
 }
