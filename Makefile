@@ -313,8 +313,11 @@ test-cli: cli setup-cli
 
 # The app's Rust logic that needs a browser, in Debian's Chromium through Debian's chromedriver.
 .PHONY: test-browser
+# chromedriver leaves Chromium's scratch directories (20 MB a run) in TMPDIR: one of our own here.
 test-browser: setup-browser
-	CHROMEDRIVER=/usr/bin/chromedriver wasm-pack test --headless --chrome tests/browser
+	rm -rf target/browser-tmp && mkdir -p target/browser-tmp
+	TMPDIR=$(CURDIR)/target/browser-tmp CHROMEDRIVER=/usr/bin/chromedriver wasm-pack test --headless --chrome tests/browser
+	rm -rf target/browser-tmp
 
 # The release build in headless Chromium (playwright-core), with an axe-core accessibility audit of
 # each state (tests/e2e/a11y.test.mjs); screenshots land in target/e2e/.
