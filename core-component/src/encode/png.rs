@@ -7,6 +7,8 @@
 //! "zlib" is zlib-rs (zlib-ng's methods, in Rust), flate2's backend here (core-component's
 //! Cargo.toml).
 
+mod filter;
+
 use std::borrow::Cow;
 
 use super::{Effort, PngOptions};
@@ -304,9 +306,38 @@ fn write(image: &Encodable<'_>, metadata: &OutputMetadata, compression: png::Def
     // Filters do not help indices, whose neighbours' differences mean nothing.
     encoder.set_filter(if color_type == png::ColorType::Indexed { png::Filter::NoFilter } else { filter });
     let mut writer = encoder.write_header().map_err(failed)?;
-    writer.write_image_data(data).map_err(failed)?;
+    match (compression, filter, image) {
+        // A photo's rows: filtered by our own cheaper minimum-entropy choice (filter.rs), then
+        // fdeflate as the png crate would run it.
+        (png::DeflateCompression::FdeflateUltraFast, png::Filter::MinEntropy, Encodable::Direct(pixels)) => {
+            let channels = pixels.layout.channels();
+            let rows = filter::filtered(data, size.width as usize * channels, channels);
+            for part in ultra_fast(&rows)?.chunks(MAX_CHUNK) {
+                writer.write_chunk(png::chunk::IDAT, part).map_err(failed)?;
+            }
+        }
+        _ => writer.write_image_data(data).map_err(failed)?,
+    }
     writer.finish().map_err(failed)?;
     Ok(out)
+}
+
+/// The most a PNG chunk holds (2³¹ − 1 bytes); IDAT data is split into as many as it needs.
+const MAX_CHUNK: usize = (1 << 31) - 1;
+
+/// Filtered rows compressed by fdeflate's ultra-fast mode, or stored when that would not be
+/// smaller (as the png crate does: noise does not compress).
+fn ultra_fast(rows: &[u8]) -> Result<Vec<u8>> {
+    let failed = |e: std::io::Error| Error::encoding(format!("PNG encoding failed: {e}."));
+    let mut compressor = fdeflate::Compressor::new(Vec::with_capacity(rows.len() / 2)).map_err(failed)?;
+    compressor.write_data(rows).map_err(failed)?;
+    let compressed = compressor.finish().map_err(failed)?;
+    if compressed.len() <= fdeflate::StoredOnlyCompressor::<()>::compressed_size(rows.len()) {
+        return Ok(compressed);
+    }
+    let mut stored = fdeflate::StoredOnlyCompressor::new(std::io::Cursor::new(Vec::new())).map_err(failed)?;
+    stored.write_data(rows).map_err(failed)?;
+    Ok(stored.finish().map_err(failed)?.into_inner())
 }
 
 #[cfg(test)]
