@@ -18,10 +18,10 @@
 /// Histograms count one 8-byte group of every `SAMPLE` in a row.
 const SAMPLE: usize = 4;
 
-/// The five filters of the PNG specification, by their type byte.
+/// The filters of the PNG specification, by their type byte (but None, which photos never want).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
-enum Filter {
+pub enum Filter {
     Sub = 1,
     Up = 2,
     Average = 3,
@@ -57,6 +57,19 @@ fn filtered_sampling(data: &[u8], stride: usize, bpp: usize, sample: usize) -> V
         }
         out.push(chosen.1 as u8);
         out.extend_from_slice(&best);
+        previous = row;
+    }
+    out
+}
+
+/// The rows of `data` as [`filtered`] gives them, but all with `filter`: no choice made.
+pub fn filtered_all(data: &[u8], stride: usize, bpp: usize, filter: Filter) -> Vec<u8> {
+    let mut out = vec![0; data.len() + data.len() / stride.max(1)];
+    let zeros = vec![0; stride];
+    let mut previous: &[u8] = &zeros;
+    for (row, to) in data.chunks_exact(stride).zip(out.chunks_exact_mut(stride + 1)) {
+        to[0] = filter as u8;
+        apply(filter, bpp, previous, row, &mut to[1..]);
         previous = row;
     }
     out
@@ -207,20 +220,23 @@ mod tests {
                         _ => 200,
                     })
                     .collect();
-                let rows = filtered(&data, stride, bpp);
-                let used: std::collections::BTreeSet<u8> = rows.chunks_exact(stride + 1).map(|row| row[0]).collect();
+                let chosen = filtered(&data, stride, bpp);
+                let used: std::collections::BTreeSet<u8> = chosen.chunks_exact(stride + 1).map(|row| row[0]).collect();
                 assert!(used.iter().all(|f| (1..=4).contains(f)));
-                let zlib = miniz_oxide::deflate::compress_to_vec_zlib(&rows, 6);
-                let mut png = Vec::new();
-                let mut info = png::Info::with_size(width as u32, height as u32);
-                info.color_type = color;
-                let mut writer = png::Encoder::with_info(&mut png, info).unwrap().write_header().unwrap();
-                writer.write_chunk(png::chunk::IDAT, &zlib).unwrap();
-                writer.finish().unwrap();
-                let mut reader = png::Decoder::new(std::io::Cursor::new(&png)).read_info().unwrap();
-                let mut back = vec![0; reader.output_buffer_size().unwrap()];
-                reader.next_frame(&mut back).unwrap();
-                assert_eq!(back, data, "{bpp} bytes a pixel, {width} wide, filters {used:?}");
+                let each = [Filter::Sub, Filter::Up, Filter::Average, Filter::Paeth].map(|f| filtered_all(&data, stride, bpp, f));
+                for rows in [chosen].iter().chain(&each) {
+                    let zlib = miniz_oxide::deflate::compress_to_vec_zlib(rows, 6);
+                    let mut png = Vec::new();
+                    let mut info = png::Info::with_size(width as u32, height as u32);
+                    info.color_type = color;
+                    let mut writer = png::Encoder::with_info(&mut png, info).unwrap().write_header().unwrap();
+                    writer.write_chunk(png::chunk::IDAT, &zlib).unwrap();
+                    writer.finish().unwrap();
+                    let mut reader = png::Decoder::new(std::io::Cursor::new(&png)).read_info().unwrap();
+                    let mut back = vec![0; reader.output_buffer_size().unwrap()];
+                    reader.next_frame(&mut back).unwrap();
+                    assert_eq!(back, data, "{bpp} bytes a pixel, {width} wide, filter types {:?}", rows[0]);
+                }
             }
         }
     }
