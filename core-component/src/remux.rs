@@ -105,32 +105,27 @@ fn entropy_end(bytes: &[u8], mut at: usize) -> Option<usize> {
 /// pixel size; the `iCCP` profile when kept); no text, EXIF, time or animation chunks. An `eXIf`
 /// chunk with the kept EXIF goes before the data.
 fn png(bytes: &[u8], kept: Kept<'_>) -> Option<Vec<u8>> {
-    const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+    use crate::container::png::{Chunk, Chunks, SIGNATURE};
     const KEPT: [&[u8; 4]; 11] = [b"IHDR", b"PLTE", b"tRNS", b"IDAT", b"IEND", b"gAMA", b"cHRM", b"sRGB", b"sBIT", b"bKGD", b"pHYs"];
-    if !bytes.starts_with(SIGNATURE) {
-        return None;
-    }
+    let chunks = Chunks::of(bytes)?;
     let mut out = Vec::with_capacity(bytes.len());
-    out.extend_from_slice(SIGNATURE);
+    out.extend_from_slice(&SIGNATURE);
     let mut exif = kept.exif;
-    let mut at = SIGNATURE.len();
-    loop {
-        let length = u32::from_be_bytes(bytes.get(at..at + 4)?.try_into().ok()?) as usize;
-        let kind: &[u8; 4] = bytes.get(at + 4..at + 8)?.try_into().ok()?;
-        let chunk = bytes.get(at..(at + 12).checked_add(length)?)?;
+    for Chunk { kind, whole, .. } in chunks {
         if kind == b"IDAT"
             && let Some(exif) = exif.take()
         {
             png_chunk(&mut out, b"eXIf", exif)?;
         }
         if KEPT.contains(&kind) || (kept.profile && kind == b"iCCP") {
-            out.extend_from_slice(chunk);
+            out.extend_from_slice(whole);
         }
         if kind == b"IEND" {
             return Some(out);
         }
-        at += chunk.len();
     }
+    // Cut short, or no IEND: not copied.
+    None
 }
 
 fn png_chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) -> Option<()> {

@@ -11,7 +11,7 @@ mod heic;
 mod jpeg;
 #[cfg(feature = "jxl")]
 mod jxl;
-mod png;
+pub(crate) mod png;
 #[cfg(feature = "tiff")]
 mod tiff;
 mod webp;

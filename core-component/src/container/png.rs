@@ -1,4 +1,5 @@
-//! PNG: walks the chunks from IHDR to IEND.
+//! PNG: walks the chunks from IHDR to IEND. [`Chunks`] is the one walk over a PNG's chunks, for
+//! our decoder (`decode/png.rs`) and for re-wrapping an original (`remux.rs`) too.
 
 use super::{ColorModel, Container, be32, text};
 use crate::{
@@ -12,23 +13,57 @@ use crate::{
 /// must not exhaust memory.
 const MAX_INFLATED: usize = 16 << 20;
 
+/// The eight bytes every PNG begins with.
+pub const SIGNATURE: [u8; 8] = [137, 80, 78, 71, 13, 10, 26, 10];
+
+/// One chunk of a PNG: its type, its data, and all of it as stored (length, type, data, CRC).
+pub struct Chunk<'a> {
+    pub kind: &'a [u8; 4],
+    pub data: &'a [u8],
+    pub whole: &'a [u8],
+}
+
+/// A PNG's chunks in order, from after the signature until one does not fit in the file with
+/// its CRC (then [`Chunks::cut`]) or the file ends. CRCs are not checked.
+pub struct Chunks<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Chunks<'a> {
+    /// The chunks of `bytes`; None when it does not begin with the signature.
+    pub fn of(bytes: &'a [u8]) -> Option<Self> {
+        bytes.starts_with(&SIGNATURE).then_some(Chunks { bytes, at: SIGNATURE.len() })
+    }
+
+    /// Where the next chunk begins: after the last one given.
+    pub fn offset(&self) -> usize {
+        self.at
+    }
+
+    /// True when the walk stopped at a chunk the file ends inside.
+    pub fn cut(&self) -> bool {
+        self.at < self.bytes.len()
+    }
+}
+
+impl<'a> Iterator for Chunks<'a> {
+    type Item = Chunk<'a>;
+
+    fn next(&mut self) -> Option<Chunk<'a>> {
+        let length = usize::try_from(be32(self.bytes, self.at)?).ok()?;
+        let whole = self.bytes.get(self.at..self.at.checked_add(length)?.checked_add(12)?)?;
+        self.at += whole.len();
+        Some(Chunk { kind: whole[4..8].try_into().ok()?, data: &whole[8..8 + length], whole })
+    }
+}
+
 pub fn read(bytes: &[u8]) -> Result<Container> {
     let mut blocks = MetadataBlocks::default();
     let mut header: Option<(Dimensions, u8, u8, bool)> = None;
     let (mut transparency, mut frames, mut seen_image_data) = (false, 1, false);
-    let mut pos = 8;
-    while pos < bytes.len() {
-        let chunk = be32(bytes, pos).and_then(|len| {
-            let data = bytes.get(pos + 8..(pos + 8).checked_add(len as usize)?)?;
-            Some((bytes.get(pos + 4..pos + 8)?, data))
-        });
-        let Some((kind, data)) = chunk else {
-            // A file cut inside its pixel data is the decoder's to report; before it, ours.
-            if seen_image_data {
-                break;
-            }
-            return Err(Error::truncated("PNG"));
-        };
+    let mut chunks = Chunks::of(bytes).ok_or_else(|| Error::malformed("The file does not begin as a PNG does; it is damaged."))?;
+    while let Some(Chunk { kind, data, .. }) = chunks.next() {
         match kind {
             b"IHDR" if data.len() >= 13 => {
                 let size = Dimensions::new(be32(data, 0).unwrap_or(0), be32(data, 4).unwrap_or(0));
@@ -48,13 +83,16 @@ pub fn read(bytes: &[u8]) -> Result<Container> {
             // C2PA's chunk for PNG: a JUMBF manifest store.
             b"caBX" => blocks.extra.push(extra::c2pa_manifest(data.len())),
             b"IEND" => {
-                let end = pos + 12;
-                blocks.extra.extend(extra::trailing_data(bytes, &[(end, bytes.len().max(end))]));
+                let end = chunks.offset();
+                blocks.extra.extend(extra::trailing_data(bytes, &[(end, bytes.len())]));
                 break;
             }
             _ => {}
         }
-        pos += 12 + data.len();
+    }
+    // A file cut inside its pixel data is the decoder's to report; before it, ours.
+    if chunks.cut() && !seen_image_data {
+        return Err(Error::truncated("PNG"));
     }
     let (stored, depth, color_type, interlaced) =
         header.ok_or_else(|| Error::malformed("The PNG has no header chunk (IHDR); it is damaged."))?;
@@ -143,5 +181,27 @@ mod tests {
     fn reads_imagemagick_hex_profiles() {
         assert_eq!(hex_profile("\nexif\n       4\n45786966\n").as_deref(), Some(&b"Exif"[..]));
         assert_eq!(hex_profile("\nexif\n       9\n4578\n"), None);
+    }
+
+    #[test]
+    fn chunks_are_walked_until_one_does_not_fit_with_its_crc() {
+        let chunk = |kind: &[u8; 4], data: &[u8]| [&(data.len() as u32).to_be_bytes()[..], kind, data, &[1, 2, 3, 4]].concat();
+        let file = [&SIGNATURE[..], &chunk(b"IHDR", &[7; 13]), &chunk(b"IDAT", b"pixels"), &chunk(b"IEND", b"")].concat();
+        let mut chunks = Chunks::of(&file).unwrap();
+        let first = chunks.next().unwrap();
+        assert_eq!((first.kind, first.data, first.whole.len()), (b"IHDR", &[7u8; 13][..], 25));
+        assert_eq!(chunks.offset(), 8 + 25);
+        let kinds: Vec<&[u8; 4]> = chunks.by_ref().map(|c| c.kind).collect();
+        assert_eq!(kinds, [b"IDAT", b"IEND"]);
+        assert!(!chunks.cut() && chunks.offset() == file.len());
+        // Cut inside the last chunk's CRC: the walk stops before it, and says so.
+        let cut = &file[..file.len() - 1];
+        let mut chunks = Chunks::of(cut).unwrap();
+        assert_eq!(chunks.by_ref().count(), 2);
+        assert!(chunks.cut());
+        // A length past the end of any file, and no signature.
+        let lying = [&SIGNATURE[..], &u32::MAX.to_be_bytes(), b"IDAT"].concat();
+        assert_eq!(Chunks::of(&lying).unwrap().count(), 0);
+        assert!(Chunks::of(b"GIF89a").is_none());
     }
 }

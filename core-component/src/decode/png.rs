@@ -16,17 +16,15 @@ mod paeth;
 
 use crate::{
     Dimensions,
+    container::png::{Chunk, Chunks},
     pixels::{Layout, Pixels},
 };
-
-const SIGNATURE: [u8; 8] = [137, 80, 78, 71, 13, 10, 26, 10];
 
 /// The pixels of `bytes` when the file is of the common case and decodes cleanly, else None (the
 /// caller then decodes it with the png crate).
 pub fn decode(bytes: &[u8]) -> Option<Pixels> {
-    let rest = bytes.strip_prefix(&SIGNATURE)?;
-    let mut chunks = Chunks(rest);
-    let (b"IHDR", header) = chunks.next()? else { return None };
+    let mut chunks = Chunks::of(bytes)?;
+    let Chunk { kind: b"IHDR", data: header, .. } = chunks.next()? else { return None };
     let &[w0, w1, w2, w3, h0, h1, h2, h3, depth, colour, 0, 0, 0] = header else { return None };
     let size = Dimensions::new(u32::from_be_bytes([w0, w1, w2, w3]), u32::from_be_bytes([h0, h1, h2, h3]));
     let layout = match (depth, colour) {
@@ -39,7 +37,7 @@ pub fn decode(bytes: &[u8]) -> Option<Pixels> {
     let mut data = Vec::new();
     // Without an IEND the file was cut short: the png crate says so.
     let mut ended = false;
-    for (kind, body) in chunks {
+    for Chunk { kind, data: body, .. } in chunks {
         match kind {
             b"tRNS" => return None,
             b"IDAT" => data.push(body),
@@ -84,26 +82,6 @@ pub fn decode(bytes: &[u8]) -> Option<Pixels> {
     }
     raw.truncate(height * row);
     Some(Pixels::new(layout, size, raw))
-}
-
-/// The chunks of a PNG after its signature, as (type, data), until one does not fit the file.
-struct Chunks<'a>(&'a [u8]);
-
-impl<'a> Iterator for Chunks<'a> {
-    type Item = (&'a [u8; 4], &'a [u8]);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let (length, rest) = self.0.split_first_chunk::<4>()?;
-        let (kind, rest) = rest.split_first_chunk::<4>()?;
-        let length = usize::try_from(u32::from_be_bytes(*length)).ok()?;
-        // The data and its CRC.
-        if rest.len() < length.checked_add(4)? {
-            return None;
-        }
-        let (body, rest) = rest.split_at(length);
-        self.0 = &rest[4..];
-        Some((kind, body))
-    }
 }
 
 /// Inflates the zlib stream split over `data` (the IDAT chunks' bodies) into `out`, which it must
@@ -358,6 +336,6 @@ mod tests {
             out
         };
         assert!(decode(&sixteen).is_none(), "16 bits");
-        assert!(decode(&[]).is_none() && decode(&SIGNATURE).is_none(), "nothing");
+        assert!(decode(&[]).is_none() && decode(&crate::container::png::SIGNATURE).is_none(), "nothing");
     }
 }
