@@ -1,4 +1,4 @@
-//! Writing the output: JPEG (mozjpeg-rs), PNG (png: adaptive filters), lossy WebP (libwebp) and
+//! Writing the output: JPEG (mozjpeg-rs), PNG (png; a photo's rows filtered by our own choice), lossy WebP (libwebp) and
 //! lossless WebP (image-webp), each with the metadata the policy kept; AVIF (rav1e) with its EXIF.
 
 mod avif;
