@@ -1,5 +1,6 @@
-//! Writing the output: JPEG (mozjpeg-rs), PNG (png; a photo's rows filtered by our own choice), lossy WebP (libwebp) and
-//! lossless WebP (image-webp), each with the metadata the policy kept; AVIF (rav1e) with its EXIF.
+//! Writing the output: JPEG (mozjpeg-rs), PNG (png; a photo's rows filtered by our own choice),
+//! lossy WebP (libwebp) and lossless WebP (image-webp), each with the metadata the policy kept;
+//! AVIF (rav1e) with its EXIF.
 
 mod avif;
 mod jpeg;
