@@ -479,7 +479,9 @@ mod tests {
         // `fast`: fdeflate too, every row filtered with Average.
         let average =
             write(&Encodable::Direct(&photo), &OutputMetadata::default(), png::DeflateCompression::FdeflateUltraFast, png::Filter::Avg);
-        assert_eq!(encode(&photo, Effort::Fast, &PngOptions::default(), &OutputMetadata::default()).unwrap(), average.unwrap());
+        let fast = encode(&photo, Effort::Fast, &PngOptions::default(), &OutputMetadata::default()).unwrap();
+        assert_eq!(fast, average.unwrap());
+        assert_eq!(decoded(&fast), (png::ColorType::Rgb, photo.data.clone()));
     }
 
     #[test]
