@@ -127,8 +127,7 @@ impl Pixels {
             return None;
         }
         let row = self.size.width as usize * channels;
-        let opaque = |samples: &[u8]| samples.iter().skip(channels - 1).step_by(channels).all(|&a| a == 255);
-        if !self.data.chunks_exact(row).step_by(16).all(opaque) {
+        if !self.data.chunks_exact(row).step_by(16).all(|r| alpha_of_row(r, self.layout) == 255) {
             return None;
         }
         let kept = self.layout.without_alpha();
@@ -146,17 +145,22 @@ impl Pixels {
     /// transparency show it there), then all, a row's alpha samples ANDed together in a loop
     /// the compiler vectorises.
     pub fn is_opaque(&self) -> bool {
-        let alpha_of_row = |row: &[u8]| match self.layout {
-            Layout::Rgba => row.as_chunks::<4>().0.iter().fold(255, |all, p| all & p[3]),
-            Layout::GrayAlpha => row.as_chunks::<2>().0.iter().fold(255, |all, p| all & p[1]),
-            _ => 255,
-        };
         if !self.layout.has_alpha() || self.data.is_empty() {
             return true;
         }
         let row = self.size.width as usize * self.layout.channels();
-        self.data.chunks_exact(row).step_by(16).all(|r| alpha_of_row(r) == 255)
-            && self.data.chunks_exact(row).all(|r| alpha_of_row(r) == 255)
+        let opaque = |r: &[u8]| alpha_of_row(r, self.layout) == 255;
+        self.data.chunks_exact(row).step_by(16).all(opaque) && self.data.chunks_exact(row).all(opaque)
+    }
+}
+
+/// The alpha samples of a row of `layout` pixels ANDed together (255 when all are opaque, and for
+/// layouts without alpha), in a loop the compiler vectorises.
+fn alpha_of_row(row: &[u8], layout: Layout) -> u8 {
+    match layout {
+        Layout::Rgba => row.as_chunks::<4>().0.iter().fold(255, |all, p| all & p[3]),
+        Layout::GrayAlpha => row.as_chunks::<2>().0.iter().fold(255, |all, p| all & p[1]),
+        _ => 255,
     }
 }
 

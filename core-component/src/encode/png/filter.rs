@@ -243,15 +243,8 @@ mod tests {
 
     /// The compressed image data of a PNG (its IDAT chunks' bodies, joined).
     fn image_data(png: &[u8]) -> Vec<u8> {
-        let (mut at, mut zlib) = (8, Vec::new());
-        while at + 8 <= png.len() {
-            let length = u32::from_be_bytes(png[at..at + 4].try_into().unwrap()) as usize;
-            if &png[at + 4..at + 8] == b"IDAT" {
-                zlib.extend_from_slice(&png[at + 8..at + 8 + length]);
-            }
-            at += 12 + length;
-        }
-        zlib
+        let chunks = crate::container::png::Chunks::of(png).unwrap();
+        chunks.filter(|chunk| chunk.kind == b"IDAT").flat_map(|chunk| chunk.data.iter().copied()).collect()
     }
 
     /// The png crate's file for `pixels` with its minimum-entropy filters and fdeflate.
