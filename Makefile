@@ -296,9 +296,10 @@ $(TEST_VENV)/.installed: requirements-test.txt
 	$(TEST_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	@touch $@
 
-# The jco-transpiled component in Node, against the native build (examples/reference.rs).
+# The jco-transpiled component in Node, against the native build (examples/reference.rs); the AVIF
+# test also runs it in Chromium.
 .PHONY: test-component
-test-component: component setup-exiftool setup-python-test setup-cwebp
+test-component: component setup-exiftool setup-python-test setup-cwebp setup-chromium
 	cargo build -p localpix-core --example reference
 	cargo build -p localpix-contract --example echo
 	node --test tests/component/
