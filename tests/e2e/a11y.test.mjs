@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
-import { serve } from '../../tools/serve.mjs';
+import { serve, stop } from '../../tools/serve.mjs';
 import { launch, serveDist, waitForBatch, widgetFrame } from '../support/browser.mjs';
 import { fixture, ROOT, scratchDir } from '../support/files.mjs';
 
@@ -213,6 +213,6 @@ test('the widget on a host page, light and dark: empty, and with a result and a 
       }
     }
   } finally {
-    await new Promise((done) => host.close(done));
+    await stop(host);
   }
 });

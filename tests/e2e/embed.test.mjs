@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { imaging } from '../../target/component/node/localpix_core.js';
-import { serve } from '../../tools/serve.mjs';
+import { serve, stop } from '../../tools/serve.mjs';
 import { launch, recordRequests, serveDist, widgetFrame } from '../support/browser.mjs';
 import { contains, fixture, fixturePath, ROOT, scratchDir } from '../support/files.mjs';
 
@@ -21,7 +21,7 @@ async function serveFiles(files, headers) {
   const dir = scratchDir('localpix-site-');
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
   const server = await serve({ dir, port: 0, headers });
-  return { server, url: `http://127.0.0.1:${server.address().port}/` };
+  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => stop(server) };
 }
 
 before(async () => {
@@ -34,7 +34,7 @@ before(async () => {
 
 after(async () => {
   await context?.close();
-  for (const s of [localpix, host?.server, foreign?.server]) await (s?.close ? s.close() : new Promise((done) => s?.close(done)));
+  for (const site of [localpix, host, foreign]) await site?.close();
 });
 
 /** The host page with the widget loaded, and the widget's frame. */
@@ -215,7 +215,7 @@ document.addEventListener('localpix-result', ({ detail }) => window.heard.push({
     assert.deepEqual(await tab.evaluate(() => window.violations), []);
   } finally {
     await tab.close();
-    await new Promise((done) => strict.server.close(done));
+    await strict.close();
   }
 });
 
@@ -269,8 +269,7 @@ test('the widget takes the host page’s colour scheme, or its theme attribute, 
         await tab.close();
       }
     } finally {
-      pages.server.closeAllConnections();
-      await new Promise((done) => pages.server.close(done));
+      await pages.close();
     }
   } finally {
     await dark.close();
@@ -336,8 +335,7 @@ test('in a 320-pixel host, long names wrap after their separators and nothing ov
     assert.equal(layout.doneDetailLines, 1, 'the size and dimensions wrap');
   } finally {
     await tab.close();
-    narrow.server.closeAllConnections();
-    await new Promise((done) => narrow.server.close(done));
+    await narrow.close();
   }
 });
 

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { serve } from '../../tools/serve.mjs';
+import { serve, stop } from '../../tools/serve.mjs';
 import { assertStayedOnDevice, launch, openApp, recordRequests, serveDist, violations, waitForBatch } from '../support/browser.mjs';
 import { fixture, fixturePath, ROOT, scratchDir } from '../support/files.mjs';
 
@@ -29,7 +29,7 @@ before(async () => {
 after(async () => {
   await context?.close();
   await localpix?.close();
-  await new Promise((done) => elsewhere?.server.close(done));
+  if (elsewhere) await stop(elsewhere.server);
 });
 
 test('a whole session (load, a batch with the GPS photo, the ZIP) makes only bodiless requests to its own origin', async () => {

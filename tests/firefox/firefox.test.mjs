@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
 
 import { imaging } from '../../target/component/node/localpix_core.js';
-import { serve } from '../../tools/serve.mjs';
+import { serve, stop } from '../../tools/serve.mjs';
 import { fixturePath, ROOT, scratchDir } from '../support/files.mjs';
 import { readZip } from '../support/zip.mjs';
 
@@ -24,16 +24,13 @@ const downloads = scratchDir('localpix-firefox-downloads-');
 let app; // localpix, served from dist/
 let browser;
 
-/** Serves `dir` on a free port; `close()` also drops open keep-alive connections, so the browser
- *  cannot reach it any more. */
+/** Serves `dir` on a free port; `close()` also drops open keep-alive connections (`stop`), so the
+ *  browser cannot reach it any more. */
 async function serveDir(dir) {
   const server = await serve({ dir, port: 0 });
   return {
     url: `http://127.0.0.1:${server.address().port}/`,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise((done) => server.close(done));
-    },
+    close: () => stop(server),
   };
 }
 

@@ -7,7 +7,7 @@ import { after, before } from 'node:test';
 
 import { chromium } from 'playwright-core';
 
-import { serve } from '../../tools/serve.mjs';
+import { serve, stop } from '../../tools/serve.mjs';
 import { ROOT, scratchDir } from './files.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -44,7 +44,7 @@ export function launch(profile = freshProfile(), options = {}) {
 export async function serveDist({ dir = join(ROOT, 'dist'), headers } = {}) {
   const server = await serve({ dir, port: 0, headers });
   const { port } = server.address();
-  return { url: `http://127.0.0.1:${port}/`, port, close: () => new Promise((done) => server.close(done)) };
+  return { url: `http://127.0.0.1:${port}/`, port, close: () => stop(server) };
 }
 
 /** For a test file: dist/ served and Chromium launched before its tests, both closed after them.
