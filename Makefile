@@ -257,7 +257,8 @@ lint: setup-rust setup-clang
 	@# The light engine (no optional codecs) compiles its own code paths.
 	cargo clippy --target wasm32-unknown-unknown -p localpix-core --no-default-features -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown -p localpix-jpeg --all-targets -- -D warnings
-	cargo clippy --target wasm32-unknown-unknown -p localpix-app -p localpix-browser-tests --all-targets -- -D warnings
+	@# The app's own profile: its dependencies unoptimised (Cargo.toml).
+	cargo clippy --profile app-dev --target wasm32-unknown-unknown -p localpix-app -p localpix-browser-tests --all-targets -- -D warnings
 
 # Unit tests next to the code: the engine on real photos, the app's plain logic, and every input
 # the fuzzers ever failed on (core-component/tests/fuzz-regressions). Tests that need the big
@@ -273,7 +274,7 @@ test-native: setup-rust
 	@mkdir -p target && rm -f $(SKIP_LOG)
 	LOCALPIX_SKIP_LOG=$(CURDIR)/$(SKIP_LOG) cargo test -p localpix-core
 	@if [ -s $(SKIP_LOG) ]; then sort -u $(SKIP_LOG); fi
-	cargo test -p localpix-app --lib
+	cargo test --profile app-dev -p localpix-app --lib
 
 # The JPEG decoder's tests again as WebAssembly with simd128 (WASI components, run by `jco run`
 # in Node with the host's files under "/"): its SIMD paths must give the scalar code's results,
@@ -317,7 +318,7 @@ test-cli: cli setup-cli
 # chromedriver leaves Chromium's scratch directories (20 MB a run) in TMPDIR: one of our own here.
 test-browser: setup-browser
 	rm -rf target/browser-tmp && mkdir -p target/browser-tmp
-	TMPDIR=$(CURDIR)/target/browser-tmp CHROMEDRIVER=/usr/bin/chromedriver wasm-pack test --headless --chrome tests/browser
+	TMPDIR=$(CURDIR)/target/browser-tmp CHROMEDRIVER=/usr/bin/chromedriver wasm-pack test --headless --chrome tests/browser --profile app-dev
 	rm -rf target/browser-tmp
 
 # The release build in headless Chromium (playwright-core), with an axe-core accessibility audit of
