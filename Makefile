@@ -166,14 +166,26 @@ setup-firefox:
 
 # --- The image engine -------------------------------------------------------------------------
 .PHONY: component
+# Cargo writes both engines to one file and remembers the features of the last build only, so
+# building both each time recompiled the engine twice (a minute) on every `make component`, `dist`
+# and `serve`, changed or not. Each build is kept under its own name, replaced (and so optimised
+# again) only when its bytes changed, and runs only when a file it may read is newer than its
+# stamp (taken before the build starts, so an edit made during it is not missed).
+ENGINE_INPUTS := core-component contract crates wit Makefile $(wildcard Cargo.toml Cargo.lock rust-toolchain.toml .cargo/config.toml)
+define engine_build
+stamp=$(WASM_RELEASE)/localpix_core.$(1).stamp; copy=$(WASM_RELEASE)/localpix_core.$(1).wasm; \
+if [ -f $$stamp ] && [ -f $$copy ] && [ -z "$$(find $(ENGINE_INPUTS) -newer $$stamp -print -quit)" ]; then \
+  echo "The $(1) engine: nothing changed since its last build."; \
+else \
+  touch $$stamp.next && echo '$(ENGINE_BUILD) --features "$(2)"' && $(ENGINE_BUILD) --features "$(2)" && \
+  { cmp -s $(CORE_WASM) $$copy || cp $(CORE_WASM) $$copy; } && mv $$stamp.next $$stamp; \
+fi
+endef
+
 component: setup-component
 	@mkdir -p $(COMPONENT_DIR)
-	@# Cargo writes both builds to one file: each is kept under its own name, replaced (and so
-	@# optimised again) only when it changed.
-	$(ENGINE_BUILD) --features "$(LIGHT_FEATURES)"
-	@cmp -s $(CORE_WASM) $(WASM_RELEASE)/localpix_core.light.wasm || cp $(CORE_WASM) $(WASM_RELEASE)/localpix_core.light.wasm
-	$(ENGINE_BUILD) --features "$(FULL_FEATURES)"
-	@cmp -s $(CORE_WASM) $(WASM_RELEASE)/localpix_core.full.wasm || cp $(CORE_WASM) $(WASM_RELEASE)/localpix_core.full.wasm
+	@$(call engine_build,light,$(LIGHT_FEATURES))
+	@$(call engine_build,full,$(FULL_FEATURES))
 	@$(MAKE) $(COMPONENT) $(LIGHT_COMPONENT)
 	@# The contract: one export, no imports (pure computation runs anywhere), and SIMD inside.
 	@for c in $(COMPONENT) $(LIGHT_COMPONENT); do \
