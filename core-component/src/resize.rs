@@ -233,16 +233,10 @@ fn vertical_premultiplied<P: fir::PixelTrait>(
         let from = TypedCroppedImage::from_ref(src, first + left, 0, width, height).map_err(internal)?;
         mul_div.multiply_alpha_typed(&from, &mut part).map_err(internal)?;
         let mut to = TypedCroppedImageMut::from_ref(&mut whole, left, 0, width, output.height).map_err(internal)?;
-        resizer
-            .resize_typed(&part, &mut to, &vertical_only(algorithm, columns.top, f64::from(width), columns.height))
-            .map_err(|e| Error::invalid(format!("The resize cannot be done: {e}.")))?;
+        let rows = Rect { left: 0.0, top: columns.top, width: f64::from(width), height: columns.height };
+        pass_into(&mut resizer, &part, &mut to, rows, algorithm, false)?;
     }
     Ok(buffer)
-}
-
-/// The library's options for resampling rows `top..top + height` of a `width`-wide strip.
-fn vertical_only(algorithm: ResizeAlg, top: f64, width: f64, height: f64) -> fir::ResizeOptions {
-    fir::ResizeOptions::new().resize_alg(algorithm).crop(0.0, top, width, height).use_alpha(false)
 }
 
 /// An error the library reports for sizes this module has already checked.
@@ -270,12 +264,23 @@ fn pass<P: fir::PixelTrait>(
     alpha: bool,
 ) -> Result<Vec<u8>> {
     let mut buffer = pixels::zeroed(output.pixels() as usize * size_of::<P>(), output)?;
+    pass_into(&mut Resizer::new(), src, &mut view_mut::<P>(output, &mut buffer)?, source, algorithm, alpha)?;
+    Ok(buffer)
+}
+
+/// [`pass`] into an image that exists: `dst` filled from the `source` region of `src`. A
+/// `resizer` that makes several calls keeps its scratch buffers between them.
+fn pass_into<P: fir::PixelTrait>(
+    resizer: &mut Resizer,
+    src: &impl fir::ImageView<Pixel = P>,
+    dst: &mut impl fir::ImageViewMut<Pixel = P>,
+    source: Rect,
+    algorithm: ResizeAlg,
+    alpha: bool,
+) -> Result<()> {
     let options =
         fir::ResizeOptions::new().resize_alg(algorithm).crop(source.left, source.top, source.width, source.height).use_alpha(alpha);
-    Resizer::new()
-        .resize_typed(src, &mut view_mut::<P>(output, &mut buffer)?, &options)
-        .map_err(|e| Error::invalid(format!("The resize cannot be done: {e}.")))?;
-    Ok(buffer)
+    resizer.resize_typed(src, dst, &options).map_err(|e| Error::invalid(format!("The resize cannot be done: {e}.")))
 }
 
 #[cfg(test)]
