@@ -46,7 +46,7 @@ pub fn encode(pixels: &Pixels, effort: Effort, options: &PngOptions, metadata: &
         // | painting | 151,272 | 165,794 | 159,275 | 173,366 | 162,437 |
         // | patak (RGBA) | 2,652,308 | 2,926,648 | 3,176,156 | 2,739,345 | 2,652,291 |
         Effort::Fast => match balanced(image) {
-            (compression, png::Filter::MinEntropy) => write(image, metadata, compression, png::Filter::Avg),
+            (compression, Rows::MinEntropy) => write(image, metadata, compression, Rows::Average),
             (compression, filter) => write(image, metadata, compression, filter),
         },
         Effort::Balanced => {
@@ -56,7 +56,7 @@ pub fn encode(pixels: &Pixels, effort: Effort, options: &PngOptions, metadata: &
         Effort::Smallest => {
             // zlib's strongest level with each filter strategy that wins on some images.
             let mut best: Option<Vec<u8>> = None;
-            for filter in [png::Filter::MinEntropy, png::Filter::Adaptive, png::Filter::NoFilter] {
+            for filter in [Rows::MinEntropy, Rows::Adaptive, Rows::Unfiltered] {
                 let bytes = write(image, metadata, png::DeflateCompression::Level(9), filter)?;
                 if best.as_ref().is_none_or(|b| bytes.len() < b.len()) {
                     best = Some(bytes);
@@ -99,14 +99,14 @@ fn quick(image: &Encodable<'_>) -> png::DeflateCompression {
 /// photos have few) are tried both ways on a sample of rows, and zlib is used when it saves at
 /// least a sixth there (a smooth painting is as flat by that measure, but compresses better
 /// filtered).
-fn balanced(image: &Encodable<'_>) -> (png::DeflateCompression, png::Filter) {
-    let ultra = (quick(image), png::Filter::MinEntropy);
+fn balanced(image: &Encodable<'_>) -> (png::DeflateCompression, Rows) {
+    let ultra = (quick(image), Rows::MinEntropy);
     let Encodable::Direct(pixels) = image else { return ultra };
     if flat_share(pixels) < 0.5 {
         return ultra;
     }
     let sample = row_sample(pixels);
-    let flat = (png::DeflateCompression::Level(2), png::Filter::NoFilter);
+    let flat = (png::DeflateCompression::Level(2), Rows::Unfiltered);
     let size = |(compression, filter)| write(&Encodable::Direct(&sample), &OutputMetadata::default(), compression, filter).map(|b| b.len());
     match (size(ultra), size(flat)) {
         (Ok(filtered), Ok(unfiltered)) if unfiltered * 6 < filtered * 5 => flat,
@@ -286,7 +286,33 @@ fn distinct(colours: impl Iterator<Item = [u8; 4]>, most: usize) -> usize {
     seen.len()
 }
 
-fn write(image: &Encodable<'_>, metadata: &OutputMetadata, compression: png::DeflateCompression, filter: png::Filter) -> Result<Vec<u8>> {
+/// How `write` filters an image's rows before compressing them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Rows {
+    /// As they are: a flat run then repeats the row above byte for byte, for zlib's LZ77 to find.
+    Unfiltered,
+    /// Each row with the filter that leaves the fewest distinct values: our own choice
+    /// (`filter::filtered`) before fdeflate's ultra-fast mode, the png crate's otherwise.
+    MinEntropy,
+    /// Every row with the Average filter (`fast` on photos: no choice to make).
+    Average,
+    /// The png crate's adaptive choice (the least sum of absolute values), for `smallest`.
+    Adaptive,
+}
+
+impl Rows {
+    /// The png crate's name for the same choice, when the crate filters.
+    fn png(self) -> png::Filter {
+        match self {
+            Rows::Unfiltered => png::Filter::NoFilter,
+            Rows::MinEntropy => png::Filter::MinEntropy,
+            Rows::Average => png::Filter::Avg,
+            Rows::Adaptive => png::Filter::Adaptive,
+        }
+    }
+}
+
+fn write(image: &Encodable<'_>, metadata: &OutputMetadata, compression: png::DeflateCompression, filter: Rows) -> Result<Vec<u8>> {
     let failed = |e: png::EncodingError| Error::encoding(format!("PNG encoding failed: {e}."));
     let (size, data, color_type) = match image {
         Encodable::Direct(pixels) => (
@@ -319,16 +345,16 @@ fn write(image: &Encodable<'_>, metadata: &OutputMetadata, compression: png::Def
     let mut encoder = png::Encoder::with_info(&mut out, info).map_err(failed)?;
     encoder.set_deflate_compression(compression);
     // Filters do not help indices, whose neighbours' differences mean nothing.
-    encoder.set_filter(if color_type == png::ColorType::Indexed { png::Filter::NoFilter } else { filter });
+    encoder.set_filter(if color_type == png::ColorType::Indexed { png::Filter::NoFilter } else { filter.png() });
     let mut writer = encoder.write_header().map_err(failed)?;
     match (compression, filter, image) {
         // A photo's rows: filtered by our own cheaper minimum-entropy choice (filter.rs), or all
         // with Average (`fast`), then fdeflate as the png crate would run it.
-        (png::DeflateCompression::FdeflateUltraFast, png::Filter::MinEntropy | png::Filter::Avg, Encodable::Direct(pixels)) => {
+        (png::DeflateCompression::FdeflateUltraFast, Rows::MinEntropy | Rows::Average, Encodable::Direct(pixels)) => {
             let channels = pixels.layout.channels();
             let stride = size.width as usize * channels;
             let rows = match filter {
-                png::Filter::Avg => filter::filtered_all(data, stride, channels, filter::Filter::Average),
+                Rows::Average => filter::filtered_all(data, stride, channels, filter::Filter::Average),
                 _ => filter::filtered(data, stride, channels),
             };
             for part in ultra_fast(&rows)?.chunks(MAX_CHUNK) {
@@ -422,8 +448,7 @@ mod tests {
 
     /// What fdeflate's ultra-fast mode alone writes, with the balanced filters.
     fn fdeflate(pixels: &Pixels) -> Vec<u8> {
-        write(&Encodable::Direct(pixels), &OutputMetadata::default(), png::DeflateCompression::FdeflateUltraFast, png::Filter::MinEntropy)
-            .unwrap()
+        write(&Encodable::Direct(pixels), &OutputMetadata::default(), png::DeflateCompression::FdeflateUltraFast, Rows::MinEntropy).unwrap()
     }
 
     #[test]
@@ -460,12 +485,11 @@ mod tests {
         assert!(flat_share(&flat) > 0.5);
         // Too short for a sample of rows (under 256): tried whole, and the same choice.
         let short = Pixels::new(Layout::Rgb, Dimensions::new(width, 200), flat.data[..(width * 200 * 3) as usize].to_vec());
-        assert!(matches!(balanced(&Encodable::Direct(&short)), (png::DeflateCompression::Level(2), png::Filter::NoFilter)));
+        assert!(matches!(balanced(&Encodable::Direct(&short)), (png::DeflateCompression::Level(2), Rows::Unfiltered)));
         let ultra = fdeflate(&flat);
         let balanced = encode(&flat, Effort::Balanced, &PngOptions::default(), &OutputMetadata::default()).unwrap();
         assert!(balanced.len() * 6 < ultra.len() * 5, "balanced {} B, fdeflate {} B", balanced.len(), ultra.len());
-        let unfiltered =
-            write(&Encodable::Direct(&flat), &OutputMetadata::default(), png::DeflateCompression::Level(2), png::Filter::NoFilter);
+        let unfiltered = write(&Encodable::Direct(&flat), &OutputMetadata::default(), png::DeflateCompression::Level(2), Rows::Unfiltered);
         assert_eq!(balanced, unfiltered.unwrap(), "zlib level 2, unfiltered");
         assert_eq!(decoded(&balanced).1, flat.data);
 
@@ -478,7 +502,7 @@ mod tests {
         assert_eq!(encode(&photo, Effort::Balanced, &PngOptions::default(), &OutputMetadata::default()).unwrap(), ultra);
         // `fast`: fdeflate too, every row filtered with Average.
         let average =
-            write(&Encodable::Direct(&photo), &OutputMetadata::default(), png::DeflateCompression::FdeflateUltraFast, png::Filter::Avg);
+            write(&Encodable::Direct(&photo), &OutputMetadata::default(), png::DeflateCompression::FdeflateUltraFast, Rows::Average);
         let fast = encode(&photo, Effort::Fast, &PngOptions::default(), &OutputMetadata::default()).unwrap();
         assert_eq!(fast, average.unwrap());
         assert_eq!(decoded(&fast), (png::ColorType::Rgb, photo.data.clone()));
