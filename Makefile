@@ -177,7 +177,7 @@ stamp=$(WASM_RELEASE)/localpix_core.$(1).stamp; copy=$(WASM_RELEASE)/localpix_co
 if [ -f $$stamp ] && [ -f $$copy ] && [ -z "$$(find $(ENGINE_INPUTS) -newer $$stamp -print -quit)" ]; then \
   echo "The $(1) engine: nothing changed since its last build."; \
 else \
-  touch $$stamp.next && echo '$(ENGINE_BUILD) --features "$(2)"' && $(ENGINE_BUILD) --features "$(2)" && \
+  mkdir -p $(WASM_RELEASE) && touch $$stamp.next && echo '$(ENGINE_BUILD) --features "$(2)"' && $(ENGINE_BUILD) --features "$(2)" && \
   { cmp -s $(CORE_WASM) $$copy || cp $(CORE_WASM) $$copy; } && mv $$stamp.next $$stamp; \
 fi
 endef
