@@ -13,7 +13,7 @@ import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 
-import { serve } from '../../tools/serve.mjs';
+import { serveDir } from '../../tools/serve.mjs';
 import { imaging } from '../../target/component/node/localpix_core.js';
 import { launch } from '../support/browser.mjs';
 import { ROOT, corpus, corpusPath } from '../support/files.mjs';
@@ -55,12 +55,12 @@ writeFileSync(
   '<!doctype html><title>avif</title><script type="importmap">{"imports":{"wasm-feature-detect":"./wasm-feature-detect/index.js"}}</script>',
 );
 
-const server = await serve({ dir: site, port: 0 });
+const server = await serveDir(site);
 const context = await launch();
 const rows = [];
 try {
   const page = await context.newPage();
-  await page.goto(`http://127.0.0.1:${server.address().port}/`);
+  await page.goto(server.url);
   await page.evaluate(async ({ width, height }) => {
     const { instantiate } = await import('./component/localpix_core.js');
     // The full engine's core module (the light one leaves AVIF out), as the app's worker loads it.
@@ -128,7 +128,7 @@ try {
   }
 } finally {
   await context.close();
-  server.close();
+  await server.close();
 }
 
 console.log(`1920×1080 (${PHOTO} covered), Chromium ${execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).trim()}, ${cpus()[0].model}, median of ${RUNS}`);

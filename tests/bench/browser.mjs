@@ -6,7 +6,7 @@
 import { copyFileSync, cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { serve } from '../../tools/serve.mjs';
+import { serveDir } from '../../tools/serve.mjs';
 import { launch } from '../support/browser.mjs';
 import { corpusPath, ROOT, scratchDir } from '../support/files.mjs';
 
@@ -21,11 +21,11 @@ const dir = scratchDir('localpix-bench-');
 cpSync(join(ROOT, 'target/component/js'), join(dir, 'component'), { recursive: true });
 copyFileSync(photo, join(dir, 'photo.jpg'));
 writeFileSync(join(dir, 'index.html'), '<!doctype html><title>bench</title>');
-const server = await serve({ dir, port: 0 });
+const server = await serveDir(dir);
 const context = await launch();
 try {
   const page = await context.newPage();
-  await page.goto(`http://127.0.0.1:${server.address().port}/`);
+  await page.goto(server.url);
   const result = await page.evaluate(async (runs) => {
     // The browser build is jco's `--instantiation async` output (the app compiles it once for all
     // workers): instantiate it here the same way.
@@ -104,5 +104,5 @@ try {
   console.log(`\nlocalpix ÷ Chromium, total: ${(ours.total / chromium.total).toFixed(2)} (createImageBitmap resize), ${(ours.total / drawn.total).toFixed(2)} (drawImage scaled).`);
 } finally {
   await context.close();
-  server.close();
+  await server.close();
 }

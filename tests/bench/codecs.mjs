@@ -20,7 +20,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { serve } from '../../tools/serve.mjs';
+import { serveDir } from '../../tools/serve.mjs';
 import { launch } from '../support/browser.mjs';
 import { ROOT, corpusPath } from '../support/files.mjs';
 import { decodePng } from '../support/png.mjs';
@@ -172,7 +172,7 @@ async function main() {
   const importMap = { imports: { 'wasm-feature-detect': '/node_modules/wasm-feature-detect/dist/esm/index.js' } };
   writeFileSync(join(site, 'index.html'), `<!doctype html><meta charset="utf-8"><title>codecs</title>\n<script type="importmap">${JSON.stringify(importMap)}</script>\n`);
 
-  const server = await serve({ dir: site, port: 0 });
+  const server = await serveDir(site);
   const context = await launch();
   const rows = [];
   let browserVersion = '';
@@ -180,7 +180,7 @@ async function main() {
     const page = await context.newPage();
     const pageErrors = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(`http://127.0.0.1:${server.address().port}/`);
+    await page.goto(server.url);
     browserVersion = context.browser()?.version() ?? (await page.evaluate(() => navigator.userAgent.match(/Chrome\/[\d.]+/)[0]));
 
     const images = [];
@@ -264,7 +264,7 @@ async function main() {
     if (pageErrors.length) console.error(`Errors in the page: ${pageErrors.join('; ')}`);
   } finally {
     await context.close();
-    server.close();
+    await server.close();
     rmSync(site, { recursive: true, force: true });
   }
 

@@ -16,7 +16,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 
 import { imaging } from '../../target/component/node/localpix_core.js';
-import { serve } from '../../tools/serve.mjs';
+import { serveDir } from '../../tools/serve.mjs';
 import { launch } from '../support/browser.mjs';
 import { ROOT, corpusPath } from '../support/files.mjs';
 import { rendererMemoryMb, rendererPids } from '../support/memory.mjs';
@@ -125,8 +125,8 @@ function native(workload) {
 const options = imaging.defaultOptions(); // the app's defaults: Lanczos3, quality 80, metadata stripped
 const before = { uptime: uptime(), load: loadavg() };
 const dir = site();
-const server = await serve({ dir, port: 0 });
-const url = `http://127.0.0.1:${server.address().port}/`;
+const server = await serveDir(dir);
+const url = server.url;
 const context = await launch();
 const times = {}; // `${workload}/${path}` -> [ms]
 const bytes = {};
@@ -167,7 +167,7 @@ try {
   }
 } finally {
   await context.close();
-  server.close();
+  await server.close();
   rmSync(dir, { recursive: true, force: true });
 }
 const nativeResults = Object.fromEntries(WORKLOADS.map((w) => [w.id, native(w)]));

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { serve } from '../../tools/serve.mjs';
+import { serveDir } from '../../tools/serve.mjs';
 import { imaging } from '../../target/component/node/localpix_core.js';
 import { launch } from '../support/browser.mjs';
 import { fixture, ROOT, scratchDir } from '../support/files.mjs';
@@ -104,11 +104,11 @@ test('the browser build of the component writes the same AVIF bytes as the Node 
   cpSync(join(ROOT, 'target/component/js'), join(site, 'component'), { recursive: true });
   writeFileSync(join(site, 'index.html'), '<!doctype html><title>avif</title>');
   for (const name of ['photo-640x400.jpg', 'alpha-640x360.png']) writeFileSync(join(site, name), fixture(name));
-  const server = await serve({ dir: site, port: 0 });
+  const server = await serveDir(site);
   const context = await launch();
   try {
     const page = await context.newPage();
-    await page.goto(`http://127.0.0.1:${server.address().port}/`);
+    await page.goto(server.url);
     for (const name of ['photo-640x400.jpg', 'alpha-640x360.png']) {
       for (const chroma of ['yuv420', 'yuv444']) {
         const o = options('avif', { chroma, effort: 'balanced' });
@@ -130,6 +130,6 @@ test('the browser build of the component writes the same AVIF bytes as the Node 
     }
   } finally {
     await context.close();
-    server.close();
+    await server.close();
   }
 });

@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
-import { serve, stop } from '../../tools/serve.mjs';
+import { serveDir } from '../../tools/serve.mjs';
 import { launch, serveDist, waitForBatch, widgetFrame } from '../support/browser.mjs';
 import { fixture, ROOT, scratchDir } from '../support/files.mjs';
 
@@ -190,13 +190,13 @@ test('the widget on a host page, light and dark: empty, and with a result and a 
   // The example host page, served from an origin of its own, pointing at this localpix.
   const dir = scratchDir('localpix-a11y-host-');
   writeFileSync(join(dir, 'index.html'), readFileSync(join(ROOT, 'examples/embed.html'), 'utf8').replaceAll('http://127.0.0.1:8080/', server.url));
-  const host = await serve({ dir, port: 0 });
+  const host = await serveDir(dir);
   try {
     for (const colorScheme of ['light', 'dark']) {
       const context = await launch(undefined, { colorScheme });
       try {
         const page = await context.newPage();
-        await page.goto(`http://127.0.0.1:${host.address().port}/`);
+        await page.goto(host.url);
         const frame = await widgetFrame(page, server.url);
         await frame.waitForSelector('html[data-engine="ready"]', { timeout: 30000 });
         // The frame is a page to assistive technology: it has its own <h1>.
@@ -213,6 +213,6 @@ test('the widget on a host page, light and dark: empty, and with a result and a 
       }
     }
   } finally {
-    await stop(host);
+    await host.close();
   }
 });

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { imaging } from '../../target/component/node/localpix_core.js';
-import { serve, stop } from '../../tools/serve.mjs';
+import { serveDir } from '../../tools/serve.mjs';
 import { launch, recordRequests, serveDist, widgetFrame } from '../support/browser.mjs';
 import { contains, fixture, fixturePath, ROOT, scratchDir } from '../support/files.mjs';
 
@@ -20,8 +20,7 @@ let context;
 async function serveFiles(files, headers) {
   const dir = scratchDir('localpix-site-');
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
-  const server = await serve({ dir, port: 0, headers });
-  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => stop(server) };
+  return serveDir(dir, headers);
 }
 
 before(async () => {

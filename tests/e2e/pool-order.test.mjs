@@ -8,7 +8,7 @@ import { copyFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { imaging } from '../../target/component/node/localpix_core.js';
-import { serve } from '../../tools/serve.mjs';
+import { serveDir } from '../../tools/serve.mjs';
 import { launch } from '../support/browser.mjs';
 import { fixture, fixturePath } from '../support/files.mjs';
 import { poolSite } from '../support/pool-site.mjs';
@@ -26,15 +26,15 @@ before(async () => {
   dir = poolSite();
   for (const name of FILES) copyFileSync(fixturePath(name), join(dir, name));
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>pool</title>');
-  server = await serve({ dir, port: 0 });
+  server = await serveDir(dir);
   context = await launch();
   page = await context.newPage();
-  await page.goto(`http://127.0.0.1:${server.address().port}/`);
+  await page.goto(server.url);
 });
 
 after(async () => {
   await context?.close();
-  server?.close();
+  await server?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { serve, stop } from '../../tools/serve.mjs';
+import { serveDir } from '../../tools/serve.mjs';
 import { assertStayedOnDevice, launch, openApp, recordRequests, serveDist, violations, waitForBatch } from '../support/browser.mjs';
 import { fixture, fixturePath, ROOT, scratchDir } from '../support/files.mjs';
 
@@ -21,15 +21,14 @@ before(async () => {
   const dir = scratchDir('localpix-elsewhere-');
   writeFileSync(join(dir, 'index.html'), `<!doctype html><iframe id="app" src="${localpix.url}"></iframe><iframe id="widget" src="${localpix.url}embed.html"></iframe>`);
   writeFileSync(join(dir, 'pixel.png'), '');
-  const server = await serve({ dir, port: 0 });
-  elsewhere = { server, url: `http://127.0.0.1:${server.address().port}/` };
+  elsewhere = await serveDir(dir);
   context = await launch();
 });
 
 after(async () => {
   await context?.close();
   await localpix?.close();
-  if (elsewhere) await stop(elsewhere.server);
+  await elsewhere?.close();
 });
 
 test('a whole session (load, a batch with the GPS photo, the ZIP) makes only bodiless requests to its own origin', async () => {

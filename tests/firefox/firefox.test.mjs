@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
 
 import { imaging } from '../../target/component/node/localpix_core.js';
-import { serve, stop } from '../../tools/serve.mjs';
+import { serveDir } from '../../tools/serve.mjs';
 import { fixturePath, ROOT, scratchDir } from '../support/files.mjs';
 import { readZip } from '../support/zip.mjs';
 
@@ -23,16 +23,6 @@ const DIST = process.env.LOCALPIX_DIST ?? join(ROOT, 'dist');
 const downloads = scratchDir('localpix-firefox-downloads-');
 let app; // localpix, served from dist/
 let browser;
-
-/** Serves `dir` on a free port; `close()` also drops open keep-alive connections (`stop`), so the
- *  browser cannot reach it any more. */
-async function serveDir(dir) {
-  const server = await serve({ dir, port: 0 });
-  return {
-    url: `http://127.0.0.1:${server.address().port}/`,
-    close: () => stop(server),
-  };
-}
 
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });

@@ -7,7 +7,7 @@ import { after, before } from 'node:test';
 
 import { chromium } from 'playwright-core';
 
-import { serve, stop } from '../../tools/serve.mjs';
+import { serveDir } from '../../tools/serve.mjs';
 import { ROOT, scratchDir } from './files.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -40,11 +40,9 @@ export function launch(profile = freshProfile(), options = {}) {
   });
 }
 
-/** Serves dist/ on a free port; resolves with `{ url, close }`. */
-export async function serveDist({ dir = join(ROOT, 'dist'), headers } = {}) {
-  const server = await serve({ dir, port: 0, headers });
-  const { port } = server.address();
-  return { url: `http://127.0.0.1:${port}/`, port, close: () => stop(server) };
+/** Serves dist/ (or another build, `dir`) on a free port, as `serveDir` does. */
+export function serveDist({ dir = join(ROOT, 'dist'), headers } = {}) {
+  return serveDir(dir, headers);
 }
 
 /** For a test file: dist/ served and Chromium launched before its tests, both closed after them.
