@@ -5,7 +5,7 @@
 //! reads: jpeg-encoder's one-scan-per-component baseline decoded as noise in zune-jpeg 0.5.15, the
 //! `image` crate's decoder (docs/codecs.md).
 
-use mozjpeg_rs::{Encoder, Preset, QuantTableIdx, Subsampling};
+use mozjpeg_rs::{Encoder, Preset, Subsampling};
 
 use super::{ChromaSubsampling, Effort, JpegOptions};
 use crate::{
@@ -22,21 +22,6 @@ use crate::{
 pub fn mozjpeg_quality(asked: u8) -> u8 {
     let asked = asked.clamp(1, 100);
     if asked <= 80 { asked + 5 } else { asked + ((100 - u16::from(asked)) * 5 / 20) as u8 }
-}
-
-/// How much coarser than MozJPEG's default the colour is quantised when it is kept at more than a
-/// quarter of its resolution (4:2:2, 4:4:4) by the trellis encoders (`balanced`, `smallest`). The
-/// extra colour detail then costs fewer bytes than the same look bought with finer brightness:
-/// at the same SSIMULACRA2, 3–10% fewer bytes on a photo, a screenshot and a chart
-/// (docs/codecs.md, "Colour quantised coarser"). Measured for ×1.25 to ×1.6: beyond ×1.3 the
-/// score falls faster than the bytes.
-const CHROMA_COARSER: f32 = 1.25;
-
-/// MozJPEG's default chroma table (ImageMagick's, which its presets use) times `CHROMA_COARSER`;
-/// the quality's scaling applies to it as to the default.
-fn coarser_chroma() -> [u16; 64] {
-    let base = mozjpeg_rs::quant::get_chrominance_quant_table(QuantTableIdx::ImageMagick);
-    base.map(|q| (f32::from(q) * CHROMA_COARSER).round() as u16)
 }
 
 pub fn encode(pixels: &Pixels, quality: u8, effort: Effort, options: &JpegOptions, metadata: &OutputMetadata) -> Result<Vec<u8>> {
@@ -57,9 +42,6 @@ pub fn encode(pixels: &Pixels, quality: u8, effort: Effort, options: &JpegOption
         ChromaSubsampling::Yuv422 => Subsampling::S422,
         ChromaSubsampling::Yuv420 => Subsampling::S420,
     });
-    if effort != Effort::Fast && options.chroma_subsampling != ChromaSubsampling::Yuv420 {
-        encoder = encoder.custom_chroma_qtable(coarser_chroma());
-    }
     if let Some(icc) = &metadata.icc {
         encoder = encoder.icc_profile(icc.clone());
     }
@@ -78,52 +60,6 @@ pub fn encode(pixels: &Pixels, quality: u8, effort: Effort, options: &JpegOption
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testdata;
-
-    /// The quantisation tables a JPEG defines (DQT segments), by table number.
-    fn tables(jpeg: &[u8]) -> Vec<(u8, Vec<u16>)> {
-        let mut found = Vec::new();
-        let mut at = 2;
-        while at + 4 <= jpeg.len() && jpeg[at] == 0xFF && jpeg[at + 1] != 0xDA {
-            let len = usize::from(u16::from_be_bytes([jpeg[at + 2], jpeg[at + 3]]));
-            if jpeg[at + 1] == 0xDB {
-                let mut body = &jpeg[at + 4..at + 2 + len];
-                while let [info, rest @ ..] = body {
-                    let wide = info >> 4 == 1;
-                    let count = if wide { 128 } else { 64 };
-                    let values = rest[..count].chunks(if wide { 2 } else { 1 }).map(|v| v.iter().fold(0, |n, &b| n << 8 | u16::from(b)));
-                    found.push((info & 15, values.collect()));
-                    body = &rest[count..];
-                }
-            }
-            at += 2 + len;
-        }
-        found
-    }
-
-    /// The colour table's entries divided by what MozJPEG's default gives at the same quality.
-    fn chroma_ratio(effort: Effort, chroma: ChromaSubsampling) -> f64 {
-        let pixels = testdata::photo();
-        let options = JpegOptions { chroma_subsampling: chroma, ..JpegOptions::default() };
-        let ours = tables(&encode(&pixels, 80, effort, &options, &OutputMetadata::default()).unwrap());
-        let default = mozjpeg_rs::quant::create_quant_tables(mozjpeg_quality(80), QuantTableIdx::ImageMagick, false).1;
-        let chroma = &ours.iter().find(|(number, _)| *number == 1).expect("a colour table").1;
-        let (sum, default_sum) =
-            (chroma.iter().map(|&v| f64::from(v)).sum::<f64>(), default.values.iter().map(|&v| f64::from(v)).sum::<f64>());
-        sum / default_sum
-    }
-
-    #[test]
-    fn colour_kept_finer_than_4_2_0_is_quantised_coarser_by_the_trellis_encoders() {
-        for effort in [Effort::Balanced, Effort::Smallest] {
-            for chroma in [ChromaSubsampling::Yuv422, ChromaSubsampling::Yuv444] {
-                let ratio = chroma_ratio(effort, chroma);
-                assert!((ratio - f64::from(CHROMA_COARSER)).abs() < 0.03, "{effort:?} {chroma:?}: {ratio:.3}");
-            }
-            assert!((chroma_ratio(effort, ChromaSubsampling::Yuv420) - 1.0).abs() < 1e-9, "{effort:?} 4:2:0");
-        }
-        assert!((chroma_ratio(Effort::Fast, ChromaSubsampling::Yuv444) - 1.0).abs() < 1e-9, "fast 4:4:4");
-    }
 
     #[test]
     fn our_scale_rises_steadily_to_mozjpegs_100() {
