@@ -205,7 +205,11 @@ pub fn check(limits: &Limits, needed: u64, dimensions: Dimensions, doing: &str) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{container, encode::JpegOptions, testdata};
+    use crate::{
+        container,
+        encode::{ChromaTable, JpegOptions},
+        testdata,
+    };
 
     fn job(container: &Container, input: usize) -> Job {
         Job::new(container, input, true, container.stored)
@@ -224,6 +228,7 @@ mod tests {
             quality: 80,
             effort,
             options: JpegOptions { chroma_subsampling, progressive: true },
+            chroma_table: ChromaTable::Standard,
         };
         let output = Dimensions::new(640, 400);
         let fast = job.encoding(output, jpeg(ChromaSubsampling::Yuv420, Effort::Fast), false);

@@ -11,7 +11,7 @@ use localpix_contract::QualityScore;
 
 use crate::{
     Dimensions, container, decode,
-    encode::{ChromaSubsampling, Effort, JpegOptions, Writer},
+    encode::{ChromaSubsampling, ChromaTable, Effort, JpegOptions, Writer},
     error::Result,
     limits::Limits,
     metadata::OutputMetadata,
@@ -98,43 +98,52 @@ pub fn tune(pixels: &Pixels, writer: Writer, metadata: &OutputMetadata, target: 
     }
 }
 
-/// For `smallest` JPEG: the chroma resolution, never coarser than asked, that gives the fewest
-/// bytes for the look of the asked one. Halving colour detail both ways (4:2:0, the default) is
-/// what photos want, but on screenshots and charts, with sharp coloured edges, keeping it whole
-/// (4:4:4) lets the quality drop so far that the file shrinks: 14% on a chart, 9% on a screenshot
-/// at the same SSIMULACRA2 (docs/codecs.md). On the sample: the asked writer's score, then for
-/// each finer resolution the lowest quality reaching that score; the smallest of these wins.
-/// Other writers come back unchanged.
+/// For `smallest` JPEG: the chroma resolution, never coarser than asked, and its colour table,
+/// that give the fewest bytes for the look of the asked ones. Halving colour detail both ways
+/// (4:2:0, the default) is what photos want, but on screenshots and charts, with sharp coloured
+/// edges, keeping it whole (4:4:4) lets the quality drop so far that the file shrinks: 14% on a
+/// chart, 9% on a screenshot at the same SSIMULACRA2 (docs/codecs.md). Colour kept finer may then
+/// be quantised coarser than the brightness (`ChromaTable::Coarser`): the same look in fewer bytes
+/// on a chart or a screenshot, a worse look on an illustration of saturated shapes, so both
+/// tables are tried. On the sample: the asked writer's score, then for each finer resolution and
+/// table the lowest quality reaching that score; the smallest of these wins. Other writers come
+/// back unchanged.
 pub fn chroma_for_smallest(pixels: &Pixels, writer: Writer) -> Result<Writer> {
-    let Writer::Jpeg { quality, effort: Effort::Smallest, options } = writer else { return Ok(writer) };
+    let Writer::Jpeg { quality, effort: Effort::Smallest, options, chroma_table } = writer else { return Ok(writer) };
     if pixels.layout.channels() < 3 {
         return Ok(writer);
     }
     let sample = if pixels.size.pixels() < WHOLE_BELOW { None } else { mosaic(pixels) };
     let searched = sample.as_ref().unwrap_or(pixels);
     let Some(reference) = score::reference(searched) else { return Ok(writer) };
-    let trial = |quality: u8, chroma: ChromaSubsampling| {
-        balanced_trial(searched, &reference, quality, JpegOptions { chroma_subsampling: chroma, ..options })
+    let candidate = |quality: u8, chroma: ChromaSubsampling, chroma_table: ChromaTable| Writer::Jpeg {
+        quality,
+        effort: Effort::Smallest,
+        options: JpegOptions { chroma_subsampling: chroma, ..options },
+        chroma_table,
     };
-    let (asked_bytes, Some(look)) = trial(quality, options.chroma_subsampling)? else { return Ok(writer) };
+    let trial = |writer: Writer| balanced_trial(searched, &reference, writer);
+    let (asked_bytes, Some(look)) = trial(writer)? else { return Ok(writer) };
     let mut best = (asked_bytes, writer);
     let finer = [ChromaSubsampling::Yuv422, ChromaSubsampling::Yuv444];
     for chroma in finer.into_iter().filter(|&c| detail(c) > detail(options.chroma_subsampling)) {
-        // The lowest quality (up to the asked one) that keeps the look.
-        let (mut low, mut high) = (LOWEST, quality);
-        if trial(high, chroma)?.1.is_none_or(|s| s < look) {
-            continue;
-        }
-        while low < high {
-            let middle = low + (high - low) / 2;
-            if trial(middle, chroma)?.1.is_some_and(|s| s >= look) { high = middle } else { low = middle + 1 }
-        }
-        let (bytes, _) = trial(low, chroma)?;
-        if bytes < best.0 {
-            best = (
-                bytes,
-                Writer::Jpeg { quality: low, effort: Effort::Smallest, options: JpegOptions { chroma_subsampling: chroma, ..options } },
-            );
+        for table in [chroma_table, ChromaTable::Coarser] {
+            // The lowest quality (up to the asked one) that keeps the look.
+            let (mut low, mut high) = (LOWEST, quality);
+            if trial(candidate(high, chroma, table))?.1.is_none_or(|s| s < look) {
+                continue;
+            }
+            while low < high {
+                let middle = low + (high - low) / 2;
+                if trial(candidate(middle, chroma, table))?.1.is_some_and(|s| s >= look) { high = middle } else { low = middle + 1 }
+            }
+            let (bytes, _) = trial(candidate(low, chroma, table))?;
+            if bytes < best.0 {
+                best = (bytes, candidate(low, chroma, table));
+            }
+            if table == ChromaTable::Coarser {
+                break;
+            }
         }
     }
     // The sample can miss what finer colour was traded against (a chart's thin lines at quality
@@ -152,16 +161,12 @@ pub fn chroma_for_smallest(pixels: &Pixels, writer: Writer) -> Result<Writer> {
 /// where the sample's pick fell short: raised, 4:2:2 at 78 took 35% fewer bytes than 4:2:0 at
 /// 95); and `asked` when neither holds. Like the sample's search, with the balanced encoder.
 fn on_the_whole_image(pixels: &Pixels, asked: Writer, chosen: Writer) -> Result<Writer> {
-    let (Writer::Jpeg { quality: asked_quality, options: asked_options, .. }, Writer::Jpeg { quality: from, options, .. }) =
-        (asked, chosen)
-    else {
-        return Ok(asked);
-    };
+    let (Some(asked_quality), Some(from)) = (asked.quality(), chosen.quality()) else { return Ok(asked) };
     let Some(reference) = score::reference(pixels) else { return Ok(asked) };
-    let (asked_bytes, Some(look)) = balanced_trial(pixels, &reference, asked_quality, asked_options)? else { return Ok(asked) };
+    let (asked_bytes, Some(look)) = balanced_trial(pixels, &reference, asked)? else { return Ok(asked) };
     // The bytes at `quality` when it keeps the look (within the metric's wobble).
     let keeps = |quality: u8| -> Result<Option<usize>> {
-        let (bytes, score) = balanced_trial(pixels, &reference, quality, options)?;
+        let (bytes, score) = balanced_trial(pixels, &reference, chosen.with_quality(quality))?;
         Ok(score.is_some_and(|s| s >= look - WHOLE_TOLERANCE).then_some(bytes))
     };
     let smaller = |quality: u8, bytes: usize| if bytes < asked_bytes { chosen.with_quality(quality) } else { asked };
@@ -220,11 +225,14 @@ pub fn tune_palette(pixels: &Pixels, most: u16, writer: Writer, metadata: &Outpu
     Ok(Tuned { writer, bytes, score, encodes: encodes + 1 })
 }
 
-/// A candidate of the chroma choice: JPEG at `quality` with `options`, by the balanced encoder (a
-/// quarter of the smallest one's time, and the choice ranks alike; only the final encode is the
-/// smallest one's).
-fn balanced_trial(pixels: &Pixels, reference: &score::Reference, quality: u8, options: JpegOptions) -> Result<(usize, Option<f32>)> {
-    trial(Writer::Jpeg { quality, effort: Effort::Balanced, options }, pixels, Some(reference))
+/// A candidate of the chroma choice, a JPEG writer, run by the balanced encoder (a quarter of the
+/// smallest one's time, and the choice ranks alike; only the final encode is the smallest one's).
+fn balanced_trial(pixels: &Pixels, reference: &score::Reference, writer: Writer) -> Result<(usize, Option<f32>)> {
+    let writer = match writer {
+        Writer::Jpeg { quality, options, chroma_table, .. } => Writer::Jpeg { quality, effort: Effort::Balanced, options, chroma_table },
+        other => other,
+    };
+    trial(writer, pixels, Some(reference))
 }
 
 /// One candidate of a search: `pixels` encoded by `writer` (no metadata), its size, and its
@@ -284,7 +292,7 @@ mod tests {
     };
 
     fn jpeg() -> Writer {
-        Writer::Jpeg { quality: 80, effort: Effort::Balanced, options: JpegOptions::default() }
+        Writer::Jpeg { quality: 80, effort: Effort::Balanced, options: JpegOptions::default(), chroma_table: ChromaTable::Standard }
     }
 
     #[test]
@@ -358,6 +366,7 @@ mod tests {
             quality: 80,
             effort: Effort::Smallest,
             options: JpegOptions { chroma_subsampling: chroma, ..JpegOptions::default() },
+            chroma_table: ChromaTable::Standard,
         }
     }
 
@@ -377,10 +386,26 @@ mod tests {
     }
 
     #[test]
+    fn a_charts_finer_colour_is_quantised_coarser_when_that_is_smaller_for_the_same_look() {
+        let pixels = chart();
+        let asked = smallest(ChromaSubsampling::Yuv420);
+        let chosen = chroma_for_smallest(&pixels, asked).unwrap();
+        let Writer::Jpeg { options, chroma_table: ChromaTable::Coarser, .. } = chosen else { panic!("{chosen:?}") };
+        let encoded = |w: Writer| w.encode(&pixels, &OutputMetadata::default()).unwrap();
+        let look = |w: Writer| score_of(&pixels, &encoded(w)).unwrap().ssimulacra2;
+        let wanted = look(asked);
+        assert!(look(chosen) >= wanted - 1.0, "{chosen:?}: {} against {wanted}", look(chosen));
+        // The standard table at the same resolution, at its lowest quality that looks as good.
+        let standard = smallest(options.chroma_subsampling);
+        let lowest = (LOWEST..=80).map(|q| standard.with_quality(q)).find(|&w| look(w) >= look(chosen)).unwrap();
+        assert!(encoded(chosen).len() < encoded(lowest).len(), "{chosen:?} against {lowest:?}");
+    }
+
+    #[test]
     fn the_chroma_choice_never_looks_worse_on_the_whole_image() {
         let pixels = chart();
         for quality in [60, 80, 95, 100] {
-            let asked = Writer::Jpeg { quality, effort: Effort::Smallest, options: JpegOptions::default() };
+            let asked = smallest(ChromaSubsampling::Yuv420).with_quality(quality);
             let chosen = chroma_for_smallest(&pixels, asked).unwrap();
             let look = |w: Writer| score_of(&pixels, &w.encode(&pixels, &OutputMetadata::default()).unwrap()).unwrap().ssimulacra2;
             let (before, after) = (look(asked), look(chosen));
@@ -394,12 +419,8 @@ mod tests {
         // a quality for the whole image. Raised until it keeps the look, it is still far smaller
         // than 4:2:0 at 95; dropping it kept 4:2:0.
         let pixels = chart();
-        let asked = Writer::Jpeg { quality: 95, effort: Effort::Smallest, options: JpegOptions::default() };
-        let too_low = Writer::Jpeg {
-            quality: 30,
-            effort: Effort::Smallest,
-            options: JpegOptions { chroma_subsampling: ChromaSubsampling::Yuv422, ..JpegOptions::default() },
-        };
+        let asked = smallest(ChromaSubsampling::Yuv420).with_quality(95);
+        let too_low = smallest(ChromaSubsampling::Yuv422).with_quality(30);
         let encoded = |w: Writer| w.encode(&pixels, &OutputMetadata::default()).unwrap();
         let look = |w: Writer| score_of(&pixels, &encoded(w)).unwrap().ssimulacra2;
         assert!(look(too_low) < look(asked) - 5.0, "the test needs a choice that looks worse");

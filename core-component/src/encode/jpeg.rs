@@ -5,7 +5,7 @@
 //! reads: jpeg-encoder's one-scan-per-component baseline decoded as noise in zune-jpeg 0.5.15, the
 //! `image` crate's decoder (docs/codecs.md).
 
-use mozjpeg_rs::{Encoder, Preset, Subsampling};
+use mozjpeg_rs::{Encoder, Preset, QuantTableIdx, Subsampling};
 
 use super::{ChromaSubsampling, Effort, JpegOptions};
 use crate::{
@@ -24,7 +24,38 @@ pub fn mozjpeg_quality(asked: u8) -> u8 {
     if asked <= 80 { asked + 5 } else { asked + ((100 - u16::from(asked)) * 5 / 20) as u8 }
 }
 
-pub fn encode(pixels: &Pixels, quality: u8, effort: Effort, options: &JpegOptions, metadata: &OutputMetadata) -> Result<Vec<u8>> {
+/// The colour (chroma) quantisation table: MozJPEG's default, scaled with the quality as the
+/// brightness table is, or `CHROMA_COARSER` times coarser. Where colour is kept at more than a
+/// quarter of its resolution (4:2:2, 4:4:4), SSIMULACRA2 often pays less for colour detail than
+/// for brightness detail, so the same look can cost fewer bytes with coarser colour and finer
+/// brightness (a chart, a screenshot: docs/codecs.md), but not on every picture (an illustration
+/// of saturated shapes loses its look): `smallest` chooses per image (`tune::chroma_for_smallest`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ChromaTable {
+    #[default]
+    Standard,
+    Coarser,
+}
+
+/// How much coarser `ChromaTable::Coarser` is: measured from ×1.2 to ×1.6 on four images, beyond
+/// ×1.3 the score fell faster than the bytes.
+const CHROMA_COARSER: f32 = 1.25;
+
+/// MozJPEG's default chroma table (ImageMagick's, which its presets use) times `CHROMA_COARSER`;
+/// the quality's scaling applies to it as to the default.
+fn coarser_chroma() -> [u16; 64] {
+    let base = mozjpeg_rs::quant::get_chrominance_quant_table(QuantTableIdx::ImageMagick);
+    base.map(|q| (f32::from(q) * CHROMA_COARSER).round() as u16)
+}
+
+pub fn encode(
+    pixels: &Pixels,
+    quality: u8,
+    effort: Effort,
+    options: &JpegOptions,
+    chroma_table: ChromaTable,
+    metadata: &OutputMetadata,
+) -> Result<Vec<u8>> {
     if pixels.size.width > 65_535 || pixels.size.height > 65_535 {
         return Err(Error::encoding(format!(
             "A JPEG cannot be {}: its sides are limited to 65 535 pixels. Choose a smaller size or PNG.",
@@ -42,6 +73,9 @@ pub fn encode(pixels: &Pixels, quality: u8, effort: Effort, options: &JpegOption
         ChromaSubsampling::Yuv422 => Subsampling::S422,
         ChromaSubsampling::Yuv420 => Subsampling::S420,
     });
+    if chroma_table == ChromaTable::Coarser {
+        encoder = encoder.custom_chroma_qtable(coarser_chroma());
+    }
     if let Some(icc) = &metadata.icc {
         encoder = encoder.icc_profile(icc.clone());
     }
@@ -60,6 +94,50 @@ pub fn encode(pixels: &Pixels, quality: u8, effort: Effort, options: &JpegOption
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testdata;
+
+    /// The quantisation tables a JPEG defines (DQT segments), by table number.
+    fn tables(jpeg: &[u8]) -> Vec<(u8, Vec<u16>)> {
+        let mut found = Vec::new();
+        let mut at = 2;
+        while at + 4 <= jpeg.len() && jpeg[at] == 0xFF && jpeg[at + 1] != 0xDA {
+            let len = usize::from(u16::from_be_bytes([jpeg[at + 2], jpeg[at + 3]]));
+            if jpeg[at + 1] == 0xDB {
+                let mut body = &jpeg[at + 4..at + 2 + len];
+                while let [info, rest @ ..] = body {
+                    let wide = info >> 4 == 1;
+                    let count = if wide { 128 } else { 64 };
+                    let values = rest[..count].chunks(if wide { 2 } else { 1 }).map(|v| v.iter().fold(0, |n, &b| n << 8 | u16::from(b)));
+                    found.push((info & 15, values.collect()));
+                    body = &rest[count..];
+                }
+            }
+            at += 2 + len;
+        }
+        found
+    }
+
+    /// The colour table's entries divided by what MozJPEG's default gives at the same quality.
+    fn chroma_ratio(effort: Effort, chroma: ChromaSubsampling, table: ChromaTable) -> f64 {
+        let options = JpegOptions { chroma_subsampling: chroma, ..JpegOptions::default() };
+        let ours = tables(&encode(&testdata::photo(), 80, effort, &options, table, &OutputMetadata::default()).unwrap());
+        let default = mozjpeg_rs::quant::create_quant_tables(mozjpeg_quality(80), QuantTableIdx::ImageMagick, false).1;
+        let chroma = &ours.iter().find(|(number, _)| *number == 1).expect("a colour table").1;
+        let sum = |values: &mut dyn Iterator<Item = u16>| values.map(f64::from).sum::<f64>();
+        sum(&mut chroma.iter().copied()) / sum(&mut default.values.iter().copied())
+    }
+
+    #[test]
+    fn the_coarser_colour_table_is_what_the_file_carries() {
+        for effort in [Effort::Fast, Effort::Balanced, Effort::Smallest] {
+            for chroma in [ChromaSubsampling::Yuv420, ChromaSubsampling::Yuv422, ChromaSubsampling::Yuv444] {
+                let (standard, coarser) =
+                    (chroma_ratio(effort, chroma, ChromaTable::Standard), chroma_ratio(effort, chroma, ChromaTable::Coarser));
+                assert!((standard - 1.0).abs() < 1e-9, "{effort:?} {chroma:?}: {standard:.3}");
+                assert!((coarser - f64::from(CHROMA_COARSER)).abs() < 0.03, "{effort:?} {chroma:?}: {coarser:.3}");
+            }
+        }
+    }
 
     #[test]
     fn our_scale_rises_steadily_to_mozjpegs_100() {

@@ -8,6 +8,7 @@ mod png;
 mod webp;
 
 pub use avif::{ReconstructionsKept, reconstruction as avif_reconstruction};
+pub use jpeg::ChromaTable;
 pub use png::quantized;
 
 #[cfg(test)]
@@ -42,7 +43,7 @@ impl Input {
 /// The format actually written, with its settings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Writer {
-    Jpeg { quality: u8, effort: Effort, options: JpegOptions },
+    Jpeg { quality: u8, effort: Effort, options: JpegOptions, chroma_table: ChromaTable },
     Png { effort: Effort, options: PngOptions },
     Webp { quality: u8, effort: Effort },
     WebpLossless,
@@ -64,7 +65,7 @@ impl Writer {
         let effort = encoding.effort;
         Ok(match (encoding.format, input.format) {
             (OutputFormat::Jpeg, _) | (OutputFormat::SameAsInput, ImageFormat::Jpeg) => {
-                Writer::Jpeg { quality, effort, options: encoding.jpeg }
+                Writer::Jpeg { quality, effort, options: encoding.jpeg, chroma_table: ChromaTable::Standard }
             }
             // A lossy photo stays lossy: lossless WebP would be many times its size.
             (OutputFormat::Webp, _) => Writer::Webp { quality, effort },
@@ -72,10 +73,14 @@ impl Writer {
             (OutputFormat::SameAsInput, ImageFormat::WebP) if input.lossy => Writer::Webp { quality, effort },
             // HEIC cannot be written: its photos become JPEG, or lossy WebP to keep transparency.
             (OutputFormat::SameAsInput, ImageFormat::Heic) if input.has_alpha => Writer::Webp { quality, effort },
-            (OutputFormat::SameAsInput, ImageFormat::Heic) => Writer::Jpeg { quality, effort, options: encoding.jpeg },
+            (OutputFormat::SameAsInput, ImageFormat::Heic) => {
+                Writer::Jpeg { quality, effort, options: encoding.jpeg, chroma_table: ChromaTable::Standard }
+            }
             // Nor JPEG XL: a lossy one is written as HEIC is, a lossless one as PNG (below).
             (OutputFormat::SameAsInput, ImageFormat::JpegXl) if input.lossy && input.has_alpha => Writer::Webp { quality, effort },
-            (OutputFormat::SameAsInput, ImageFormat::JpegXl) if input.lossy => Writer::Jpeg { quality, effort, options: encoding.jpeg },
+            (OutputFormat::SameAsInput, ImageFormat::JpegXl) if input.lossy => {
+                Writer::Jpeg { quality, effort, options: encoding.jpeg, chroma_table: ChromaTable::Standard }
+            }
             (OutputFormat::WebpLossless, _) | (OutputFormat::SameAsInput, ImageFormat::WebP) => Writer::WebpLossless,
             _ => Writer::Png { effort, options: encoding.png },
         })
@@ -101,7 +106,7 @@ impl Writer {
     /// The same writer at another quality (lossy writers; others are unchanged).
     pub fn with_quality(self, quality: u8) -> Writer {
         match self {
-            Writer::Jpeg { effort, options, .. } => Writer::Jpeg { quality, effort, options },
+            Writer::Jpeg { effort, options, chroma_table, .. } => Writer::Jpeg { quality, effort, options, chroma_table },
             Writer::Webp { effort, .. } => Writer::Webp { quality, effort },
             Writer::Avif { effort, chroma, .. } => Writer::Avif { quality, effort, chroma },
             other => other,
@@ -136,7 +141,9 @@ impl Writer {
     /// Encodes `pixels`, which must be opaque for JPEG (see [`Pixels::flatten`]).
     pub fn encode(self, pixels: &Pixels, metadata: &OutputMetadata) -> Result<Vec<u8>> {
         match self {
-            Writer::Jpeg { quality, effort, options } => jpeg::encode(pixels, quality, effort, &options, metadata),
+            Writer::Jpeg { quality, effort, options, chroma_table } => {
+                jpeg::encode(pixels, quality, effort, &options, chroma_table, metadata)
+            }
             Writer::Png { effort, options } => png::encode(pixels, effort, &options, metadata),
             Writer::Webp { quality, effort } => webp::encode_lossy(pixels, quality, effort, metadata),
             Writer::WebpLossless => webp::encode_lossless(pixels, metadata),
