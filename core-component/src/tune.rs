@@ -109,7 +109,7 @@ pub fn tune(pixels: &Pixels, writer: Writer, metadata: &OutputMetadata, target: 
 /// table the lowest quality reaching that score; the smallest of these wins. Other writers come
 /// back unchanged.
 pub fn chroma_for_smallest(pixels: &Pixels, writer: Writer) -> Result<Writer> {
-    let Writer::Jpeg { quality, effort: Effort::Smallest, options, chroma_table } = writer else { return Ok(writer) };
+    let Writer::Jpeg { quality, effort: Effort::Smallest, options, .. } = writer else { return Ok(writer) };
     if pixels.layout.channels() < 3 {
         return Ok(writer);
     }
@@ -127,7 +127,7 @@ pub fn chroma_for_smallest(pixels: &Pixels, writer: Writer) -> Result<Writer> {
     let mut best = (asked_bytes, writer);
     let finer = [ChromaSubsampling::Yuv422, ChromaSubsampling::Yuv444];
     for chroma in finer.into_iter().filter(|&c| detail(c) > detail(options.chroma_subsampling)) {
-        for table in [chroma_table, ChromaTable::Coarser] {
+        for table in [ChromaTable::Standard, ChromaTable::Coarser] {
             // The lowest quality (up to the asked one) that keeps the look.
             let (mut low, mut high) = (LOWEST, quality);
             if trial(candidate(high, chroma, table))?.1.is_none_or(|s| s < look) {
@@ -137,12 +137,10 @@ pub fn chroma_for_smallest(pixels: &Pixels, writer: Writer) -> Result<Writer> {
                 let middle = low + (high - low) / 2;
                 if trial(candidate(middle, chroma, table))?.1.is_some_and(|s| s >= look) { high = middle } else { low = middle + 1 }
             }
-            let (bytes, _) = trial(candidate(low, chroma, table))?;
+            let found = candidate(low, chroma, table);
+            let (bytes, _) = trial(found)?;
             if bytes < best.0 {
-                best = (bytes, candidate(low, chroma, table));
-            }
-            if table == ChromaTable::Coarser {
-                break;
+                best = (bytes, found);
             }
         }
     }

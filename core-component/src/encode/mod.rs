@@ -63,24 +63,19 @@ impl Writer {
             return Err(Error::invalid(format!("A palette has 2 to 256 colours, not {colors}.")));
         }
         let effort = encoding.effort;
+        let jpeg = Writer::Jpeg { quality, effort, options: encoding.jpeg, chroma_table: ChromaTable::Standard };
         Ok(match (encoding.format, input.format) {
-            (OutputFormat::Jpeg, _) | (OutputFormat::SameAsInput, ImageFormat::Jpeg) => {
-                Writer::Jpeg { quality, effort, options: encoding.jpeg, chroma_table: ChromaTable::Standard }
-            }
+            (OutputFormat::Jpeg, _) | (OutputFormat::SameAsInput, ImageFormat::Jpeg) => jpeg,
             // A lossy photo stays lossy: lossless WebP would be many times its size.
             (OutputFormat::Webp, _) => Writer::Webp { quality, effort },
             (OutputFormat::Avif, _) => Writer::Avif { quality, effort, chroma: encoding.jpeg.chroma_subsampling },
             (OutputFormat::SameAsInput, ImageFormat::WebP) if input.lossy => Writer::Webp { quality, effort },
             // HEIC cannot be written: its photos become JPEG, or lossy WebP to keep transparency.
             (OutputFormat::SameAsInput, ImageFormat::Heic) if input.has_alpha => Writer::Webp { quality, effort },
-            (OutputFormat::SameAsInput, ImageFormat::Heic) => {
-                Writer::Jpeg { quality, effort, options: encoding.jpeg, chroma_table: ChromaTable::Standard }
-            }
+            (OutputFormat::SameAsInput, ImageFormat::Heic) => jpeg,
             // Nor JPEG XL: a lossy one is written as HEIC is, a lossless one as PNG (below).
             (OutputFormat::SameAsInput, ImageFormat::JpegXl) if input.lossy && input.has_alpha => Writer::Webp { quality, effort },
-            (OutputFormat::SameAsInput, ImageFormat::JpegXl) if input.lossy => {
-                Writer::Jpeg { quality, effort, options: encoding.jpeg, chroma_table: ChromaTable::Standard }
-            }
+            (OutputFormat::SameAsInput, ImageFormat::JpegXl) if input.lossy => jpeg,
             (OutputFormat::WebpLossless, _) | (OutputFormat::SameAsInput, ImageFormat::WebP) => Writer::WebpLossless,
             _ => Writer::Png { effort, options: encoding.png },
         })
