@@ -176,8 +176,7 @@ fn fewest_on_the_whole_image(pixels: &Pixels, asked: Writer, candidates: &[Write
         if bytes.len() >= best.map_or(asked_bytes, |(fewest, _)| fewest) {
             continue;
         }
-        let score = decoded(&bytes).and_then(|decoded| score::ssimulacra2_against(&whole, &decoded));
-        if score.is_some_and(|s| s >= look - WHOLE_TOLERANCE) {
+        if scored_against(&whole, &bytes).is_some_and(|s| s >= look - WHOLE_TOLERANCE) {
             best = Some((bytes.len(), candidate));
         }
     }
@@ -276,8 +275,13 @@ fn balanced(writer: Writer) -> Writer {
 /// SSIMULACRA2 against `reference` (those pixels, prepared once), `None` when it cannot be scored.
 fn trial(writer: Writer, pixels: &Pixels, reference: Option<&score::Reference>) -> Result<(usize, Option<f32>)> {
     let bytes = writer.encode(pixels, &OutputMetadata::default())?;
-    let score = reference.zip(decoded(&bytes)).and_then(|(reference, candidate)| score::ssimulacra2_against(reference, &candidate));
+    let score = reference.and_then(|reference| scored_against(reference, &bytes));
     Ok((bytes.len(), score))
+}
+
+/// The SSIMULACRA2 of `bytes` (an output of ours) against `reference`, `None` when it cannot be scored.
+fn scored_against(reference: &score::Reference, bytes: &[u8]) -> Option<f32> {
+    score::ssimulacra2_against(reference, &decoded(bytes)?)
 }
 
 /// An output of ours, decoded (an AVIF, which the engine cannot read, from its encoder's
