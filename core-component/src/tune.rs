@@ -105,9 +105,8 @@ pub fn tune(pixels: &Pixels, writer: Writer, metadata: &OutputMetadata, target: 
 /// on a chart, 9% on a screenshot at the same SSIMULACRA2 (docs/codecs.md). Colour may then be
 /// quantised coarser than the brightness (`ChromaTable::Coarser`): the same look in fewer bytes on
 /// a chart, a screenshot or waves, a worse look on an illustration of saturated shapes, so both
-/// colour tables are tried, each with the blocks' brightness means quantised as MozJPEG does and
-/// finer (`BrightnessDc::Finer`: the metric rewards it for its bytes on most photos, not on a
-/// screenshot's flat colours). On the sample:
+/// colour tables are tried; every candidate quantises the blocks' brightness means finer
+/// (`BrightnessDc::Finer`), which the metric rewards for its bytes on most photos. On the sample:
 /// the asked writer's score, then for each resolution and table the lowest quality reaching that
 /// score; the fewest bytes win, those close on the sample compared on the whole image. Other
 /// writers come back unchanged.
@@ -119,23 +118,18 @@ pub fn chroma_for_smallest(pixels: &Pixels, writer: Writer) -> Result<Writer> {
     let sample = if pixels.size.pixels() < WHOLE_BELOW { None } else { mosaic(pixels) };
     let searched = sample.as_ref().unwrap_or(pixels);
     let Some(reference) = score::reference(searched) else { return Ok(writer) };
-    let candidate = |quality: u8, chroma: ChromaSubsampling, tables: Tables| Writer::Jpeg {
+    let candidate = |quality: u8, chroma: ChromaSubsampling, table: ChromaTable| Writer::Jpeg {
         quality,
         effort: Effort::Smallest,
         options: JpegOptions { chroma_subsampling: chroma, ..options },
-        tables,
+        tables: Tables { chroma: table, brightness_dc: BrightnessDc::Finer },
     };
     let trial = |writer: Writer| balanced_trial(searched, &reference, writer);
     let (asked_bytes, Some(look)) = trial(writer)? else { return Ok(writer) };
     let mut found = vec![(asked_bytes, writer)];
     let resolutions = [ChromaSubsampling::Yuv420, ChromaSubsampling::Yuv422, ChromaSubsampling::Yuv444];
     for chroma in resolutions.into_iter().filter(|&c| detail(c) >= detail(options.chroma_subsampling)) {
-        let table_sets = [ChromaTable::Standard, ChromaTable::Coarser]
-            .into_iter()
-            .flat_map(|chroma| [BrightnessDc::Standard, BrightnessDc::Finer].map(|brightness_dc| Tables { chroma, brightness_dc }))
-            // At the asked resolution MozJPEG's tables are the asked writer itself.
-            .filter(|&tables| chroma != options.chroma_subsampling || tables.brightness_dc == BrightnessDc::Finer);
-        for table in table_sets {
+        for table in [ChromaTable::Standard, ChromaTable::Coarser] {
             // The lowest quality (up to the asked one) that keeps the look, and its bytes.
             let (mut low, mut high) = (LOWEST, quality);
             let mut kept = match trial(candidate(high, chroma, table))? {
