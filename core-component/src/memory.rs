@@ -207,7 +207,7 @@ mod tests {
     use super::*;
     use crate::{
         container,
-        encode::{JpegOptions, Tables},
+        encode::{ChromaTable, JpegOptions},
         testdata,
     };
 
@@ -228,7 +228,7 @@ mod tests {
             quality: 80,
             effort,
             options: JpegOptions { chroma_subsampling, progressive: true },
-            tables: Tables::default(),
+            chroma_table: ChromaTable::Standard,
         };
         let output = Dimensions::new(640, 400);
         let fast = job.encoding(output, jpeg(ChromaSubsampling::Yuv420, Effort::Fast), false);

@@ -11,7 +11,7 @@ use localpix_contract::QualityScore;
 
 use crate::{
     Dimensions, container, decode,
-    encode::{BrightnessDc, ChromaSubsampling, ChromaTable, Effort, JpegOptions, Tables, Writer},
+    encode::{ChromaSubsampling, ChromaTable, Effort, JpegOptions, Writer},
     error::Result,
     limits::Limits,
     metadata::OutputMetadata,
@@ -98,18 +98,16 @@ pub fn tune(pixels: &Pixels, writer: Writer, metadata: &OutputMetadata, target: 
     }
 }
 
-/// For `smallest` JPEG: the chroma resolution, never coarser than asked, and the quantisation
-/// tables that give the fewest bytes for the look of the asked ones. Halving colour detail both
-/// ways (4:2:0, the default) is what photos want, but on screenshots and charts, with sharp
-/// coloured edges, keeping it whole (4:4:4) lets the quality drop so far that the file shrinks: 14%
-/// on a chart, 9% on a screenshot at the same SSIMULACRA2 (docs/codecs.md). Colour may then be
-/// quantised coarser than the brightness (`ChromaTable::Coarser`): the same look in fewer bytes on
-/// a chart, a screenshot or waves, a worse look on an illustration of saturated shapes, so both
-/// colour tables are tried; every candidate quantises the blocks' brightness means finer
-/// (`BrightnessDc::Finer`), which the metric rewards for its bytes on most photos. On the sample:
-/// the asked writer's score, then for each resolution and table the lowest quality reaching that
-/// score; the fewest bytes win, those close on the sample compared on the whole image. Other
-/// writers come back unchanged.
+/// For `smallest` JPEG: the chroma resolution, never coarser than asked, and its colour table,
+/// that give the fewest bytes for the look of the asked ones. Halving colour detail both ways
+/// (4:2:0, the default) is what photos want, but on screenshots and charts, with sharp coloured
+/// edges, keeping it whole (4:4:4) lets the quality drop so far that the file shrinks: 14% on a
+/// chart, 9% on a screenshot at the same SSIMULACRA2 (docs/codecs.md). Colour kept finer may then
+/// be quantised coarser than the brightness (`ChromaTable::Coarser`): the same look in fewer bytes
+/// on a chart or a screenshot, a worse look on an illustration of saturated shapes, so both
+/// tables are tried. On the sample: the asked writer's score, then for each finer resolution and
+/// table the lowest quality reaching that score; the fewest bytes win, those close on the sample
+/// compared on the whole image. Other writers come back unchanged.
 pub fn chroma_for_smallest(pixels: &Pixels, writer: Writer) -> Result<Writer> {
     let Writer::Jpeg { quality, effort: Effort::Smallest, options, .. } = writer else { return Ok(writer) };
     if pixels.layout.channels() < 3 {
@@ -118,32 +116,29 @@ pub fn chroma_for_smallest(pixels: &Pixels, writer: Writer) -> Result<Writer> {
     let sample = if pixels.size.pixels() < WHOLE_BELOW { None } else { mosaic(pixels) };
     let searched = sample.as_ref().unwrap_or(pixels);
     let Some(reference) = score::reference(searched) else { return Ok(writer) };
-    let candidate = |quality: u8, chroma: ChromaSubsampling, table: ChromaTable| Writer::Jpeg {
+    let candidate = |quality: u8, chroma: ChromaSubsampling, chroma_table: ChromaTable| Writer::Jpeg {
         quality,
         effort: Effort::Smallest,
         options: JpegOptions { chroma_subsampling: chroma, ..options },
-        tables: Tables { chroma: table, brightness_dc: BrightnessDc::Finer },
+        chroma_table,
     };
     let trial = |writer: Writer| balanced_trial(searched, &reference, writer);
     let (asked_bytes, Some(look)) = trial(writer)? else { return Ok(writer) };
     let mut found = vec![(asked_bytes, writer)];
-    let resolutions = [ChromaSubsampling::Yuv420, ChromaSubsampling::Yuv422, ChromaSubsampling::Yuv444];
-    for chroma in resolutions.into_iter().filter(|&c| detail(c) >= detail(options.chroma_subsampling)) {
+    let finer = [ChromaSubsampling::Yuv422, ChromaSubsampling::Yuv444];
+    for chroma in finer.into_iter().filter(|&c| detail(c) > detail(options.chroma_subsampling)) {
         for table in [ChromaTable::Standard, ChromaTable::Coarser] {
-            // The lowest quality (up to the asked one) that keeps the look, and its bytes.
+            // The lowest quality (up to the asked one) that keeps the look.
             let (mut low, mut high) = (LOWEST, quality);
-            let mut kept = match trial(candidate(high, chroma, table))? {
-                (bytes, Some(score)) if score >= look => bytes,
-                _ => continue,
-            };
+            if trial(candidate(high, chroma, table))?.1.is_none_or(|s| s < look) {
+                continue;
+            }
             while low < high {
                 let middle = low + (high - low) / 2;
-                match trial(candidate(middle, chroma, table))? {
-                    (bytes, Some(score)) if score >= look => (high, kept) = (middle, bytes),
-                    _ => low = middle + 1,
-                }
+                if trial(candidate(middle, chroma, table))?.1.is_some_and(|s| s >= look) { high = middle } else { low = middle + 1 }
             }
-            found.push((kept, candidate(high, chroma, table)));
+            let lowest = candidate(low, chroma, table);
+            found.push((trial(lowest)?.0, lowest));
         }
     }
     let &(fewest, pick) = found.iter().min_by_key(|&&(bytes, _)| bytes).expect("the asked writer is a candidate");
@@ -271,7 +266,7 @@ fn balanced_trial(pixels: &Pixels, reference: &score::Reference, writer: Writer)
 /// `writer` with the balanced encoder when it is a JPEG writer.
 fn balanced(writer: Writer) -> Writer {
     match writer {
-        Writer::Jpeg { quality, options, tables, .. } => Writer::Jpeg { quality, effort: Effort::Balanced, options, tables },
+        Writer::Jpeg { quality, options, chroma_table, .. } => Writer::Jpeg { quality, effort: Effort::Balanced, options, chroma_table },
         other => other,
     }
 }
@@ -338,7 +333,7 @@ mod tests {
     };
 
     fn jpeg() -> Writer {
-        Writer::Jpeg { quality: 80, effort: Effort::Balanced, options: JpegOptions::default(), tables: Tables::default() }
+        Writer::Jpeg { quality: 80, effort: Effort::Balanced, options: JpegOptions::default(), chroma_table: ChromaTable::Standard }
     }
 
     #[test]
@@ -433,12 +428,12 @@ mod tests {
     }
 
     fn smallest(chroma: ChromaSubsampling) -> Writer {
-        smallest_with(chroma, Tables::default())
-    }
-
-    fn smallest_with(chroma: ChromaSubsampling, tables: Tables) -> Writer {
-        let options = JpegOptions { chroma_subsampling: chroma, ..JpegOptions::default() };
-        Writer::Jpeg { quality: 80, effort: Effort::Smallest, options, tables }
+        Writer::Jpeg {
+            quality: 80,
+            effort: Effort::Smallest,
+            options: JpegOptions { chroma_subsampling: chroma, ..JpegOptions::default() },
+            chroma_table: ChromaTable::Standard,
+        }
     }
 
     #[test]
@@ -461,15 +456,13 @@ mod tests {
         let pixels = chart();
         let asked = smallest(ChromaSubsampling::Yuv420);
         let chosen = chroma_for_smallest(&pixels, asked).unwrap();
-        let Writer::Jpeg { options, tables: Tables { chroma: ChromaTable::Coarser, brightness_dc }, .. } = chosen else {
-            panic!("{chosen:?}")
-        };
+        let Writer::Jpeg { options, chroma_table: ChromaTable::Coarser, .. } = chosen else { panic!("{chosen:?}") };
         let encoded = |w: Writer| w.encode(&pixels, &OutputMetadata::default()).unwrap();
         let look = |w: Writer| score_of(&pixels, &encoded(w)).unwrap().ssimulacra2;
         let wanted = look(asked);
         assert!(look(chosen) >= wanted - 1.0, "{chosen:?}: {} against {wanted}", look(chosen));
-        // The standard colour table at the same resolution, at its lowest quality that looks as good.
-        let standard = smallest_with(options.chroma_subsampling, Tables { brightness_dc, ..Tables::default() });
+        // The standard table at the same resolution, at its lowest quality that looks as good.
+        let standard = smallest(options.chroma_subsampling);
         let lowest = (LOWEST..=80).map(|q| standard.with_quality(q)).find(|&w| look(w) >= look(chosen)).unwrap();
         assert!(encoded(chosen).len() < encoded(lowest).len(), "{chosen:?} against {lowest:?}");
     }
@@ -510,8 +503,7 @@ mod tests {
     fn the_chroma_choice_never_goes_coarser_and_leaves_other_efforts_alone() {
         let pixels = chart();
         let full = smallest(ChromaSubsampling::Yuv444);
-        let Writer::Jpeg { options, .. } = chroma_for_smallest(&pixels, full).unwrap() else { panic!("a JPEG writer") };
-        assert_eq!(options.chroma_subsampling, ChromaSubsampling::Yuv444);
+        assert_eq!(chroma_for_smallest(&pixels, full).unwrap(), full);
         assert_eq!(chroma_for_smallest(&pixels, jpeg()).unwrap(), jpeg());
         let png = Writer::Png { effort: Effort::Smallest, options: crate::encode::PngOptions::default() };
         assert_eq!(chroma_for_smallest(&pixels, png).unwrap(), png);

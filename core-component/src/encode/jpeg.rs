@@ -48,44 +48,12 @@ fn coarser_chroma() -> [u16; 64] {
     base.map(|q| (f32::from(q) * CHROMA_COARSER).round() as u16)
 }
 
-/// The brightness table's first entry, which quantises each 8×8 block's mean: MozJPEG's, or
-/// `DC_FINER` of it. SSIMULACRA2 weighs the steps and blocks a coarse mean leaves in smooth areas
-/// more than the bytes finer means cost: at the same score, a photo of waves took 3–7% fewer bytes
-/// with it, a forest path 1–2%, a landscape up to 3%; a smooth painting 0.3% more (docs/codecs.md).
-/// `smallest` tries it per image (`tune::chroma_for_smallest`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum BrightnessDc {
-    #[default]
-    Standard,
-    Finer,
-}
-
-/// How much finer `BrightnessDc::Finer` is: ×0.75 and ×0.5 measured on four photos; ×0.5 gave the
-/// fewest bytes at the same score on three.
-const DC_FINER: f32 = 0.5;
-
-/// MozJPEG's default brightness table with its DC entry `DC_FINER` times finer (the quality's
-/// scaling applies to it as to the default).
-fn finer_dc_luma() -> [u16; 64] {
-    let mut table = *mozjpeg_rs::quant::get_luminance_quant_table(QuantTableIdx::ImageMagick);
-    table[0] = (f32::from(table[0]) * DC_FINER).round() as u16;
-    table
-}
-
-/// The quantisation tables a JPEG is written with: MozJPEG's defaults unless `smallest` chose
-/// otherwise for the image.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Tables {
-    pub chroma: ChromaTable,
-    pub brightness_dc: BrightnessDc,
-}
-
 pub fn encode(
     pixels: &Pixels,
     quality: u8,
     effort: Effort,
     options: &JpegOptions,
-    tables: Tables,
+    chroma_table: ChromaTable,
     metadata: &OutputMetadata,
 ) -> Result<Vec<u8>> {
     if pixels.size.width > 65_535 || pixels.size.height > 65_535 {
@@ -105,11 +73,8 @@ pub fn encode(
         ChromaSubsampling::Yuv422 => Subsampling::S422,
         ChromaSubsampling::Yuv420 => Subsampling::S420,
     });
-    if tables.chroma == ChromaTable::Coarser {
+    if chroma_table == ChromaTable::Coarser {
         encoder = encoder.custom_chroma_qtable(coarser_chroma());
-    }
-    if tables.brightness_dc == BrightnessDc::Finer {
-        encoder = encoder.custom_luma_qtable(finer_dc_luma());
     }
     if let Some(icc) = &metadata.icc {
         encoder = encoder.icc_profile(icc.clone());
@@ -132,7 +97,7 @@ mod tests {
     use crate::testdata;
 
     /// The quantisation tables a JPEG defines (DQT segments), by table number.
-    fn tables_of(jpeg: &[u8]) -> Vec<(u8, Vec<u16>)> {
+    fn tables(jpeg: &[u8]) -> Vec<(u8, Vec<u16>)> {
         let mut found = Vec::new();
         let mut at = 2;
         while at + 4 <= jpeg.len() && jpeg[at] == 0xFF && jpeg[at + 1] != 0xDA {
@@ -155,8 +120,7 @@ mod tests {
     /// The colour table's entries divided by what MozJPEG's default gives at the same quality.
     fn chroma_ratio(effort: Effort, chroma: ChromaSubsampling, table: ChromaTable) -> f64 {
         let options = JpegOptions { chroma_subsampling: chroma, ..JpegOptions::default() };
-        let tables = Tables { chroma: table, ..Tables::default() };
-        let ours = tables_of(&encode(&testdata::photo(), 80, effort, &options, tables, &OutputMetadata::default()).unwrap());
+        let ours = tables(&encode(&testdata::photo(), 80, effort, &options, table, &OutputMetadata::default()).unwrap());
         let default = mozjpeg_rs::quant::create_quant_tables(mozjpeg_quality(80), QuantTableIdx::ImageMagick, false).1;
         let chroma = &ours.iter().find(|(number, _)| *number == 1).expect("a colour table").1;
         let sum = |values: &mut dyn Iterator<Item = u16>| values.map(f64::from).sum::<f64>();
@@ -173,26 +137,6 @@ mod tests {
                 assert!((coarser - f64::from(CHROMA_COARSER)).abs() < 0.03, "{effort:?} {chroma:?}: {coarser:.3}");
             }
         }
-    }
-
-    #[test]
-    fn the_finer_brightness_dc_is_what_the_file_carries_and_nothing_else_changes() {
-        let brightness = |brightness_dc| {
-            let tables = Tables { brightness_dc, ..Tables::default() };
-            let written = encode(&testdata::photo(), 80, Effort::Smallest, &JpegOptions::default(), tables, &OutputMetadata::default());
-            tables_of(&written.unwrap()).into_iter().find(|(number, _)| *number == 0).expect("a brightness table").1
-        };
-        let (standard, finer) = (brightness(BrightnessDc::Standard), brightness(BrightnessDc::Finer));
-        let default = mozjpeg_rs::quant::create_quant_tables(mozjpeg_quality(80), QuantTableIdx::ImageMagick, false).0;
-        // The file's tables are in zigzag order, which starts with the DC entry.
-        let sorted = |mut values: Vec<u16>| {
-            values.sort();
-            values
-        };
-        assert_eq!(sorted(standard.clone()), sorted(default.values.to_vec()));
-        let ratio = f32::from(finer[0]) / f32::from(standard[0]);
-        assert!((ratio - DC_FINER).abs() < 0.2, "DC {} against {}", finer[0], standard[0]);
-        assert_eq!(finer[1..], standard[1..]);
     }
 
     #[test]

@@ -8,7 +8,7 @@ mod png;
 mod webp;
 
 pub use avif::{ReconstructionsKept, reconstruction as avif_reconstruction};
-pub use jpeg::{BrightnessDc, ChromaTable, Tables};
+pub use jpeg::ChromaTable;
 pub use png::quantized;
 
 #[cfg(test)]
@@ -43,7 +43,7 @@ impl Input {
 /// The format actually written, with its settings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Writer {
-    Jpeg { quality: u8, effort: Effort, options: JpegOptions, tables: Tables },
+    Jpeg { quality: u8, effort: Effort, options: JpegOptions, chroma_table: ChromaTable },
     Png { effort: Effort, options: PngOptions },
     Webp { quality: u8, effort: Effort },
     WebpLossless,
@@ -63,7 +63,7 @@ impl Writer {
             return Err(Error::invalid(format!("A palette has 2 to 256 colours, not {colors}.")));
         }
         let effort = encoding.effort;
-        let jpeg = Writer::Jpeg { quality, effort, options: encoding.jpeg, tables: Tables::default() };
+        let jpeg = Writer::Jpeg { quality, effort, options: encoding.jpeg, chroma_table: ChromaTable::Standard };
         Ok(match (encoding.format, input.format) {
             (OutputFormat::Jpeg, _) | (OutputFormat::SameAsInput, ImageFormat::Jpeg) => jpeg,
             // A lossy photo stays lossy: lossless WebP would be many times its size.
@@ -101,7 +101,7 @@ impl Writer {
     /// The same writer at another quality (lossy writers; others are unchanged).
     pub fn with_quality(self, quality: u8) -> Writer {
         match self {
-            Writer::Jpeg { effort, options, tables, .. } => Writer::Jpeg { quality, effort, options, tables },
+            Writer::Jpeg { effort, options, chroma_table, .. } => Writer::Jpeg { quality, effort, options, chroma_table },
             Writer::Webp { effort, .. } => Writer::Webp { quality, effort },
             Writer::Avif { effort, chroma, .. } => Writer::Avif { quality, effort, chroma },
             other => other,
@@ -136,7 +136,9 @@ impl Writer {
     /// Encodes `pixels`, which must be opaque for JPEG (see [`Pixels::flatten`]).
     pub fn encode(self, pixels: &Pixels, metadata: &OutputMetadata) -> Result<Vec<u8>> {
         match self {
-            Writer::Jpeg { quality, effort, options, tables } => jpeg::encode(pixels, quality, effort, &options, tables, metadata),
+            Writer::Jpeg { quality, effort, options, chroma_table } => {
+                jpeg::encode(pixels, quality, effort, &options, chroma_table, metadata)
+            }
             Writer::Png { effort, options } => png::encode(pixels, effort, &options, metadata),
             Writer::Webp { quality, effort } => webp::encode_lossy(pixels, quality, effort, metadata),
             Writer::WebpLossless => webp::encode_lossless(pixels, metadata),
