@@ -155,67 +155,85 @@ pub fn chroma_for_smallest(pixels: &Pixels, writer: Writer) -> Result<Writer> {
     if near.is_empty() {
         return Ok(writer);
     }
-    if let Some(fewest) = fewest_on_the_whole_image(pixels, writer, &near)? {
+    let Some(asked) = AskedOnTheWhole::of(pixels, writer)? else { return Ok(writer) };
+    if let Some(fewest) = asked.fewest_of(pixels, &near)? {
         return Ok(fewest);
     }
     // Where none keeps the look on the whole image, the sample missed what finer colour was traded
     // against (a chart's thin lines at quality 100: 76.5 on the whole for 4:4:4 at the sample's
     // look, where 4:2:0 scores higher): the sample's pick is raised there until it does.
-    if pick != writer { on_the_whole_image(pixels, writer, pick) } else { Ok(writer) }
+    if pick != writer { asked.raised(pixels, pick) } else { Ok(writer) }
 }
 
-/// Of `candidates`, the one with the fewest bytes on the whole image that keeps `asked`'s look
-/// there (within `WHOLE_TOLERANCE`) in fewer bytes than `asked`; `None` when none does.
-fn fewest_on_the_whole_image(pixels: &Pixels, asked: Writer, candidates: &[Writer]) -> Result<Option<Writer>> {
-    let Some(whole) = score::reference(pixels) else { return Ok(None) };
-    let (asked_bytes, Some(look)) = balanced_trial(pixels, &whole, asked)? else { return Ok(None) };
-    let mut best: Option<(usize, Writer)> = None;
-    for &candidate in candidates {
-        // Scored only when smaller than the best so far: the score costs more than the encode.
-        let bytes = balanced(candidate).encode(pixels, &OutputMetadata::default())?;
-        if bytes.len() >= best.map_or(asked_bytes, |(fewest, _)| fewest) {
-            continue;
-        }
-        if scored_against(&whole, &bytes).is_some_and(|s| s >= look - WHOLE_TOLERANCE) {
-            best = Some((bytes.len(), candidate));
-        }
+/// The asked writer on the whole image: its reference, bytes and look, which the candidates of the
+/// colour choice are held to there (prepared once: the reference and the score are the costly part).
+struct AskedOnTheWhole {
+    writer: Writer,
+    reference: score::Reference,
+    bytes: usize,
+    look: f32,
+}
+
+impl AskedOnTheWhole {
+    /// `None` where the whole image cannot be scored: the choice then keeps the asked writer.
+    fn of(pixels: &Pixels, writer: Writer) -> Result<Option<Self>> {
+        let Some(reference) = score::reference(pixels) else { return Ok(None) };
+        let (bytes, Some(look)) = balanced_trial(pixels, &reference, writer)? else { return Ok(None) };
+        Ok(Some(Self { writer, reference, bytes, look }))
     }
-    Ok(best.map(|(_, writer)| writer))
+
+    /// Of `candidates`, the one with the fewest bytes on the whole image that keeps the asked
+    /// look there (within `WHOLE_TOLERANCE`) in fewer bytes than the asked writer; `None` when
+    /// none does.
+    fn fewest_of(&self, pixels: &Pixels, candidates: &[Writer]) -> Result<Option<Writer>> {
+        let mut best: Option<(usize, Writer)> = None;
+        for &candidate in candidates {
+            // Scored only when smaller than the best so far: the score costs more than the encode.
+            let bytes = balanced(candidate).encode(pixels, &OutputMetadata::default())?;
+            if bytes.len() >= best.map_or(self.bytes, |(fewest, _)| fewest) {
+                continue;
+            }
+            if scored_against(&self.reference, &bytes).is_some_and(|s| s >= self.look - WHOLE_TOLERANCE) {
+                best = Some((bytes.len(), candidate));
+            }
+        }
+        Ok(best.map(|(_, writer)| writer))
+    }
+
+    /// `chosen` (finer colour at a lower quality than asked) if it looks at least as good as the
+    /// asked writer on the whole image and is smaller there; where it looks worse, its quality is
+    /// raised, bisected on the whole image up to the asked one, until it does not (the codec
+    /// table's chart at 95, where the sample's pick fell short: raised, 4:2:2 at 78 took 35% fewer
+    /// bytes than 4:2:0 at 95); and the asked writer when neither holds. Like the sample's search,
+    /// with the balanced encoder.
+    fn raised(&self, pixels: &Pixels, chosen: Writer) -> Result<Writer> {
+        let asked = self.writer;
+        let (Some(asked_quality), Some(from)) = (asked.quality(), chosen.quality()) else { return Ok(asked) };
+        // The bytes at `quality` when it keeps the look (within the metric's wobble).
+        let keeps = |quality: u8| -> Result<Option<usize>> {
+            let (bytes, score) = balanced_trial(pixels, &self.reference, chosen.with_quality(quality))?;
+            Ok(score.is_some_and(|s| s >= self.look - WHOLE_TOLERANCE).then_some(bytes))
+        };
+        let smaller = |quality: u8, bytes: usize| if bytes < self.bytes { chosen.with_quality(quality) } else { asked };
+        if let Some(bytes) = keeps(from)? {
+            return Ok(smaller(from, bytes));
+        }
+        let Some(mut bytes) = keeps(asked_quality)? else { return Ok(asked) };
+        let (mut low, mut high) = (from + 1, asked_quality);
+        while low < high {
+            let middle = low + (high - low) / 2;
+            match keeps(middle)? {
+                Some(kept) => (high, bytes) = (middle, kept),
+                None => low = middle + 1,
+            }
+        }
+        Ok(smaller(high, bytes))
+    }
 }
 
 /// How many more bytes than the fewest a candidate of the colour choice may take on the sample and
 /// still be ranked on the whole image: the sample's bytes were 5% off the whole's on a photo.
 const SAMPLE_BYTES_SLACK: f32 = 1.15;
-
-/// `chosen` (finer colour at a lower quality than `asked`) if it looks at least as good as `asked`
-/// on the whole image and is smaller there; where it looks worse, its quality is raised, bisected
-/// on the whole image up to the asked one, until it does not (the codec table's chart at 95,
-/// where the sample's pick fell short: raised, 4:2:2 at 78 took 35% fewer bytes than 4:2:0 at
-/// 95); and `asked` when neither holds. Like the sample's search, with the balanced encoder.
-fn on_the_whole_image(pixels: &Pixels, asked: Writer, chosen: Writer) -> Result<Writer> {
-    let (Some(asked_quality), Some(from)) = (asked.quality(), chosen.quality()) else { return Ok(asked) };
-    let Some(reference) = score::reference(pixels) else { return Ok(asked) };
-    let (asked_bytes, Some(look)) = balanced_trial(pixels, &reference, asked)? else { return Ok(asked) };
-    // The bytes at `quality` when it keeps the look (within the metric's wobble).
-    let keeps = |quality: u8| -> Result<Option<usize>> {
-        let (bytes, score) = balanced_trial(pixels, &reference, chosen.with_quality(quality))?;
-        Ok(score.is_some_and(|s| s >= look - WHOLE_TOLERANCE).then_some(bytes))
-    };
-    let smaller = |quality: u8, bytes: usize| if bytes < asked_bytes { chosen.with_quality(quality) } else { asked };
-    if let Some(bytes) = keeps(from)? {
-        return Ok(smaller(from, bytes));
-    }
-    let Some(mut bytes) = keeps(asked_quality)? else { return Ok(asked) };
-    let (mut low, mut high) = (from + 1, asked_quality);
-    while low < high {
-        let middle = low + (high - low) / 2;
-        match keeps(middle)? {
-            Some(kept) => (high, bytes) = (middle, kept),
-            None => low = middle + 1,
-        }
-    }
-    Ok(smaller(high, bytes))
-}
 
 /// How much lower than the asked writer's score on the whole image the chroma choice may land:
 /// the metric's own wobble between neighbouring qualities.
@@ -422,9 +440,9 @@ mod tests {
         let fewest = *keeping.iter().min_by_key(|&&w| encoded(w).len()).unwrap();
         let largest = *keeping.iter().max_by_key(|&&w| encoded(w).len()).unwrap();
         assert_ne!(fewest, largest, "the test needs two candidates of different sizes");
-        let chosen = fewest_on_the_whole_image(&pixels, asked, &[too_low, largest, fewest, asked.with_quality(79)]).unwrap();
-        assert_eq!(chosen, Some(fewest));
-        assert_eq!(fewest_on_the_whole_image(&pixels, asked, &[too_low, asked.with_quality(90)]).unwrap(), None);
+        let whole = AskedOnTheWhole::of(&pixels, asked).unwrap().expect("the chart is scored");
+        assert_eq!(whole.fewest_of(&pixels, &[too_low, largest, fewest, asked.with_quality(79)]).unwrap(), Some(fewest));
+        assert_eq!(whole.fewest_of(&pixels, &[too_low, asked.with_quality(90)]).unwrap(), None);
     }
 
     fn smallest(chroma: ChromaSubsampling) -> Writer {
@@ -490,7 +508,7 @@ mod tests {
         let encoded = |w: Writer| w.encode(&pixels, &OutputMetadata::default()).unwrap();
         let look = |w: Writer| score_of(&pixels, &encoded(w)).unwrap().ssimulacra2;
         assert!(look(too_low) < look(asked) - 5.0, "the test needs a choice that looks worse");
-        let chosen = on_the_whole_image(&pixels, asked, too_low).unwrap();
+        let chosen = AskedOnTheWhole::of(&pixels, asked).unwrap().expect("the chart is scored").raised(&pixels, too_low).unwrap();
         let Writer::Jpeg { quality, options, .. } = chosen else { panic!("{chosen:?}") };
         assert_eq!(options.chroma_subsampling, ChromaSubsampling::Yuv422, "{chosen:?}");
         assert!(quality > 30 && quality < 95, "{chosen:?}");
