@@ -128,17 +128,21 @@ pub fn chroma_for_smallest(pixels: &Pixels, writer: Writer) -> Result<Writer> {
     let finer = [ChromaSubsampling::Yuv422, ChromaSubsampling::Yuv444];
     for chroma in finer.into_iter().filter(|&c| detail(c) > detail(options.chroma_subsampling)) {
         for table in [ChromaTable::Standard, ChromaTable::Coarser] {
-            // The lowest quality (up to the asked one) that keeps the look.
+            // The lowest quality (up to the asked one) that keeps the look, and its bytes: kept from
+            // its trial in the search, not encoded and scored again.
             let (mut low, mut high) = (LOWEST, quality);
-            if trial(candidate(high, chroma, table))?.1.is_none_or(|s| s < look) {
-                continue;
-            }
+            let mut kept = match trial(candidate(high, chroma, table))? {
+                (bytes, Some(score)) if score >= look => bytes,
+                _ => continue,
+            };
             while low < high {
                 let middle = low + (high - low) / 2;
-                if trial(candidate(middle, chroma, table))?.1.is_some_and(|s| s >= look) { high = middle } else { low = middle + 1 }
+                match trial(candidate(middle, chroma, table))? {
+                    (bytes, Some(score)) if score >= look => (high, kept) = (middle, bytes),
+                    _ => low = middle + 1,
+                }
             }
-            let lowest = candidate(low, chroma, table);
-            found.push((trial(lowest)?.0, lowest));
+            found.push((kept, candidate(high, chroma, table)));
         }
     }
     let &(fewest, pick) = found.iter().min_by_key(|&&(bytes, _)| bytes).expect("the asked writer is a candidate");
