@@ -444,6 +444,26 @@ fn an_intended_resize_decodes_a_jpeg_smaller_with_the_same_result() {
 }
 
 #[test]
+fn the_file_is_kept_only_while_it_could_stand_in_for_the_output() {
+    let input = fixture("alpha-640x360.png");
+    let decoded = |resize: Option<ResizeOptions>| {
+        Image::decode(&input, &DecodeOptions { intended_resize: resize, ..DecodeOptions::default() }).unwrap().source
+    };
+    let mut resize = default_options().resize;
+    resize.mode = ResizeMode::FitWidth(320);
+    let shrunk = decoded(Some(resize));
+    assert!(shrunk.original.is_none(), "a resize to half the width can never give the file back");
+    resize.mode = ResizeMode::FitWidth(1280); // never enlarged: the same pixels
+    let unchanged = decoded(Some(resize));
+    assert_eq!(unchanged.original.as_deref(), Some(&input[..]));
+    resize.turn = Orientation::Rotate90;
+    assert!(decoded(Some(resize)).original.is_none(), "a turned picture is not the file's own");
+    assert!(decoded(None).original.is_some(), "no resize announced: the file may be given back");
+    // And the memory check before decoding counts only what is held.
+    assert_eq!(unchanged.job.decoding() - shrunk.job.decoding(), input.len() as u64);
+}
+
+#[test]
 fn percentages_are_of_the_original_even_after_a_reduced_decode() {
     let input = fixture("phone-orient6-gps.jpg");
     for (percent, expected) in [(50.0, Dimensions::new(320, 200)), (10.0, Dimensions::new(64, 40)), (25.0, Dimensions::new(160, 100))] {
