@@ -45,10 +45,15 @@ pub fn decode(bytes: &[u8], container: &Container, limits: &Limits, min_stored: 
     if container.format == ImageFormat::JpegXl {
         return jxl::decode(bytes, container, limits);
     }
-    if container.format == ImageFormat::Png
-        && let Some(pixels) = png::decode(bytes)
-    {
-        return Ok(Decoded { pixels, scale: 1 });
+    if container.format == ImageFormat::Png {
+        if min_stored.is_some_and(|min| png_halves(container.stored, min))
+            && let Some(pixels) = png::decode_half(bytes)
+        {
+            return Ok(Decoded { pixels, scale: 2 });
+        }
+        if let Some(pixels) = png::decode(bytes) {
+            return Ok(Decoded { pixels, scale: 1 });
+        }
     }
     let format = match container.format {
         ImageFormat::Png => image::ImageFormat::Png,
@@ -113,7 +118,17 @@ fn scale(container: &Container, min_stored: Option<Dimensions>) -> u32 {
     }
 }
 
-/// The size of the pixels `decode` gives for `min_stored`, known before decoding.
+/// Whether a PNG of `stored` pixels is decoded at half size for a resize that needs `min` (its
+/// common case, `png/half.rs`): when the resize after it still reduces at least twice on each
+/// side, so that its own filter, not the halving's 2×2 box, shapes the result. The memory the
+/// full decode would take is still what is checked beforehand (`decoded_size`): a file outside
+/// the common case is decoded whole.
+fn png_halves(stored: Dimensions, min: Dimensions) -> bool {
+    stored.width.div_ceil(2) >= 2 * min.width && stored.height.div_ceil(2) >= 2 * min.height
+}
+
+/// The size of the pixels `decode` gives for `min_stored`, known before decoding (for a PNG, the
+/// most it may give).
 pub fn decoded_size(container: &Container, min_stored: Option<Dimensions>) -> Dimensions {
     let scale = scale(container, min_stored);
     Dimensions::new(container.stored.width.div_ceil(scale), container.stored.height.div_ceil(scale))

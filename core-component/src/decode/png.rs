@@ -12,6 +12,7 @@
 //! data fails the former (and the png crate then names the damage), while a damaged CRC alone no
 //! longer refuses an intact picture.
 
+mod half;
 mod paeth;
 
 use crate::{
@@ -23,6 +24,19 @@ use crate::{
 /// The pixels of `bytes` when the file is of the common case and decodes cleanly, else None (the
 /// caller then decodes it with the png crate).
 pub fn decode(bytes: &[u8]) -> Option<Pixels> {
+    let (layout, size, data) = common_case(bytes)?;
+    whole(&data, layout, size)
+}
+
+/// [`decode`] at half the size on each side (`half.rs`), for a resize to a quarter or less.
+pub fn decode_half(bytes: &[u8]) -> Option<Pixels> {
+    let (layout, size, data) = common_case(bytes)?;
+    half::decode(&data, layout, size)
+}
+
+/// The layout, size and pixel data (the IDAT chunks' bodies) of a file of the common case, which
+/// ends as a file should.
+fn common_case(bytes: &[u8]) -> Option<(Layout, Dimensions, Vec<&[u8]>)> {
     let mut chunks = Chunks::of(bytes)?;
     let Chunk { kind: b"IHDR", data: header, .. } = chunks.next()? else { return None };
     let &[w0, w1, w2, w3, h0, h1, h2, h3, depth, colour, 0, 0, 0] = header else { return None };
@@ -48,14 +62,17 @@ pub fn decode(bytes: &[u8]) -> Option<Pixels> {
             _ => {}
         }
     }
-    if !ended {
-        return None;
-    }
+    ended.then_some((layout, size, data))
+}
+
+/// The whole picture: the stream inflated at once into the pixels' buffer, each row unfiltered in
+/// place.
+fn whole(data: &[&[u8]], layout: Layout, size: Dimensions) -> Option<Pixels> {
     let bpp = layout.channels();
     let row = (size.width as usize).checked_mul(bpp)?;
     let height = size.height as usize;
     let mut raw = vec![0; height.checked_mul(row.checked_add(1)?)?];
-    inflate(&data, &mut raw)?;
+    inflate(data, &mut raw)?;
     // Row y's filter type, and its move from after that byte to where its pixels belong (left:
     // each row's bytes are read before the next row's land on them).
     let filter_of = |raw: &[u8], y: usize| raw[y * (row + 1)];
@@ -199,7 +216,7 @@ fn paeth_pair(previous: &[u8], upper: &mut [u8], lower: &mut [u8]) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::testdata;
 
@@ -212,7 +229,7 @@ mod tests {
         (info.color_type, data)
     }
 
-    fn encoded(layout: Layout, width: u32, height: u32, data: &[u8], filter: png::Filter) -> Vec<u8> {
+    pub(super) fn encoded(layout: Layout, width: u32, height: u32, data: &[u8], filter: png::Filter) -> Vec<u8> {
         let mut out = Vec::new();
         let mut encoder = png::Encoder::new(&mut out, width, height);
         encoder.set_color(match layout {
@@ -287,11 +304,12 @@ mod tests {
     }
 
     #[test]
-    fn cut_or_changed_anywhere_a_file_gives_pixels_or_none_and_never_panics() {
+    fn cut_or_changed_anywhere_a_file_gives_pixels_or_none_and_never_panics_whole_or_halved() {
         let bytes = testdata::fixture("alpha-640x360.png");
         let (_, reference_pixels) = reference(&bytes);
+        let reference_half = half::tests::halved(&decode(&bytes).unwrap());
         for cut in (0..bytes.len()).step_by(97) {
-            assert!(decode(&bytes[..cut]).is_none(), "cut at {cut}");
+            assert!(decode(&bytes[..cut]).is_none() && decode_half(&bytes[..cut]).is_none(), "cut at {cut}");
         }
         let mut seed = 0x9e37_79b9_u32;
         for _ in 0..300 {
@@ -306,6 +324,13 @@ mod tests {
                 assert_eq!(pixels.data.len(), pixels.size.pixels() as usize * pixels.layout.channels());
                 if pixels.size == Dimensions::new(640, 360) && pixels.layout == Layout::Rgba {
                     assert!(pixels.data == reference_pixels, "byte {at} changed, other pixels given");
+                }
+            }
+            // And so is the half-size decode, read a few rows at a time (`half.rs`).
+            if let Some(half) = decode_half(&changed) {
+                assert_eq!(half.data.len(), half.size.pixels() as usize * half.layout.channels());
+                if half.size == Dimensions::new(320, 180) && half.layout == Layout::Rgba {
+                    assert!(half.data == reference_half, "byte {at} changed, other pixels given at half size");
                 }
             }
         }

@@ -444,6 +444,29 @@ fn an_intended_resize_decodes_a_jpeg_smaller_with_the_same_result() {
 }
 
 #[test]
+fn a_png_resized_to_a_quarter_decodes_at_half_size_with_nearly_the_same_result() {
+    let input = fixture("alpha-640x360.png");
+    let mut target = default_options().resize;
+    let decoded = |target: ResizeOptions| {
+        Image::decode(&input, &DecodeOptions { intended_resize: Some(target), ..DecodeOptions::default() }).unwrap()
+    };
+    target.mode = ResizeMode::FitWidth(200); // less than a quarter: the resize would reduce 1.6 times
+    assert_eq!(decoded(target).dimensions(), Dimensions::new(640, 360), "decoded whole");
+    for width in [160, 100] {
+        target.mode = ResizeMode::FitWidth(width);
+        let hinted = decoded(target);
+        assert_eq!(hinted.dimensions(), Dimensions::new(320, 180), "decoded at half size");
+        let full = Image::decode(&input, &DecodeOptions::default()).unwrap();
+        let (a, b) = (hinted.resize(&target).unwrap(), full.resize(&target).unwrap());
+        assert_eq!(a.dimensions(), b.dimensions());
+        let (a, b) = (a.into_pixels_upright(), b.into_pixels_upright());
+        let psnr = psnr(&a, &b);
+        // 53.5 and 56.2 dB when written; patak → 1280, 55.0 dB (a mean difference of 0.19 levels).
+        assert!(psnr > 50.0, "to {width}: PSNR {psnr:.1} dB against the full decode");
+    }
+}
+
+#[test]
 fn the_file_is_kept_only_while_it_could_stand_in_for_the_output() {
     let input = fixture("alpha-640x360.png");
     let decoded = |resize: Option<ResizeOptions>| {
