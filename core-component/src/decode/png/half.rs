@@ -1,6 +1,6 @@
 //! PNG's common case decoded at half the size on each side, for a resize to a quarter of the
 //! picture or less (W3's 5120×2880 → 1280). The stream is inflated a few rows at a time into a
-//! small buffer, and each pair of rows, once unfiltered, is folded into one row of 2×2 means, so
+//! buffer of 2 MB, and each pair of rows, once unfiltered, is folded into one row of 2×2 means, so
 //! the full-size picture never exists: a 5120×2880 RGBA took 59 MB through the decode and the
 //! resize, its half 15 MB. The resize after it still reduces at least twice with its own filter,
 //! so the box of two pixels only joins the wider window of, say, Lanczos3 (pipeline tests).
