@@ -125,7 +125,7 @@ impl Job {
         let pixels = output.pixels();
         let colour = self.color_model != ColorModel::Gray;
         let scans = if smallest_jpeg(writer) && colour { pixels.min(tune::WHOLE_BELOW) * SMALLEST_JPEG_SCANS } else { 0 };
-        let encoder = pixels * per_pixel(writer, self.has_alpha) + scans;
+        let encoder = pixels * per_pixel(writer, self.has_alpha) + fixed(writer) + scans;
         // A grey JPEG has one plane where colour has three.
         let encoder =
             if self.color_model == ColorModel::Gray && writer.format() == ImageFormat::Jpeg { encoder.div_ceil(3) } else { encoder };
@@ -156,10 +156,22 @@ fn per_pixel(writer: Writer, alpha: bool) -> u64 {
         Writer::Webp { .. } if alpha => 20,
         Writer::Webp { .. } => 8,
         Writer::WebpLossless => 8,
-        // rav1e's frame state, our YCbCr planes and the reconstruction kept for scoring (measured
-        // 31.5 over the held pixels on 640×400 at `fast`; on 1920×1080 it fits in what the decoder
-        // freed: tests/component/memory.test.mjs holds the estimate to both).
-        Writer::Avif { .. } => 32,
+        // rav1e's frame state, our YCbCr planes and the reconstruction kept for scoring, with
+        // [`fixed`]. Beyond the file and two copies of the pixels a fresh instance grew by 3.2 MB
+        // on 320×200, 6.4 on 640×400, 15.7 on 1280×720, 30.9 on 1920×1080, 52.4 on 2560×1440 and
+        // 120 on 3840×2160 (14.5 bytes a pixel), the same at every effort; a transparent
+        // picture's alpha frame, encoded once the colour frame's state is gone, adds about 0.3 a
+        // pixel.
+        Writer::Avif { .. } => 15,
+    }
+}
+
+/// An encoder's working memory whatever the picture's size: rav1e's tables and contexts (2.2 MB
+/// of the growth above on 320×200 is not 15 bytes a pixel).
+fn fixed(writer: Writer) -> u64 {
+    match writer {
+        Writer::Avif { .. } => 3 << 20,
+        _ => 0,
     }
 }
 

@@ -49,6 +49,8 @@ const SETS = {
   AVIF: (o) => Object.assign(o.encode.encoding, { format: 'avif', effort: 'fast' }),
   'smallest JPEG 4:4:4': (o) => Object.assign(o.encode.encoding, { format: 'jpeg', effort: 'smallest', jpeg: { progressive: true, chromaSubsampling: 'yuv444' } }),
   'auto quality': (o) => Object.assign(o.encode.encoding, { format: 'jpeg', quality: { tag: 'auto', val: 'high' } }),
+  // Each AVIF candidate keeps rav1e's reconstruction to be scored on.
+  'auto quality AVIF': (o) => Object.assign(o.encode.encoding, { format: 'avif', effort: 'fast', quality: { tag: 'auto', val: 'high' } }),
 };
 
 /** Runs `bytes` with option set `name` in a fresh engine; the options with `maxMemory`. */
@@ -78,11 +80,16 @@ async function checkEstimate(label, bytes, name) {
   return grew;
 }
 
+// Sets too slow for every fixture (a searched AVIF encodes several candidates), on these only.
+const ONLY_ON = { 'auto quality AVIF': ['photo-640x400.jpg', 'alpha-640x360.png', 'gray16.png'] };
+
 const FIXTURES = ['photo-640x400.jpg', 'progressive.jpg', 'cmyk.jpg', 'alpha-640x360.png', 'gray16.png', 'palette.png', 'photo-lossy.webp', 'alpha-lossless.webp', 'animated.gif', 'small.bmp', 'small.tiff', 'jxl-photo.jxl', 'jxl-alpha-lossless.jxl', 'jxl-rgb16.jxl'];
 
 test('the estimate bounds what each fixture takes, every format, every kind of encode', async () => {
   for (const name of FIXTURES) {
-    for (const set of Object.keys(SETS)) await checkEstimate(name, fixture(name), set);
+    for (const set of Object.keys(SETS)) {
+      if (!ONLY_ON[set] || ONLY_ON[set].includes(name)) await checkEstimate(name, fixture(name), set);
+    }
   }
 });
 
