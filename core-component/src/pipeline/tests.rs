@@ -430,12 +430,7 @@ fn an_intended_resize_decodes_a_jpeg_smaller_with_the_same_result() {
         turn: Default::default(),
         crop: None,
     };
-    let hinted = Image::decode(&input, &DecodeOptions { intended_resize: Some(target), ..DecodeOptions::default() }).unwrap();
-    assert_eq!(hinted.dimensions(), Dimensions::new(320, 200), "decoded at half size");
-    let full = Image::decode(&input, &DecodeOptions::default()).unwrap();
-    let (a, b) = (hinted.resize(&target).unwrap(), full.resize(&target).unwrap());
-    assert_eq!(a.dimensions(), b.dimensions());
-    let (a, b) = (a.into_pixels_upright(), b.into_pixels_upright());
+    let (a, b) = reduced_and_whole(&input, &target, Dimensions::new(320, 200));
     let diff = testdata::mean_abs_diff(&a.data, &b.data);
     assert!(diff < 2.0, "the reduced decode differs by {diff:.2} per sample");
     // The measure the 20 MP corpus test uses: this is its twin on a fixture.
@@ -447,19 +442,12 @@ fn an_intended_resize_decodes_a_jpeg_smaller_with_the_same_result() {
 fn a_png_resized_to_a_quarter_decodes_at_half_size_with_nearly_the_same_result() {
     let input = fixture("alpha-640x360.png");
     let mut target = default_options().resize;
-    let decoded = |target: ResizeOptions| {
-        Image::decode(&input, &DecodeOptions { intended_resize: Some(target), ..DecodeOptions::default() }).unwrap()
-    };
     target.mode = ResizeMode::FitWidth(200); // less than a quarter: the resize would reduce 1.6 times
-    assert_eq!(decoded(target).dimensions(), Dimensions::new(640, 360), "decoded whole");
+    let (a, b) = reduced_and_whole(&input, &target, Dimensions::new(640, 360));
+    assert!(a == b, "decoded whole, so the same pixels");
     for width in [160, 100] {
         target.mode = ResizeMode::FitWidth(width);
-        let hinted = decoded(target);
-        assert_eq!(hinted.dimensions(), Dimensions::new(320, 180), "decoded at half size");
-        let full = Image::decode(&input, &DecodeOptions::default()).unwrap();
-        let (a, b) = (hinted.resize(&target).unwrap(), full.resize(&target).unwrap());
-        assert_eq!(a.dimensions(), b.dimensions());
-        let (a, b) = (a.into_pixels_upright(), b.into_pixels_upright());
+        let (a, b) = reduced_and_whole(&input, &target, Dimensions::new(320, 180));
         let psnr = psnr(&a, &b);
         // 53.5 and 56.2 dB when written; patak → 1280, 55.0 dB (a mean difference of 0.19 levels).
         assert!(psnr > 50.0, "to {width}: PSNR {psnr:.1} dB against the full decode");
@@ -662,6 +650,17 @@ fn jpeg_options_are_honoured() {
 }
 
 /// PSNR of two equal-sized images, in dB.
+/// `input` decoded for `target` (asserted to come out at `reduced` size) and decoded whole, each
+/// then resized to `target`: the two results, upright, for the tests of the reduced decodes.
+fn reduced_and_whole(input: &[u8], target: &ResizeOptions, reduced: Dimensions) -> (Pixels, Pixels) {
+    let hinted = Image::decode(input, &DecodeOptions { intended_resize: Some(*target), ..DecodeOptions::default() }).unwrap();
+    assert_eq!(hinted.dimensions(), reduced, "the size the decode was reduced to");
+    let whole = Image::decode(input, &DecodeOptions::default()).unwrap();
+    let (a, b) = (hinted.resize(target).unwrap(), whole.resize(target).unwrap());
+    assert_eq!(a.dimensions(), b.dimensions());
+    (a.into_pixels_upright(), b.into_pixels_upright())
+}
+
 fn psnr(a: &Pixels, b: &Pixels) -> f64 {
     let mse = a.data.iter().zip(&b.data).map(|(x, y)| (f64::from(*x) - f64::from(*y)).powi(2)).sum::<f64>() / a.data.len() as f64;
     10.0 * (255.0f64.powi(2) / mse).log10()
@@ -710,11 +709,8 @@ fn kleiber_20mp_to_1920_jpeg_is_small_and_matches_a_full_decode() {
     assert_eq!(out.dimensions, Dimensions::new(1920, 1080));
     assert!(out.bytes.len() <= 165_000, "{} bytes at q80", out.bytes.len());
     // The reduced decode (1/2 in the DCT domain) against a full decode, both then Lanczos3.
-    let full = Image::decode(&input, &DecodeOptions::default()).unwrap().resize(&options.resize).unwrap();
-    let reduced = Image::decode(&input, &DecodeOptions { intended_resize: Some(options.resize), ..DecodeOptions::default() }).unwrap();
-    assert_eq!(reduced.dimensions(), Dimensions::new(3014, 1696));
-    let reduced = reduced.resize(&options.resize).unwrap();
-    let psnr = psnr(&full.into_pixels_upright(), &reduced.into_pixels_upright());
+    let (reduced, full) = reduced_and_whole(&input, &options.resize, Dimensions::new(3014, 1696));
+    let psnr = psnr(&full, &reduced);
     assert!(psnr > 40.0, "reduced decode PSNR {psnr:.1} dB against the full decode");
 }
 
