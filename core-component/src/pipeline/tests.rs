@@ -649,7 +649,6 @@ fn jpeg_options_are_honoured() {
     assert!(baseline_420.bytes.len() < out.bytes.len(), "4:2:0 is smaller than 4:4:4");
 }
 
-/// PSNR of two equal-sized images, in dB.
 /// `input` decoded for `target` (asserted to come out at `reduced` size) and decoded whole, each
 /// then resized to `target`: the two results, upright, for the tests of the reduced decodes.
 fn reduced_and_whole(input: &[u8], target: &ResizeOptions, reduced: Dimensions) -> (Pixels, Pixels) {
@@ -661,6 +660,7 @@ fn reduced_and_whole(input: &[u8], target: &ResizeOptions, reduced: Dimensions) 
     (a.into_pixels_upright(), b.into_pixels_upright())
 }
 
+/// PSNR of two equal-sized images, in dB.
 fn psnr(a: &Pixels, b: &Pixels) -> f64 {
     let mse = a.data.iter().zip(&b.data).map(|(x, y)| (f64::from(*x) - f64::from(*y)).powi(2)).sum::<f64>() / a.data.len() as f64;
     10.0 * (255.0f64.powi(2) / mse).log10()
