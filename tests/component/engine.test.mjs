@@ -326,6 +326,20 @@ test('a 20 MP JPEG gives exactly the native result', needsCorpus('kleiber-6028x3
   assert.ok(max === 0, `up to ${max} in ${differing} samples`);
 });
 
+// Progressive refinement scans take their correction bits and zero runs branch-free where a
+// population count is one instruction (WebAssembly) and bit by bit natively
+// (crates/localpix-jpeg/src/progressive.rs): the coefficients, and so the pixels, are the same.
+for (const [name, path, resize] of [
+  ['a progressive JPEG decodes exactly as natively', fixturePath('progressive.jpg'), 'fit:640:640'],
+  ['a progressive 15 MP JPEG decodes reduced exactly as natively', corpusPath('volna-5120x2880.jpg'), 'width:1280'],
+]) {
+  test(name, path ? {} : needsCorpus('volna-5120x2880.jpg'), () => {
+    const [native, wasm] = nativeAndWasm(path, resize);
+    const { max, differing } = compareImages(native, wasm);
+    assert.ok(max === 0, `up to ${max} in ${differing} samples`);
+  });
+}
+
 test('kleiber, 20 MP, becomes a 1920 px JPEG of at most 165 KB', needsCorpus('kleiber-6028x3391.jpg'), () => {
   const out = imaging.process(corpus('kleiber-6028x3391.jpg'), options({ mode: fit(1920, 1920), format: 'jpeg' }));
   assert.deepEqual(out.dimensions, { width: 1920, height: 1080 });

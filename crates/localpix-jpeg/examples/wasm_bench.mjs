@@ -4,6 +4,10 @@
 // `cargo run --release -p localpix-jpeg --example checksums FILE…`).
 //
 // node crates/localpix-jpeg/examples/wasm_bench.mjs [--runs N] [--reductions 1,2] FILE.jpg…
+//
+// With `--against OTHER.wasm` (a copy of wasm_bench.wasm from an earlier commit), this build's
+// localpix-jpeg is timed against that build's instead, interleaved the same way, and the
+// checksums must agree: how each change to the decoder is measured.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,20 +19,26 @@ const option = (name, fallback) => {
 };
 const runs = Number(option('--runs', 9));
 const reductions = option('--reductions', '1,2').split(',').map(Number);
+const against = option('--against', null);
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
-const wasm = readFileSync(join(root, 'target/wasm32-unknown-unknown/release/examples/wasm_bench.wasm'));
-const { instance } = await WebAssembly.instantiate(wasm, {});
-const { memory, input, decode_new: decodeNew, decode_old: decodeOld, last_checksum: lastChecksum } = instance.exports;
+const load = async (path) => (await WebAssembly.instantiate(readFileSync(path), {})).instance.exports;
+const build = await load(join(root, 'target/wasm32-unknown-unknown/release/examples/wasm_bench.wasm'));
+const other = against ? await load(against) : build;
+const decodeNew = build.decode_new;
+const decodeOld = against ? other.decode_new : build.decode_old;
 
 const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const hex = (x) => (x >>> 0).toString(16).padStart(8, '0');
 
-console.log('| file | scale | localpix-jpeg ms | jpeg-decoder ms | ratio | checksum |');
+const theirs = against ? `${against.split('/').pop()} ms` : 'jpeg-decoder ms';
+console.log(`| file | scale | localpix-jpeg ms | ${theirs} | ratio | checksum |`);
 console.log('|---|---|--:|--:|--:|---|');
 for (const path of args) {
   const bytes = readFileSync(path);
-  const at = input(bytes.length);
-  new Uint8Array(memory.buffer, at, bytes.length).set(bytes);
+  for (const instance of new Set([build, other])) {
+    const at = instance.input(bytes.length);
+    new Uint8Array(instance.memory.buffer, at, bytes.length).set(bytes);
+  }
   for (const reduction of reductions) {
     const times = { new: [], old: [] };
     let sum = 0;
@@ -38,10 +48,13 @@ for (const path of args) {
       let t = performance.now();
       decodeNew(reduction);
       times.new.push(performance.now() - t);
-      if (i === 0) sum = lastChecksum();
+      if (i === 0) sum = build.last_checksum();
       t = performance.now();
       decodeOld(reduction);
       times.old.push(performance.now() - t);
+      if (i === 0 && against && other.last_checksum() !== sum) {
+        throw new Error(`${path} at 1/${reduction}: the two builds decode different pixels`);
+      }
     }
     const [a, b] = [median(times.new), median(times.old)];
     const name = path.split('/').pop();
