@@ -326,9 +326,8 @@ test('a 20 MP JPEG gives exactly the native result', needsCorpus('kleiber-6028x3
   assert.ok(max === 0, `up to ${max} in ${differing} samples`);
 });
 
-// Progressive refinement scans take their correction bits and zero runs branch-free where a
-// population count is one instruction (WebAssembly) and bit by bit natively
-// (crates/localpix-jpeg/src/progressive.rs): the coefficients, and so the pixels, are the same.
+// Progressive scans (crates/localpix-jpeg/src/progressive.rs) give the native build's very pixels,
+// at full size and reduced, as the baseline ones do above.
 for (const [name, path, resize] of [
   ['a progressive JPEG decodes exactly as natively', fixturePath('progressive.jpg'), 'fit:640:640'],
   ['a progressive 15 MP JPEG decodes reduced exactly as natively', corpusPath('volna-5120x2880.jpg'), 'width:1280'],
