@@ -26,7 +26,7 @@ pub(crate) struct BitReader<'a> {
 
 /// Whether any byte of `word` is 0xFF (a zero byte of its complement: the classic SWAR test).
 #[inline(always)]
-fn has_ff(word: u64) -> bool {
+pub(crate) fn has_ff(word: u64) -> bool {
     let inverted = !word;
     (inverted.wrapping_sub(0x0101_0101_0101_0101) & word & 0x8080_8080_8080_8080) != 0
 }

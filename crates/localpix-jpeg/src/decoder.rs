@@ -17,6 +17,19 @@ use crate::{
 const MAX_SCANS: usize = 256;
 
 pub(crate) fn decode(data: &[u8], options: &Options) -> Result<Image> {
+    decode_skipping(data, options, Skipping::Unneeded)
+}
+
+/// Whether a reduced progressive decode passes over the scans it does not need (the decoder
+/// always does; the tests also decode every scan, to compare).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Skipping {
+    Unneeded,
+    #[cfg_attr(not(test), allow(dead_code))]
+    Nothing,
+}
+
+pub(crate) fn decode_skipping(data: &[u8], options: &Options, skipping: Skipping) -> Result<Image> {
     if !matches!(options.reduction, 1 | 2 | 4 | 8) {
         return Err(Error::unsupported(format!("decoding at 1/{} (only 1/1, 1/2, 1/4 and 1/8)", options.reduction)));
     }
@@ -29,6 +42,8 @@ pub(crate) fn decode(data: &[u8], options: &Options) -> Result<Image> {
     let (mut jfif, mut adobe) = (false, None);
     let mut frame: Option<Frame> = None;
     let mut scans = 0;
+    // Scans a reduced progressive decode passes over (progressive::unneeded_scans), by number.
+    let mut unneeded = Vec::new();
     loop {
         let code = match segments.next_marker() {
             Ok(code) => code,
@@ -54,6 +69,7 @@ pub(crate) fn decode(data: &[u8], options: &Options) -> Result<Image> {
             marker::DRI => tables.restart_interval = segments::parse_restart_interval(segments.segment()?)?,
             marker::DAC => return Err(Error::unsupported("arithmetic coding")),
             marker::SOS => {
+                let header_at = segments.pos;
                 let body = segments.segment()?;
                 let frame = frame.as_mut().ok_or_else(|| Error::malformed("a scan comes before the frame header"))?;
                 let scan = segments::parse_scan(body, &frame.header)?;
@@ -61,6 +77,9 @@ pub(crate) fn decode(data: &[u8], options: &Options) -> Result<Image> {
                     // libjpeg decides at the first scan, having seen every header before it.
                     let ids: Vec<u8> = frame.header.components.iter().map(|c| c.id).collect();
                     frame.color = ColorSpace::guess(&ids, jfif, adobe);
+                    if frame.header.coding == Coding::Progressive && options.reduction > 1 && skipping == Skipping::Unneeded {
+                        unneeded = progressive::unneeded_scans(data, header_at, frame);
+                    }
                 }
                 scans += 1;
                 if scans > MAX_SCANS {
@@ -68,6 +87,11 @@ pub(crate) fn decode(data: &[u8], options: &Options) -> Result<Image> {
                 }
                 segments.pos = match frame.header.coding {
                     Coding::Sequential => sequential::decode_scan(frame, &scan, &tables, data, segments.pos)?,
+                    // Its entropy data is passed over by the search for the next marker.
+                    Coding::Progressive if unneeded.get(scans - 1) == Some(&true) => {
+                        sequential::latch_quant_tables(frame, &scan, &tables)?;
+                        segments.pos
+                    }
                     Coding::Progressive => progressive::decode_scan(frame, &scan, &tables, data, segments.pos)?,
                 };
             }
@@ -108,4 +132,56 @@ fn finish(mut frame: Frame) -> Result<Image> {
     };
     let (width, height) = (frame.width as u32, frame.height as u32);
     Ok(Image { width, height, format, pixels: frame.into_output() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(name: &str) -> Vec<u8> {
+        std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(name)).unwrap()
+    }
+
+    /// The scans a decode of `data` at 1/`reduction` passes over.
+    fn passed_over(data: &[u8], reduction: usize) -> Vec<bool> {
+        let mut segments = Segments::new(data);
+        segments.pos = 2;
+        let mut frame = None;
+        loop {
+            match segments.next_marker().unwrap() {
+                code @ (marker::SOF0..=0xC3 | 0xC5..=0xC7) => {
+                    let header = segments::parse_frame(code, segments.segment().unwrap()).unwrap();
+                    frame = Some(Frame::new(header, reduction, 1 << 30).unwrap());
+                }
+                marker::SOS => return progressive::unneeded_scans(data, segments.pos, frame.as_ref().unwrap()),
+                code if marker::is_standalone(code) => {}
+                _ => {
+                    segments.segment().unwrap();
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_reduced_progressive_decode_passes_over_scans_it_does_not_need_and_gives_the_same_pixels() {
+        let data = fixture("progressive.jpg");
+        // libjpeg's script in 4:2:0: at 1/8 the brightness's four AC scans, most of the file.
+        assert_eq!(passed_over(&data, 8).iter().filter(|&&unneeded| unneeded).count(), 4);
+        for reduction in [1, 2, 4, 8] {
+            let options = Options { reduction, ..Options::default() };
+            let skipping = decode_skipping(&data, &options, Skipping::Unneeded).unwrap();
+            let every_scan = decode_skipping(&data, &options, Skipping::Nothing).unwrap();
+            assert_eq!((skipping.width, skipping.height), (every_scan.width, every_scan.height));
+            assert!(skipping.pixels == every_scan.pixels, "1/{reduction}: the pixels differ");
+        }
+    }
+
+    #[test]
+    fn a_progressive_file_cut_inside_a_scan_passed_over_is_still_cut_short() {
+        let data = fixture("progressive.jpg");
+        let options = Options { reduction: 8, ..Options::default() };
+        // Inside the last scan, the brightness refinement, which 1/8 passes over.
+        let cut = &data[..data.len() - 2_000];
+        assert!(matches!(decode(cut, &options), Err(Error::Truncated)));
+    }
 }

@@ -8,7 +8,7 @@ use crate::{
     error::{Error, Result},
     frame::Frame,
     huffman::{HuffmanTable, extend},
-    segments::{ScanHeader, ZIGZAG},
+    segments::{self, ScanHeader, Segments, ZIGZAG, marker},
     sequential::{Restarts, Tables, latch_quant_tables, symbol},
 };
 
@@ -80,6 +80,65 @@ pub(crate) fn decode_scan(frame: &mut Frame, scan: &ScanHeader, tables: &Tables,
         }
     }
     Ok(reader.position())
+}
+
+/// Which of a progressive image's scans a reduced decode can pass over unread, in the order they
+/// come (`true`: not needed), from the scan whose header starts at `at` (its length field) on.
+///
+/// Decoding at 1/2, 1/4 or 1/8 the transform reads only a block's 4×4, 2×2 or 1×1 corner
+/// (`frame::put_block`), so a band of coefficients wholly past it need not be decoded: at 1/8 a
+/// progressive photo's every AC scan, most of the file. Unless a scan that is decoded, one whose
+/// band reaches into the corner, also covers such coefficients: a refinement's data is read
+/// against which of them are already non-zero, so their earlier scans must be decoded too. Hence
+/// all the scan headers are read first (the entropy data between them only searched for the next
+/// marker). Where they cannot all be read, nothing is passed over: the decode reports the damage.
+pub(crate) fn unneeded_scans(data: &[u8], at: usize, frame: &Frame) -> Vec<bool> {
+    let mut segments = Segments::new(data);
+    segments.pos = at;
+    let mut scans = Vec::new();
+    let mut code = marker::SOS;
+    loop {
+        match code {
+            marker::SOS => match segments.segment().map(|body| segments::parse_scan(body, &frame.header)) {
+                Ok(Ok(scan)) => scans.push(scan),
+                _ => return Vec::new(),
+            },
+            marker::EOI => break,
+            code if marker::is_standalone(code) => {}
+            _ => {
+                if segments.segment().is_err() {
+                    break;
+                }
+            }
+        }
+        // A file cut short has no scans beyond.
+        let Ok(next) = segments.next_marker() else { break };
+        code = next;
+    }
+    let last_needed: Vec<usize> = frame.planes.iter().map(|plane| last_needed(plane.block_size)).collect();
+    unneeded(&scans, &last_needed)
+}
+
+/// Of `scans`, those whose band lies past each component's `last_needed` zigzag position and
+/// which no needed scan also covers.
+fn unneeded(scans: &[ScanHeader], last_needed: &[usize]) -> Vec<bool> {
+    // AC bands hold one component (parse_scan checked); DC scans are always needed.
+    let ac = |scan: &ScanHeader| (scan.ss > 0).then(|| scan.components[0].index);
+    let mut decoded = vec![0u64; last_needed.len()];
+    for scan in scans {
+        if let Some(index) = ac(scan).filter(|&index| scan.ss <= last_needed[index]) {
+            decoded[index] |= positions(scan.ss, scan.se);
+        }
+    }
+    scans
+        .iter()
+        .map(|scan| ac(scan).is_some_and(|index| scan.ss > last_needed[index] && decoded[index] & positions(scan.ss, scan.se) == 0))
+        .collect()
+}
+
+/// The last zigzag position inside the `size`×`size` corner of a block.
+fn last_needed(size: usize) -> usize {
+    (0..64).filter(|&k| usize::from(ZIGZAG[k]) / 8 < size && usize::from(ZIGZAG[k]) % 8 < size).max().unwrap_or(0)
 }
 
 fn check(reader: &BitReader) -> Result<()> {
@@ -255,4 +314,56 @@ pub(crate) fn finish(frame: &mut Frame) {
         plane.rows_ready = plane.height;
     }
     frame.emit_ready_rows();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::segments::ScanComponent;
+
+    /// A script's scans as (component, Ss, Se, Ah): component `None` for an interleaved DC scan.
+    fn script(scans: &[(Option<usize>, usize, usize, u8)]) -> Vec<ScanHeader> {
+        scans
+            .iter()
+            .map(|&(component, ss, se, ah)| {
+                let indices = component.map_or(vec![0, 1, 2], |index| vec![index]);
+                let components = indices.into_iter().map(|index| ScanComponent { index, dc_table: 0, ac_table: 0 }).collect();
+                ScanHeader { components, ss, se, ah, al: ah.saturating_sub(1) }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_corners_the_reduced_transforms_read() {
+        assert_eq!([8, 4, 2, 1].map(last_needed), [63, 24, 4, 0]);
+    }
+
+    #[test]
+    fn bands_past_the_corner_are_passed_over_unless_a_needed_scan_covers_them() {
+        // libjpeg's default script for three components (the fixture progressive.jpg's).
+        let libjpeg = script(&[
+            (None, 0, 0, 0),
+            (Some(0), 1, 5, 0),
+            (Some(2), 1, 63, 0),
+            (Some(1), 1, 63, 0),
+            (Some(0), 6, 63, 0),
+            (Some(0), 1, 63, 2),
+            (None, 0, 0, 1),
+            (Some(2), 1, 63, 1),
+            (Some(1), 1, 63, 1),
+            (Some(0), 1, 63, 1),
+        ]);
+        // At 1/8 (4:4:4): every AC scan; at 1/4 none, as the refinement of 1–63 reads 6–63's
+        // non-zero coefficients; at full size none.
+        let every_ac: Vec<bool> = libjpeg.iter().map(|scan| scan.ss > 0).collect();
+        assert_eq!(unneeded(&libjpeg, &[0, 0, 0]), every_ac);
+        assert_eq!(unneeded(&libjpeg, &[4, 4, 4]), vec![false; 10]);
+        assert_eq!(unneeded(&libjpeg, &[63, 63, 63]), vec![false; 10]);
+        // At 1/8 of 4:2:0, the colour planes' blocks decode at 2×2: their scans are needed.
+        let luma_ac: Vec<bool> = libjpeg.iter().map(|scan| scan.ss > 0 && scan.components[0].index == 0).collect();
+        assert_eq!(unneeded(&libjpeg, &[0, 4, 4]), luma_ac);
+        // A band past the corner refined only in bands of its own is passed over with them.
+        let split = script(&[(None, 0, 0, 0), (Some(0), 1, 4, 0), (Some(0), 5, 63, 0), (Some(0), 1, 4, 1), (Some(0), 5, 63, 1)]);
+        assert_eq!(unneeded(&split, &[4]), vec![false, false, true, false, true]);
+    }
 }
