@@ -318,26 +318,21 @@ test('wasm resizes a 16 MP RGB photo as native does (±1)', needsCorpus('adwaita
 test('wasm resizes a 15 MP RGBA image as native does (±1)', needsCorpus('patak-5120x2880-rgba.png'), () =>
   assertSameResize(corpusPath('patak-5120x2880-rgba.png'), 'width:1280', 4));
 
-// localpix-jpeg's simd128 paths give exactly the scalar code's samples, and this resize (RGB,
-// Lanczos3) rounds the same in both builds: the whole job is identical to the byte.
-test('a 20 MP JPEG gives exactly the native result', needsCorpus('kleiber-6028x3391.jpg'), () => {
-  const [native, wasm] = nativeAndWasm(corpusPath('kleiber-6028x3391.jpg'), 'fit:1920:1920');
+/** The whole job (decode, resize, PNG) in wasm gives exactly the native build's samples. */
+function assertExactJob(path, resize) {
+  const [native, wasm] = nativeAndWasm(path, resize);
   const { max, differing } = compareImages(native, wasm);
   assert.ok(max === 0, `up to ${max} in ${differing} samples`);
-});
-
-// Progressive scans (crates/localpix-jpeg/src/progressive.rs) give the native build's very pixels,
-// at full size and reduced, as the baseline ones do above.
-for (const [name, path, resize] of [
-  ['a progressive JPEG decodes exactly as natively', fixturePath('progressive.jpg'), 'fit:640:640'],
-  ['a progressive 15 MP JPEG decodes reduced exactly as natively', corpusPath('volna-5120x2880.jpg'), 'width:1280'],
-]) {
-  test(name, path ? {} : needsCorpus('volna-5120x2880.jpg'), () => {
-    const [native, wasm] = nativeAndWasm(path, resize);
-    const { max, differing } = compareImages(native, wasm);
-    assert.ok(max === 0, `up to ${max} in ${differing} samples`);
-  });
 }
+
+// localpix-jpeg's simd128 paths give exactly the scalar code's samples, and this resize (RGB,
+// Lanczos3) rounds the same in both builds: the whole job is identical to the byte.
+test('a 20 MP JPEG gives exactly the native result', needsCorpus('kleiber-6028x3391.jpg'), () =>
+  assertExactJob(corpusPath('kleiber-6028x3391.jpg'), 'fit:1920:1920'));
+// Progressive scans (crates/localpix-jpeg/src/progressive.rs) too, at full size and reduced.
+test('a progressive JPEG decodes exactly as natively', () => assertExactJob(fixturePath('progressive.jpg'), 'fit:640:640'));
+test('a progressive 15 MP JPEG decodes reduced exactly as natively', needsCorpus('volna-5120x2880.jpg'), () =>
+  assertExactJob(corpusPath('volna-5120x2880.jpg'), 'width:1280'));
 
 test('kleiber, 20 MP, becomes a 1920 px JPEG of at most 165 KB', needsCorpus('kleiber-6028x3391.jpg'), () => {
   const out = imaging.process(corpus('kleiber-6028x3391.jpg'), options({ mode: fit(1920, 1920), format: 'jpeg' }));
