@@ -283,6 +283,8 @@ test-native: setup-rust
 	cargo test -p localpix-settings
 	cargo test -p localpix-jpeg
 	cargo test -p localpix-webp
+	@# The JPEG encoder's copy: its quicker trellis against the published one (crates/mozjpeg-rs).
+	cargo test -p mozjpeg-rs --lib trellis::
 	@mkdir -p target && rm -f $(SKIP_LOG)
 	LOCALPIX_SKIP_LOG=$(CURDIR)/$(SKIP_LOG) cargo test -p localpix-core
 	@if [ -s $(SKIP_LOG) ]; then sort -u $(SKIP_LOG); fi
