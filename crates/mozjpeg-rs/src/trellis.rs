@@ -65,7 +65,8 @@ impl TableTerms {
 
     fn matches(&self, qtable: &[u16; DCTSIZE2], config: &TrellisConfig) -> bool {
         self.log_scales == (config.lambda_log_scale1.to_bits(), config.lambda_log_scale2.to_bits())
-            && self.qtable == *qtable
+            // Every entry compared without a branch (a slice `==` is a `memcmp` call in wasm).
+            && self.qtable.iter().zip(qtable).fold(0, |differ, (a, b)| differ | (a ^ b)) == 0
     }
 
     /// The block's lambda from its AC energy `norm`, as 0.9.2 computed it.
@@ -666,16 +667,11 @@ pub fn dc_trellis_optimize_indexed(
     // Lambda weight for DC coefficient: 1/q^2
     let lambda_dc_weight = 1.0 / (dc_quantval as f32 * dc_quantval as f32);
 
-    // Storage for DP
-    // accumulated_dc_cost[k][bi] = accumulated cost to reach candidate k at block bi
-    // dc_cost_backtrack[k][bi] = which candidate from previous block led here
-    // dc_candidate[k][bi] = the actual DC value for candidate k at block bi
-    let mut accumulated_dc_cost = vec![vec![0.0f32; num_blocks]; num_candidates];
-    let mut dc_cost_backtrack = vec![vec![0usize; num_blocks]; num_candidates];
-    let mut dc_candidate = vec![vec![0i16; num_blocks]; num_candidates];
-
-    // localpix: the powers and each difference size's rate worked out once per row, not per block
-    // and candidate pair; the same values, so the same choices as 0.9.2 (whose code the tests keep).
+    // localpix: the candidates' values and choices kept per block in two flat arrays, the costs
+    // of only the previous block in registers-sized arrays (0.9.2 kept three arrays per candidate
+    // across the row, each access a double lookup); the powers and each difference size's rate
+    // worked out once per row, not per block and candidate pair. The same values and order of
+    // operations, so the same choices as 0.9.2 (whose code the tests keep).
     let (scale1, scale2) = if lambda_log_scale2 > 0.0 {
         (2.0_f32.powf(lambda_log_scale1), 2.0_f32.powf(lambda_log_scale2))
     } else {
@@ -686,6 +682,16 @@ pub fn dc_trellis_optimize_indexed(
         let rate = if code_size > 0 { bits + code_size as usize } else { bits * 2 + 1 };
         rate as f32
     });
+    let rate = |delta: i16| rate_of_size[jpeg_nbits(delta) as usize];
+
+    // dc_candidate[bi * n + k]: the DC value of candidate k at block bi; dc_cost_backtrack the same
+    // for which candidate of block bi - 1 led to it.
+    let n = num_candidates;
+    let mut dc_candidate = vec![0i16; num_blocks * n];
+    let mut dc_cost_backtrack = vec![0u8; num_blocks * n];
+    let mut previous_cost = [0.0f32; DC_TRELLIS_MAX_CANDIDATES];
+    let mut cost = [0.0f32; DC_TRELLIS_MAX_CANDIDATES];
+    let half_candidates = (n / 2) as i32;
 
     for bi in 0..num_blocks {
         let block_idx = indices[bi];
@@ -695,29 +701,26 @@ pub fn dc_trellis_optimize_indexed(
 
         // Calculate lambda for this block (simplified - use AC norm from raw block)
         let norm = ac_norm(&raw_dct_blocks[block_idx]);
-
         let lambda = if lambda_log_scale2 > 0.0 { scale1 / (scale2 + norm) } else { scale1 };
         let lambda_dc = lambda * lambda_dc_weight;
 
         // Rounded quantized value
         let qval = (x + q / 2) / q;
 
-        // Generate candidates centered around qval
-        let half_candidates = (num_candidates / 2) as i32;
+        let (earlier, here) = dc_candidate.split_at_mut(bi * n);
+        let here = &mut here[..n];
+        let previous = if bi > 0 { &earlier[(bi - 1) * n..] } else { &[][..] };
+        let choices = &mut dc_cost_backtrack[bi * n..(bi + 1) * n];
 
-        for k in 0..num_candidates {
-            let candidate_offset = k as i32 - half_candidates;
-            let mut candidate_val = qval + candidate_offset;
-
-            // Clamp to valid range (10 bits for 8-bit JPEG)
-            candidate_val = candidate_val.clamp(-(1 << 10) + 1, (1 << 10) - 1);
+        for k in 0..n {
+            // Generate candidates centered around qval, clamped to 10 bits
+            let candidate_val = (qval + k as i32 - half_candidates).clamp(-(1 << 10) + 1, (1 << 10) - 1);
 
             // Distortion from this candidate
             let delta = candidate_val * q - x;
             let mut candidate_dist = (delta as f32).powi(2) * lambda_dc;
-
-            // Store the signed candidate value
-            dc_candidate[k][bi] = (candidate_val as i16) * sign;
+            let value = (candidate_val as i16) * sign;
+            here[k] = value;
 
             // Take into account DC differences with row above
             // Reference: C mozjpeg jcdctmgr.c:1069-1084
@@ -726,45 +729,38 @@ pub fn dc_trellis_optimize_indexed(
             {
                 let dc_above_orig = raw_dc_above[bi];
                 let dc_above_recon = quantized_dc_above[bi] as i32 * q;
-                let dc_orig = raw_dct_blocks[block_idx][0];
-                let dc_recon = dc_candidate[k][bi] as i32 * q;
+                let dc_recon = value as i32 * q;
                 // delta is difference of vertical gradients
-                let vdelta = (dc_above_orig - dc_orig) - (dc_above_recon - dc_recon);
+                let vdelta = (dc_above_orig - raw_dc) - (dc_above_recon - dc_recon);
                 let vertical_dist = (vdelta as f32).powi(2) * lambda_dc;
                 candidate_dist += delta_dc_weight * (vertical_dist - candidate_dist);
             }
 
             if bi == 0 {
                 // First block: cost is based on difference from last_dc
-                let dc_delta = dc_candidate[k][bi] - last_dc;
-                accumulated_dc_cost[k][0] = rate_of_size[jpeg_nbits(dc_delta) as usize] + candidate_dist;
-                dc_cost_backtrack[k][0] = 0; // Not used for first block
+                cost[k] = rate(value - last_dc) + candidate_dist;
             } else {
                 // Subsequent blocks: try all previous candidates
                 let mut best_cost = f32::MAX;
                 let mut best_prev = 0;
-
-                for l in 0..num_candidates {
-                    let dc_delta = dc_candidate[k][bi] - dc_candidate[l][bi - 1];
-                    let cost = rate_of_size[jpeg_nbits(dc_delta) as usize] + candidate_dist + accumulated_dc_cost[l][bi - 1];
-
+                for (l, (&before, &before_cost)) in previous.iter().zip(&previous_cost[..n]).enumerate() {
+                    let cost = rate(value - before) + candidate_dist + before_cost;
                     if cost < best_cost {
                         best_cost = cost;
                         best_prev = l;
                     }
                 }
-
-                accumulated_dc_cost[k][bi] = best_cost;
-                dc_cost_backtrack[k][bi] = best_prev;
+                cost[k] = best_cost;
+                choices[k] = best_prev as u8;
             }
         }
+        previous_cost = cost;
     }
 
     // Find the best final candidate
     let mut best_final = 0;
-    for k in 1..num_candidates {
-        if accumulated_dc_cost[k][num_blocks - 1] < accumulated_dc_cost[best_final][num_blocks - 1]
-        {
+    for k in 1..n {
+        if previous_cost[k] < previous_cost[best_final] {
             best_final = k;
         }
     }
@@ -772,15 +768,14 @@ pub fn dc_trellis_optimize_indexed(
     // Backtrack to assign optimal DC values
     let mut k = best_final;
     for bi in (0..num_blocks).rev() {
-        let block_idx = indices[bi];
-        quantized_blocks[block_idx][0] = dc_candidate[k][bi];
+        quantized_blocks[indices[bi]][0] = dc_candidate[bi * n + k];
         if bi > 0 {
-            k = dc_cost_backtrack[k][bi];
+            k = dc_cost_backtrack[bi * n + k] as usize;
         }
     }
 
     // Return the last DC value for next component
-    dc_candidate[best_final][num_blocks - 1]
+    dc_candidate[(num_blocks - 1) * n + best_final]
 }
 
 /// Information about a block's EOB status for cross-block optimization.
@@ -1628,8 +1623,7 @@ mod tests {
         let mut compared = 0;
         for dc_quantval in [1u16, 2, 4, 7, 12, 30, 90] {
             for table in [&standard, &gappy] {
-                for (scale2, weight) in [(16.5f32, 0.0f32), (0.0, 0.0), (16.5, 0.5)] {
-                    let width = 37;
+                for ((scale2, weight), width) in [(16.5f32, 0.0f32), (0.0, 0.0), (16.5, 0.5)].into_iter().zip([37, 1, 37]) {
                     let raw: Vec<[i32; DCTSIZE2]> = (0..2 * width).map(|n| blocks.block(2.0 + (n % 9) as f32 * 4.0)).collect();
                     let stale: Vec<[i16; DCTSIZE2]> = (0..2 * width).map(|_| [(blocks.next() % 50) as i16; DCTSIZE2]).collect();
                     // The first row from the left, the second from the right (storage order is free).
