@@ -32,8 +32,34 @@ struct TableTerms {
     /// ⌊2⁴⁰ / 8q⌋ + 1, by zigzag position: `divide` by it is a division by 8q (a division took
     /// a tenth of the trellis's time).
     reciprocal: [u64; DCTSIZE2],
+    lambda: Lambda,
+}
+
+/// A block's lambda from its AC energy, as 0.9.2 computed it (`2^scale1 / (2^scale2 + norm)`,
+/// or `2^(scale1 - 12)` without the second scale), with the two powers worked out once: the AC
+/// trellis keeps one per table, the DC trellis one per row.
+#[derive(Clone, Copy)]
+struct Lambda {
     /// 2^scale1 and 2^scale2, or (2^(scale1 - 12), 0) without the second.
     scales: (f32, f32),
+    by_norm: bool,
+}
+
+impl Lambda {
+    fn new(log_scale1: f32, log_scale2: f32) -> Self {
+        let by_norm = log_scale2 > 0.0;
+        let scales = if by_norm {
+            (2.0_f32.powf(log_scale1), 2.0_f32.powf(log_scale2))
+        } else {
+            (2.0_f32.powf(log_scale1 - 12.0), 0.0)
+        };
+        Self { scales, by_norm }
+    }
+
+    #[inline]
+    fn of(self, norm: f32) -> f32 {
+        if self.by_norm { self.scales.0 / (self.scales.1 + norm) } else { self.scales.0 }
+    }
 }
 
 impl TableTerms {
@@ -48,18 +74,13 @@ impl TableTerms {
             q8[i] = 8 * qtable[z] as i32;
             reciprocal[i] = reciprocal_of(q8[i]);
         }
-        let scales = if config.lambda_log_scale2 > 0.0 {
-            (2.0_f32.powf(config.lambda_log_scale1), 2.0_f32.powf(config.lambda_log_scale2))
-        } else {
-            (2.0_f32.powf(config.lambda_log_scale1 - 12.0), 0.0)
-        };
         Self {
             qtable: *qtable,
             log_scales: (config.lambda_log_scale1.to_bits(), config.lambda_log_scale2.to_bits()),
             lambda_tbl,
             q8,
             reciprocal,
-            scales,
+            lambda: Lambda::new(config.lambda_log_scale1, config.lambda_log_scale2),
         }
     }
 
@@ -67,12 +88,6 @@ impl TableTerms {
         self.log_scales == (config.lambda_log_scale1.to_bits(), config.lambda_log_scale2.to_bits())
             // Every entry compared without a branch (a slice `==` is a `memcmp` call in wasm).
             && self.qtable.iter().zip(qtable).fold(0, |differ, (a, b)| differ | (a ^ b)) == 0
-    }
-
-    /// The block's lambda from its AC energy `norm`, as 0.9.2 computed it.
-    #[inline]
-    fn lambda(&self, config: &TrellisConfig, norm: f32) -> f32 {
-        if config.lambda_log_scale2 > 0.0 { self.scales.0 / (self.scales.1 + norm) } else { self.scales.0 }
     }
 }
 
@@ -175,7 +190,7 @@ fn trellis_with_terms(
     config: &TrellisConfig,
 ) {
     // Calculate block norm from AC coefficients (for adaptive lambda)
-    let lambda = terms.lambda(config, ac_norm(src));
+    let lambda = terms.lambda.of(ac_norm(src));
 
     // State for dynamic programming
     let mut accumulated_cost = [0.0f32; DCTSIZE2];
@@ -187,7 +202,7 @@ fn trellis_with_terms(
     {
         let x = src[0].abs();
         let sign = if src[0] < 0 { -1i16 } else { 1i16 };
-        let q = 8 * terms.qtable[0] as i32;
+        let q = terms.q8[0];
         let qval = ((x + q / 2) / q).min(MAX_COEF_VAL);
         quantized[0] = (qval as i16) * sign;
     }
@@ -672,11 +687,7 @@ pub fn dc_trellis_optimize_indexed(
     // across the row, each access a double lookup); the powers and each difference size's rate
     // worked out once per row, not per block and candidate pair. The same values and order of
     // operations, so the same choices as 0.9.2 (whose code the tests keep).
-    let (scale1, scale2) = if lambda_log_scale2 > 0.0 {
-        (2.0_f32.powf(lambda_log_scale1), 2.0_f32.powf(lambda_log_scale2))
-    } else {
-        (2.0_f32.powf(lambda_log_scale1 - 12.0), 0.0)
-    };
+    let block_lambda = Lambda::new(lambda_log_scale1, lambda_log_scale2);
     let rate_of_size: [f32; 17] = std::array::from_fn(|bits| {
         let (_, code_size) = dc_table.get_code(bits as u8);
         let rate = if code_size > 0 { bits + code_size as usize } else { bits * 2 + 1 };
@@ -701,8 +712,7 @@ pub fn dc_trellis_optimize_indexed(
 
         // Calculate lambda for this block (simplified - use AC norm from raw block)
         let norm = ac_norm(&raw_dct_blocks[block_idx]);
-        let lambda = if lambda_log_scale2 > 0.0 { scale1 / (scale2 + norm) } else { scale1 };
-        let lambda_dc = lambda * lambda_dc_weight;
+        let lambda_dc = block_lambda.of(norm) * lambda_dc_weight;
 
         // Rounded quantized value
         let qval = (x + q / 2) / q;
