@@ -105,20 +105,15 @@ fn divide(n: i32, reciprocal: u64) -> i32 {
     ((n as u64 * reciprocal) >> 40) as i32
 }
 
-/// The block's AC energy as 0.9.2 summed it (`Σ c²` in f32, first to last, then / 63). Squares of
-/// magnitudes below 4096 are exact in f32, and while the running sum stays below 2²⁴ every partial
-/// sum is an exact integer too: then the sum taken in integers (which the compiler vectorises) is
-/// the same number. Otherwise the float loop runs, as before.
+/// The block's AC energy as 0.9.2 summed it (`Σ c²` in f32, first to last, then / 63), given
+/// the sum of the squares taken in integers and whether every magnitude was below 4096. Squares of
+/// such magnitudes are exact in f32, and while the running sum stays below 2²⁴ every partial sum
+/// is an exact integer too: then the integer sum (in any order) is the same number. Otherwise the
+/// float loop runs, as before.
 #[inline]
-fn ac_norm(src: &[i32; DCTSIZE2]) -> f32 {
-    let mut small = true;
-    let mut sum = 0i32;
-    for &c in &src[1..] {
-        small &= c.unsigned_abs() < 4096;
-        sum = sum.wrapping_add(c.wrapping_mul(c));
-    }
-    let mut norm = if small && sum < 1 << 24 {
-        sum as f32
+fn ac_norm_of(src: &[i32; DCTSIZE2], squares: i32, small: bool) -> f32 {
+    let mut norm = if small && squares < 1 << 24 {
+        squares as f32
     } else {
         let mut norm: f32 = 0.0;
         for &c in &src[1..] {
@@ -129,6 +124,18 @@ fn ac_norm(src: &[i32; DCTSIZE2]) -> f32 {
     };
     norm /= 63.0;
     norm
+}
+
+/// `ac_norm_of` with the integer sum taken here.
+#[inline]
+fn ac_norm(src: &[i32; DCTSIZE2]) -> f32 {
+    let mut small = true;
+    let mut squares = 0i32;
+    for &c in &src[1..] {
+        small &= c.unsigned_abs() < 4096;
+        squares = squares.wrapping_add(c.wrapping_mul(c));
+    }
+    ac_norm_of(src, squares, small)
 }
 
 std::thread_local! {
@@ -189,13 +196,6 @@ fn trellis_with_terms(
     ac_table: &DerivedTable,
     config: &TrellisConfig,
 ) {
-    // Calculate block norm from AC coefficients (for adaptive lambda)
-    let lambda = terms.lambda.of(ac_norm(src));
-
-    // State for dynamic programming
-    let mut accumulated_cost = [0.0f32; DCTSIZE2];
-    let mut run_start = [0usize; DCTSIZE2];
-
     // Quantize DC coefficient (simple rounding - DC trellis is optional)
     // max_coef_bits = data_precision + 2 = 8 + 2 = 10 for 8-bit JPEG
     const MAX_COEF_VAL: i32 = (1 << 10) - 1; // 1023
@@ -207,18 +207,39 @@ fn trellis_with_terms(
         quantized[0] = (qval as i16) * sign;
     }
 
-    // Each AC coefficient's magnitude and rounded quotient, by zigzag position: divided once.
+    // Each AC coefficient's magnitude and rounded quotient, by zigzag position: divided once; and
+    // the squares for the block's energy, in the same pass.
     let mut magnitude = [0i32; DCTSIZE2];
     let mut rounded = [0i32; DCTSIZE2];
     let mut nonzero_count = 0i32;
+    let mut small = true;
+    let mut squares = 0i32;
     for i in 1..DCTSIZE2 {
-        let x = src[JPEG_NATURAL_ORDER[i]].abs();
+        let c = src[JPEG_NATURAL_ORDER[i]];
+        let x = c.abs();
         let qval = divide(x + terms.q8[i] / 2, terms.reciprocal[i]);
         magnitude[i] = x;
         rounded[i] = qval;
         nonzero_count += i32::from(qval > 0);
+        small &= c.unsigned_abs() < 4096;
+        squares = squares.wrapping_add(c.wrapping_mul(c));
     }
+
+    // No AC coefficient rounds to anything but zero (a flat block: most colour blocks, the sky):
+    // then every run is zeroed and no position can be the last, so 0.9.2's search ended with the
+    // AC all zero, whatever the costs; they are not worked out.
+    if nonzero_count == 0 {
+        quantized[1..].fill(0);
+        return;
+    }
+
+    // Calculate block norm from AC coefficients (for adaptive lambda)
+    let lambda = terms.lambda.of(ac_norm_of(src, squares, small));
     let (max_lookback, max_candidates) = config.speed_mode.get_limits(nonzero_count);
+
+    // State for dynamic programming
+    let mut accumulated_cost = [0.0f32; DCTSIZE2];
+    let mut run_start = [0usize; DCTSIZE2];
 
     // ZRL's code length, looked up once.
     let zrl_size = ac_table.get_code(0xF0).1;
@@ -1588,6 +1609,7 @@ mod tests {
         ];
         let mut blocks = Blocks(0x9E37_79B9_7F4A_7C15);
         let mut compared = 0;
+        let mut flat = 0;
         for quality in [30u8, 60, 75, 85, 92, 98] {
             let (luma, chroma) = crate::quant::create_quant_tables(quality, crate::QuantTableIdx::ImageMagick, false);
             for qtable in [luma.values, chroma.values] {
@@ -1598,7 +1620,7 @@ mod tests {
                         config.lambda_log_scale2 = 0.0;
                     }
                     for ac_table in [&standard, &sparse] {
-                        for spread in [1.5f32, 4.0, 10.0, 30.0, 200.0] {
+                        for spread in [0.3f32, 1.5, 4.0, 10.0, 30.0, 200.0] {
                             for _ in 0..40 {
                                 let src = blocks.block(spread);
                                 let stale: [i16; DCTSIZE2] = std::array::from_fn(|_| (blocks.next() % 7) as i16 - 3);
@@ -1607,13 +1629,16 @@ mod tests {
                                 reference::trellis_quantize_block(&src, &mut published, &qtable, ac_table, &config);
                                 assert_eq!(ours, published, "q{quality} {mode:?} spread {spread}: {src:?}");
                                 compared += 1;
+                                flat += usize::from(published[1..].iter().all(|&c| c == 0));
                             }
                         }
                     }
                 }
             }
         }
-        assert_eq!(compared, 6 * 2 * 3 * 2 * 5 * 40);
+        assert_eq!(compared, 6 * 2 * 3 * 2 * 6 * 40);
+        // Both ways through: blocks whose AC all round to zero, and the rest.
+        assert!((compared / 50..compared / 2).contains(&flat), "{flat} of {compared} blocks flat");
     }
 
     /// localpix: the DC trellis makes 0.9.2's choices on rows of blocks, with and without the row
