@@ -29,9 +29,12 @@ struct TableTerms {
     lambda_tbl: [f32; DCTSIZE2],
     /// 8q, by zigzag position.
     q8: [i32; DCTSIZE2],
-    /// ⌊2⁴⁰ / 8q⌋ + 1, by zigzag position: `divide` by it is a division by 8q (a division took
-    /// a tenth of the trellis's time).
-    reciprocal: [u64; DCTSIZE2],
+    /// 8q, 4q and 1/(8q) in f32, by natural position: the first pass over a block goes in the
+    /// order its coefficients are stored, so that it vectorises, and `divide`s by multiplying (a
+    /// division took a tenth of the trellis's time).
+    q8_natural: [i32; DCTSIZE2],
+    half_natural: [i32; DCTSIZE2],
+    inverse_natural: [f32; DCTSIZE2],
     lambda: Lambda,
 }
 
@@ -66,20 +69,21 @@ impl TableTerms {
     fn new(qtable: &[u16; DCTSIZE2], config: &TrellisConfig) -> Self {
         let mut lambda_tbl = [0.0f32; DCTSIZE2];
         let mut q8 = [0i32; DCTSIZE2];
-        let mut reciprocal = [0u64; DCTSIZE2];
         for i in 0..DCTSIZE2 {
             let z = JPEG_NATURAL_ORDER[i];
             let q = qtable[z] as f32;
             lambda_tbl[i] = 1.0 / (q * q);
             q8[i] = 8 * qtable[z] as i32;
-            reciprocal[i] = reciprocal_of(q8[i]);
         }
+        let q8_natural = qtable.map(|q| 8 * i32::from(q));
         Self {
             qtable: *qtable,
             log_scales: (config.lambda_log_scale1.to_bits(), config.lambda_log_scale2.to_bits()),
             lambda_tbl,
             q8,
-            reciprocal,
+            q8_natural,
+            half_natural: q8_natural.map(|d| d / 2),
+            inverse_natural: q8_natural.map(inverse_of),
             lambda: Lambda::new(config.lambda_log_scale1, config.lambda_log_scale2),
         }
     }
@@ -92,17 +96,21 @@ impl TableTerms {
 }
 
 /// The multiplier that divides by `d` (8 to 8 × 65535) in `divide`.
-fn reciprocal_of(d: i32) -> u64 {
-    (1u64 << 40) / d as u64 + 1
+fn inverse_of(d: i32) -> f32 {
+    1.0 / d as f32
 }
 
-/// ⌊n / d⌋ for `reciprocal_of(d)`, exact for 0 ≤ n < 2²⁰: with m = ⌊2⁴⁰/d⌋ + 1 = 2⁴⁰/d + e,
-/// 0 < e ≤ 1, n·m/2⁴⁰ exceeds n/d by n·e/2⁴⁰ < 2⁻²⁰ < 1/d, too little to reach the next integer.
-/// A coefficient's magnitude plus half of 8q stays below 2¹⁹.
-#[inline]
-fn divide(n: i32, reciprocal: u64) -> i32 {
+/// ⌊n / d⌋ for `inverse_of(d)`, exact for 0 ≤ n < 2²⁰ (a coefficient's magnitude plus half of 8q
+/// stays below 2¹⁹). n is exact in f32 and n · (1/d) is within 2⁻²³ of n/d relatively, so
+/// below 2¹⁶ within 2⁻⁷: truncated, it is ⌊n/d⌋ or one off either way, which the remainder
+/// tells and mends. All of it in 32-bit lanes, so the first pass vectorises (a 64-bit
+/// multiply-shift did not).
+#[inline(always)]
+fn divide(n: i32, d: i32, inverse: f32) -> i32 {
     debug_assert!((0..1 << 20).contains(&n));
-    ((n as u64 * reciprocal) >> 40) as i32
+    let q = (n as f32 * inverse) as i32;
+    let r = n - q * d;
+    q + i32::from(r >= d) - i32::from(r < 0)
 }
 
 /// The block's AC energy as 0.9.2 summed it (`Σ c²` in f32, first to last, then / 63), given
@@ -207,21 +215,22 @@ fn trellis_with_terms(
         quantized[0] = (qval as i16) * sign;
     }
 
-    // Each AC coefficient's magnitude and rounded quotient, by zigzag position: divided once; and
-    // the squares for the block's energy, in the same pass.
+    // Each AC coefficient's magnitude and rounded quotient, in the order they are stored (the
+    // search goes by zigzag position, through JPEG_NATURAL_ORDER): divided once; and the squares
+    // for the block's energy, in the same pass.
     let mut magnitude = [0i32; DCTSIZE2];
     let mut rounded = [0i32; DCTSIZE2];
     let mut nonzero_count = 0i32;
-    let mut small = true;
+    let mut large = 0u32;
     let mut squares = 0i32;
-    for i in 1..DCTSIZE2 {
-        let c = src[JPEG_NATURAL_ORDER[i]];
+    for z in 1..DCTSIZE2 {
+        let c = src[z];
         let x = c.abs();
-        let qval = divide(x + terms.q8[i] / 2, terms.reciprocal[i]);
-        magnitude[i] = x;
-        rounded[i] = qval;
+        let qval = divide(x + terms.half_natural[z], terms.q8_natural[z], terms.inverse_natural[z]);
+        magnitude[z] = x;
+        rounded[z] = qval;
         nonzero_count += i32::from(qval > 0);
-        small &= c.unsigned_abs() < 4096;
+        large |= c.unsigned_abs() >> 12;
         squares = squares.wrapping_add(c.wrapping_mul(c));
     }
 
@@ -234,50 +243,49 @@ fn trellis_with_terms(
     }
 
     // Calculate block norm from AC coefficients (for adaptive lambda)
-    let lambda = terms.lambda.of(ac_norm_of(src, squares, small));
+    let lambda = terms.lambda.of(ac_norm_of(src, squares, large == 0));
     let (max_lookback, max_candidates) = config.speed_mode.get_limits(nonzero_count);
 
-    // State for dynamic programming
+    // Each coefficient's distortion when zeroed, and their running sum along the zigzag: worked
+    // out before the search, the sum carried in a register (it went through memory, a store and a
+    // load per coefficient on its critical path). a + b = b + a in IEEE arithmetic, so the sums
+    // are 0.9.2's. The positions whose rounded value is not zero are listed on the way: only they
+    // are searched (0.9.2 also walked the others, to mark them zero and unreachable).
+    let mut accumulated_zero_dist = [0.0f32; DCTSIZE2];
+    let mut running = 0.0f32;
+    let mut nonzero = [0u8; DCTSIZE2];
+    let mut listed = 0;
+    for i in 1..DCTSIZE2 {
+        let z = JPEG_NATURAL_ORDER[i];
+        let zero_dist = (magnitude[z] as f32).powi(2) * lambda * terms.lambda_tbl[i];
+        running += zero_dist;
+        accumulated_zero_dist[i] = running;
+        nonzero[listed] = i as u8;
+        listed += usize::from(rounded[z] > 0);
+    }
+
+    // State for dynamic programming, read only at the positions searched.
     let mut accumulated_cost = [0.0f32; DCTSIZE2];
     let mut run_start = [0usize; DCTSIZE2];
 
     // ZRL's code length, looked up once.
     let zrl_size = ac_table.get_code(0xF0).1;
 
-    // Each coefficient's distortion when zeroed, and their running sum along the zigzag: worked
-    // out before the search, the sum carried in a register (it went through memory, a store and a
-    // load per coefficient on its critical path). a + b = b + a in IEEE arithmetic, so the sums
-    // are 0.9.2's.
-    let mut accumulated_zero_dist = [0.0f32; DCTSIZE2];
-    let mut running = 0.0f32;
-    for i in 1..DCTSIZE2 {
-        let zero_dist = (magnitude[i] as f32).powi(2) * lambda * terms.lambda_tbl[i];
-        running += zero_dist;
-        accumulated_zero_dist[i] = running;
-    }
-
     // The positions a run may start after: 0 (the DC) and every AC position whose chosen value
     // is non-zero, ascending. 0.9.2 tested `quantized` at every earlier position instead.
     let mut starts = [0usize; DCTSIZE2];
     let mut start_count = 1;
 
-    for i in 1..DCTSIZE2 {
+    for &i in &nonzero[..listed] {
+        let i = usize::from(i);
         let z = JPEG_NATURAL_ORDER[i];
-        let x = magnitude[i];
+        let x = magnitude[z];
         let sign = if src[z] < 0 { -1i16 } else { 1i16 };
         let q = terms.q8[i];
         let weight = terms.lambda_tbl[i];
 
-        let qval = rounded[i];
-        if qval == 0 {
-            quantized[z] = 0;
-            accumulated_cost[i] = f32::MAX;
-            run_start[i] = i - 1;
-            continue;
-        }
-
         // Clamp to valid range (10 bits for 8-bit JPEG)
-        let qval = qval.min(1023);
+        let qval = rounded[z].min(1023);
 
         // Candidates are: 1, 3, 7, 15, ..., (2^k - 1), and the rounded value
         let num_candidates = (jpeg_nbits(qval as i16) as usize).min(max_candidates);
@@ -367,18 +375,20 @@ fn trellis_with_terms(
         }
     }
 
-    // Zero out coefficients after optimal ending and those in runs
-    let mut i = DCTSIZE2 - 1;
+    // Keep the chosen path, from the last coefficient back along the runs' starts, and zero the
+    // rest of the AC (0.9.2 walked every position down, zeroing those off the path).
+    let mut kept = [(0usize, 0i16); DCTSIZE2];
+    let mut kept_count = 0;
+    let mut i = last_coeff_idx;
     while i >= 1 {
-        while i > last_coeff_idx {
-            let z = JPEG_NATURAL_ORDER[i];
-            quantized[z] = 0;
-            i -= 1;
-        }
-        if i >= 1 {
-            last_coeff_idx = run_start[i];
-            i -= 1;
-        }
+        let z = JPEG_NATURAL_ORDER[i];
+        kept[kept_count] = (z, quantized[z]);
+        kept_count += 1;
+        i = run_start[i];
+    }
+    quantized[1..].fill(0);
+    for &(z, value) in &kept[..kept_count] {
+        quantized[z] = value;
     }
 }
 
@@ -1564,13 +1574,13 @@ mod tests {
     /// localpix: `divide` is integer division for every divisor a table can give and every
     /// dividend a coefficient can give (the DCT's output is 16-bit: at most 2¹⁵ + 4 × 65535).
     #[test]
-    fn dividing_by_the_reciprocal_is_exact() {
+    fn dividing_by_the_inverse_is_exact() {
         let dividends = (0..=(1i32 << 15) + 4 * 65535).step_by(1);
         for q in (1..=255).chain((256..=65535).step_by(257)).chain([65535]) {
             let d = 8 * q;
-            let reciprocal = reciprocal_of(d);
+            let inverse = inverse_of(d);
             for n in dividends.clone().step_by(if q <= 255 { 1 } else { 7 }) {
-                assert_eq!(divide(n, reciprocal), n / d, "{n} / {d}");
+                assert_eq!(divide(n, d, inverse), n / d, "{n} / {d}");
             }
         }
     }
