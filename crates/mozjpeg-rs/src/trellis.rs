@@ -735,6 +735,13 @@ pub fn dc_trellis_optimize_indexed(
     let mut cost = [0.0f32; DC_TRELLIS_MAX_CANDIDATES];
     let half_candidates = (n / 2) as i32;
 
+    // A block's candidates are sign · (qval + k - n/2) for k = 0..n unless the 10-bit limit clamps
+    // them: then the difference between candidate k of a block and candidate l of the block before
+    // depends on k - l alone (the same signs) or k + l (opposite signs), so each block pair has
+    // 2n - 1 differences, whose rates are looked up once instead of n² times.
+    let mut by_difference = [0.0f32; 2 * DC_TRELLIS_MAX_CANDIDATES - 1];
+    let mut previous_first = None; // the block before's candidate 0 and sign, when unclamped
+
     for bi in 0..num_blocks {
         let block_idx = indices[bi];
         let raw_dc = raw_dct_blocks[block_idx][0];
@@ -747,6 +754,24 @@ pub fn dc_trellis_optimize_indexed(
 
         // Rounded quantized value
         let qval = (x + q / 2) / q;
+        let first = qval - half_candidates;
+        let unclamped = first + n as i32 - 1 < 1 << 10;
+        // How candidate k's difference from the block before's candidate l is found in
+        // `by_difference`: at k + l, or at k - l + n - 1 (read backwards from k + n - 1).
+        let same_sign = match previous_first {
+            Some((before, before_sign)) if unclamped => {
+                let same = before_sign == sign;
+                for (m, rate_of) in by_difference[..2 * n - 1].iter_mut().enumerate() {
+                    let step = if same { m as i32 - (n as i32 - 1) } else { m as i32 };
+                    let here = i32::from(sign) * (first + step.max(0));
+                    let there = i32::from(before_sign) * (before + (-step).max(0));
+                    *rate_of = rate((here - there) as i16);
+                }
+                Some(same)
+            }
+            _ => None,
+        };
+        previous_first = unclamped.then_some((first, sign));
 
         let (earlier, here) = dc_candidate.split_at_mut(bi * n);
         let here = &mut here[..n];
@@ -784,11 +809,33 @@ pub fn dc_trellis_optimize_indexed(
                 // Subsequent blocks: try all previous candidates
                 let mut best_cost = f32::MAX;
                 let mut best_prev = 0;
-                for (l, (&before, &before_cost)) in previous.iter().zip(&previous_cost[..n]).enumerate() {
-                    let cost = rate(value - before) + candidate_dist + before_cost;
-                    if cost < best_cost {
-                        best_cost = cost;
-                        best_prev = l;
+                match same_sign {
+                    Some(true) => {
+                        for (l, &before_cost) in previous_cost[..n].iter().enumerate() {
+                            let cost = by_difference[k + n - 1 - l] + candidate_dist + before_cost;
+                            if cost < best_cost {
+                                best_cost = cost;
+                                best_prev = l;
+                            }
+                        }
+                    }
+                    Some(false) => {
+                        for (l, &before_cost) in previous_cost[..n].iter().enumerate() {
+                            let cost = by_difference[k + l] + candidate_dist + before_cost;
+                            if cost < best_cost {
+                                best_cost = cost;
+                                best_prev = l;
+                            }
+                        }
+                    }
+                    None => {
+                        for (l, (&before, &before_cost)) in previous.iter().zip(&previous_cost[..n]).enumerate() {
+                            let cost = rate(value - before) + candidate_dist + before_cost;
+                            if cost < best_cost {
+                                best_cost = cost;
+                                best_prev = l;
+                            }
+                        }
                     }
                 }
                 cost[k] = best_cost;
@@ -1668,8 +1715,17 @@ mod tests {
         let mut compared = 0;
         for dc_quantval in [1u16, 2, 4, 7, 12, 30, 90] {
             for table in [&standard, &gappy] {
-                for ((scale2, weight), width) in [(16.5f32, 0.0f32), (0.0, 0.0), (16.5, 0.5)].into_iter().zip([37, 1, 37]) {
-                    let raw: Vec<[i32; DCTSIZE2]> = (0..2 * width).map(|n| blocks.block(2.0 + (n % 9) as f32 * 4.0)).collect();
+                for ((scale2, weight), width) in [(16.5f32, 0.0f32), (0.0, 0.0), (16.5, 0.5), (16.5, 0.0)].into_iter().zip([37, 1, 37, 200]) {
+                    let mut raw: Vec<[i32; DCTSIZE2]> = (0..2 * width).map(|n| blocks.block(2.0 + (n % 9) as f32 * 4.0)).collect();
+                    // Some DCs at the 10-bit limit (candidates clamped at the finest steps), and
+                    // runs of DCs near zero (signs changing from block to block).
+                    for (b, block) in raw.iter_mut().enumerate() {
+                        match b % 11 {
+                            3 => block[0] = if b % 2 == 0 { 8184 } else { -8190 },
+                            5..=8 => block[0] %= 64,
+                            _ => {}
+                        }
+                    }
                     let stale: Vec<[i16; DCTSIZE2]> = (0..2 * width).map(|_| [(blocks.next() % 50) as i16; DCTSIZE2]).collect();
                     // The first row from the left, the second from the right (storage order is free).
                     let first: Vec<usize> = (0..width).collect();
@@ -1705,7 +1761,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(compared, 7 * 2 * 3 * 2);
+        assert_eq!(compared, 7 * 2 * 4 * 2);
     }
 
     #[test]
