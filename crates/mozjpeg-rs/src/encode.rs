@@ -50,7 +50,7 @@ use crate::scan_trial::ScanTrialEncoder;
 use crate::simd::SimdOps;
 #[cfg(target_arch = "x86_64")]
 use crate::simd::x86_64::entropy::SimdEntropyEncoder;
-use crate::trellis::trellis_quantize_block;
+use crate::trellis::{DcInput, trellis_quantize_block};
 use crate::types::{Limits, PixelDensity, Preset, Subsampling, TrellisConfig};
 
 mod helpers;
@@ -1734,7 +1734,7 @@ impl Encoder {
             // Optionally collect raw DCT for DC trellis
             let dc_trellis_enabled = self.trellis.enabled && self.trellis.dc_enabled;
             let mut y_raw_dct = if dc_trellis_enabled {
-                Some(try_alloc_vec_array::<i32, DCTSIZE2>(num_blocks)?)
+                Some(try_alloc_vec(DcInput::default(), num_blocks)?)
             } else {
                 None
             };
@@ -1752,7 +1752,7 @@ impl Encoder {
                         &ac_luma_derived,
                         &mut y_blocks[block_idx],
                         &mut dct_block,
-                        y_raw_dct.as_mut().map(|v| v[block_idx].as_mut_slice()),
+                        y_raw_dct.as_mut().map(|v| &mut v[block_idx]),
                     )?;
                 }
             }
@@ -2606,17 +2606,17 @@ impl Encoder {
             // Optionally collect raw DCT for DC trellis
             let dc_trellis_enabled = self.trellis.enabled && self.trellis.dc_enabled;
             let mut y_raw_dct = if dc_trellis_enabled {
-                Some(try_alloc_vec_array::<i32, DCTSIZE2>(num_y_blocks)?)
+                Some(try_alloc_vec(DcInput::default(), num_y_blocks)?)
             } else {
                 None
             };
             let mut cb_raw_dct = if dc_trellis_enabled {
-                Some(try_alloc_vec_array::<i32, DCTSIZE2>(num_chroma_blocks)?)
+                Some(try_alloc_vec(DcInput::default(), num_chroma_blocks)?)
             } else {
                 None
             };
             let mut cr_raw_dct = if dc_trellis_enabled {
-                Some(try_alloc_vec_array::<i32, DCTSIZE2>(num_chroma_blocks)?)
+                Some(try_alloc_vec(DcInput::default(), num_chroma_blocks)?)
             } else {
                 None
             };
@@ -2987,17 +2987,17 @@ impl Encoder {
             // Optionally collect raw DCT for DC trellis
             let dc_trellis_enabled = self.trellis.enabled && self.trellis.dc_enabled;
             let mut y_raw_dct = if dc_trellis_enabled {
-                Some(try_alloc_vec_array::<i32, DCTSIZE2>(num_y_blocks)?)
+                Some(try_alloc_vec(DcInput::default(), num_y_blocks)?)
             } else {
                 None
             };
             let mut cb_raw_dct = if dc_trellis_enabled {
-                Some(try_alloc_vec_array::<i32, DCTSIZE2>(num_chroma_blocks)?)
+                Some(try_alloc_vec(DcInput::default(), num_chroma_blocks)?)
             } else {
                 None
             };
             let mut cr_raw_dct = if dc_trellis_enabled {
-                Some(try_alloc_vec_array::<i32, DCTSIZE2>(num_chroma_blocks)?)
+                Some(try_alloc_vec(DcInput::default(), num_chroma_blocks)?)
             } else {
                 None
             };
@@ -3495,9 +3495,9 @@ impl Encoder {
         y_blocks: &mut [[i16; DCTSIZE2]],
         cb_blocks: &mut [[i16; DCTSIZE2]],
         cr_blocks: &mut [[i16; DCTSIZE2]],
-        mut y_raw_dct: Option<&mut [[i32; DCTSIZE2]]>,
-        mut cb_raw_dct: Option<&mut [[i32; DCTSIZE2]]>,
-        mut cr_raw_dct: Option<&mut [[i32; DCTSIZE2]]>,
+        mut y_raw_dct: Option<&mut [DcInput]>,
+        mut cb_raw_dct: Option<&mut [DcInput]>,
+        mut cr_raw_dct: Option<&mut [DcInput]>,
         h_samp: u8,
         v_samp: u8,
     ) -> Result<()> {
@@ -3517,7 +3517,7 @@ impl Encoder {
                         let block_col = mcu_col * h_samp as usize + h;
 
                         // Get mutable reference to raw DCT output if collecting
-                        let raw_dct_out = y_raw_dct.as_mut().map(|arr| &mut arr[y_idx][..]);
+                        let raw_dct_out = y_raw_dct.as_mut().map(|arr| &mut arr[y_idx]);
                         self.process_block_to_storage_with_raw(
                             y_plane,
                             y_width,
@@ -3534,7 +3534,7 @@ impl Encoder {
                 }
 
                 // Collect Cb block
-                let raw_dct_out = cb_raw_dct.as_mut().map(|arr| &mut arr[c_idx][..]);
+                let raw_dct_out = cb_raw_dct.as_mut().map(|arr| &mut arr[c_idx]);
                 self.process_block_to_storage_with_raw(
                     cb_plane,
                     chroma_width,
@@ -3548,7 +3548,7 @@ impl Encoder {
                 )?;
 
                 // Collect Cr block
-                let raw_dct_out = cr_raw_dct.as_mut().map(|arr| &mut arr[c_idx][..]);
+                let raw_dct_out = cr_raw_dct.as_mut().map(|arr| &mut arr[c_idx]);
                 self.process_block_to_storage_with_raw(
                     cr_plane,
                     chroma_width,
@@ -3581,7 +3581,7 @@ impl Encoder {
         ac_table: &DerivedTable,
         out_block: &mut [i16; DCTSIZE2],
         dct_block: &mut [i16; DCTSIZE2],
-        raw_dct_out: Option<&mut [i32]>,
+        raw_dct_out: Option<&mut DcInput>,
     ) -> Result<()> {
         // Extract 8x8 block from plane
         let mut samples = [0u8; DCTSIZE2];
@@ -3617,7 +3617,7 @@ impl Encoder {
 
         // Store raw DCT if requested (for DC trellis)
         if let Some(raw_out) = raw_dct_out {
-            raw_out.copy_from_slice(&dct_i32);
+            *raw_out = DcInput::of(&dct_i32);
         }
 
         // Use trellis quantization if enabled

@@ -673,6 +673,21 @@ pub fn dc_trellis_optimize(
     )
 }
 
+/// What the DC trellis reads of a block's raw DCT output: its DC and its AC energy (`ac_norm`).
+/// localpix: the encoder keeps these 8 bytes per block for it, where 0.9.2 kept the whole raw
+/// block (256 bytes) and summed its energy a second time.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct DcInput {
+    pub raw_dc: i32,
+    pub norm: f32,
+}
+
+impl DcInput {
+    pub fn of(raw: &[i32; DCTSIZE2]) -> Self {
+        Self { raw_dc: raw[0], norm: ac_norm(raw) }
+    }
+}
+
 /// DC trellis optimization with explicit block indices.
 ///
 /// This allows processing blocks in any order (e.g., row order for proper
@@ -692,6 +707,35 @@ pub fn dc_trellis_optimize(
 #[allow(clippy::needless_range_loop)]
 pub fn dc_trellis_optimize_indexed(
     raw_dct_blocks: &[[i32; DCTSIZE2]],
+    quantized_blocks: &mut [[i16; DCTSIZE2]],
+    indices: &[usize],
+    dc_quantval: u16,
+    dc_table: &DerivedTable,
+    last_dc: i16,
+    lambda_log_scale1: f32,
+    lambda_log_scale2: f32,
+    delta_dc_weight: f32,
+    above_row_data: Option<(&[i32], &[i16])>,
+) -> i16 {
+    let inputs: Vec<DcInput> = raw_dct_blocks.iter().map(DcInput::of).collect();
+    dc_trellis_of_inputs(
+        &inputs,
+        quantized_blocks,
+        indices,
+        dc_quantval,
+        dc_table,
+        last_dc,
+        lambda_log_scale1,
+        lambda_log_scale2,
+        delta_dc_weight,
+        above_row_data,
+    )
+}
+
+/// `dc_trellis_optimize_indexed` from each block's `DcInput` (the same choices).
+#[allow(clippy::too_many_arguments)]
+pub fn dc_trellis_of_inputs(
+    inputs: &[DcInput],
     quantized_blocks: &mut [[i16; DCTSIZE2]],
     indices: &[usize],
     dc_quantval: u16,
@@ -743,13 +787,11 @@ pub fn dc_trellis_optimize_indexed(
     let mut previous_first = None; // the block before's candidate 0 and sign, when unclamped
 
     for bi in 0..num_blocks {
-        let block_idx = indices[bi];
-        let raw_dc = raw_dct_blocks[block_idx][0];
+        let DcInput { raw_dc, norm } = inputs[indices[bi]];
         let x = raw_dc.abs();
         let sign = if raw_dc < 0 { -1i16 } else { 1i16 };
 
         // Calculate lambda for this block (simplified - use AC norm from raw block)
-        let norm = ac_norm(&raw_dct_blocks[block_idx]);
         let lambda_dc = block_lambda.of(norm) * lambda_dc_weight;
 
         // Rounded quantized value
