@@ -1731,7 +1731,8 @@ impl Encoder {
             let mut y_blocks = try_alloc_vec_array::<i16, DCTSIZE2>(num_blocks)?;
             let mut dct_block = [0i16; DCTSIZE2];
 
-            // Optionally collect raw DCT for DC trellis
+            // Optionally keep what the DC trellis reads of each raw DCT block
+            // (localpix: its DC and AC energy, 8 bytes, where 0.9.2 kept the whole block)
             let dc_trellis_enabled = self.trellis.enabled && self.trellis.dc_enabled;
             let mut y_raw_dct = if dc_trellis_enabled {
                 Some(try_alloc_vec(DcInput::default(), num_blocks)?)
@@ -2603,7 +2604,8 @@ impl Encoder {
             let mut cb_blocks = try_alloc_vec_array::<i16, DCTSIZE2>(num_chroma_blocks)?;
             let mut cr_blocks = try_alloc_vec_array::<i16, DCTSIZE2>(num_chroma_blocks)?;
 
-            // Optionally collect raw DCT for DC trellis
+            // Optionally keep what the DC trellis reads of each raw DCT block
+            // (localpix: its DC and AC energy, 8 bytes, where 0.9.2 kept the whole block)
             let dc_trellis_enabled = self.trellis.enabled && self.trellis.dc_enabled;
             let mut y_raw_dct = if dc_trellis_enabled {
                 Some(try_alloc_vec(DcInput::default(), num_y_blocks)?)
@@ -2984,7 +2986,8 @@ impl Encoder {
             let mut cb_blocks = try_alloc_vec_array::<i16, DCTSIZE2>(num_chroma_blocks)?;
             let mut cr_blocks = try_alloc_vec_array::<i16, DCTSIZE2>(num_chroma_blocks)?;
 
-            // Optionally collect raw DCT for DC trellis
+            // Optionally keep what the DC trellis reads of each raw DCT block
+            // (localpix: its DC and AC energy, 8 bytes, where 0.9.2 kept the whole block)
             let dc_trellis_enabled = self.trellis.enabled && self.trellis.dc_enabled;
             let mut y_raw_dct = if dc_trellis_enabled {
                 Some(try_alloc_vec(DcInput::default(), num_y_blocks)?)
@@ -3615,7 +3618,7 @@ impl Encoder {
             dct_i32[i] = dct_block[i] as i32;
         }
 
-        // Store raw DCT if requested (for DC trellis)
+        // What the DC trellis reads of the raw DCT, if requested
         if let Some(raw_out) = raw_dct_out {
             *raw_out = DcInput::of(&dct_i32);
         }
