@@ -27,11 +27,9 @@ struct TableTerms {
     log_scales: (u32, u32),
     /// 1/q², by zigzag position.
     lambda_tbl: [f32; DCTSIZE2],
-    /// 8q, by zigzag position.
-    q8: [i32; DCTSIZE2],
-    /// 8q, 4q and 1/(8q) in f32, by natural position: the first pass over a block goes in the
-    /// order its coefficients are stored, so that it vectorises, and `divide`s by multiplying (a
-    /// division took a tenth of the trellis's time).
+    /// 8q, 4q and 1/(8q) in f32, by natural position (the order the coefficients are stored in,
+    /// so that the first pass over a block vectorises; the search reads them through
+    /// JPEG_NATURAL_ORDER): `divide` multiplies (a division took a tenth of the trellis's time).
     q8_natural: [i32; DCTSIZE2],
     half_natural: [i32; DCTSIZE2],
     inverse_natural: [f32; DCTSIZE2],
@@ -68,19 +66,15 @@ impl Lambda {
 impl TableTerms {
     fn new(qtable: &[u16; DCTSIZE2], config: &TrellisConfig) -> Self {
         let mut lambda_tbl = [0.0f32; DCTSIZE2];
-        let mut q8 = [0i32; DCTSIZE2];
         for i in 0..DCTSIZE2 {
-            let z = JPEG_NATURAL_ORDER[i];
-            let q = qtable[z] as f32;
+            let q = qtable[JPEG_NATURAL_ORDER[i]] as f32;
             lambda_tbl[i] = 1.0 / (q * q);
-            q8[i] = 8 * qtable[z] as i32;
         }
         let q8_natural = qtable.map(|q| 8 * i32::from(q));
         Self {
             qtable: *qtable,
             log_scales: (config.lambda_log_scale1.to_bits(), config.lambda_log_scale2.to_bits()),
             lambda_tbl,
-            q8,
             q8_natural,
             half_natural: q8_natural.map(|d| d / 2),
             inverse_natural: q8_natural.map(inverse_of),
@@ -210,7 +204,7 @@ fn trellis_with_terms(
     {
         let x = src[0].abs();
         let sign = if src[0] < 0 { -1i16 } else { 1i16 };
-        let q = terms.q8[0];
+        let q = terms.q8_natural[0];
         let qval = ((x + q / 2) / q).min(MAX_COEF_VAL);
         quantized[0] = (qval as i16) * sign;
     }
@@ -281,7 +275,7 @@ fn trellis_with_terms(
         let z = JPEG_NATURAL_ORDER[i];
         let x = magnitude[z];
         let sign = if src[z] < 0 { -1i16 } else { 1i16 };
-        let q = terms.q8[i];
+        let q = terms.q8_natural[z];
         let weight = terms.lambda_tbl[i];
 
         // Clamp to valid range (10 bits for 8-bit JPEG)
