@@ -255,7 +255,7 @@ serve: dist
 
 # --- Tests --------------------------------------------------------------------------------------
 .PHONY: test
-test: lint test-native test-jpeg-wasm test-component test-cli test-browser test-e2e test-firefox
+test: lint test-native test-jpeg-wasm test-engine-wasm test-component test-cli test-browser test-e2e test-firefox
 
 # Formatting and lints, warnings as errors: the engine natively and as the component (its WIT
 # mapping builds only for wasm32), the app as it is built (wasm).
@@ -298,6 +298,14 @@ test-native: setup-rust
 test-jpeg-wasm: setup-rust setup-npm
 	CARGO_TARGET_WASM32_WASIP2_RUNNER="jco run --jco-import $(CURDIR)/tools/wasi-preopen-root.mjs" \
 	  RUSTFLAGS="-C target-feature=+simd128" cargo test -p localpix-jpeg --target wasm32-wasip2
+
+# The engine's own SIMD code (PNG unfiltering and 2×2 means, SSIMULACRA2) and the resize's
+# (fast_image_resize's simd128 paths) tested the same way: natively they run as SSE2/AVX2 code.
+.PHONY: test-engine-wasm
+test-engine-wasm: setup-rust setup-npm
+	CARGO_TARGET_WASM32_WASIP2_RUNNER="jco run --jco-import $(CURDIR)/tools/wasi-preopen-root.mjs" \
+	  RUSTFLAGS="-C target-feature=+simd128" cargo test -p localpix-core --no-default-features --target wasm32-wasip2 \
+	  --lib -- decode::png score:: resize::
 
 # Pillow, an independent decoder for the interoperability tests, in its own virtualenv.
 TEST_VENV := target/venv-test

@@ -13,6 +13,7 @@
 //! longer refuses an intact picture.
 
 mod half;
+mod means;
 mod paeth;
 
 use crate::{
@@ -251,7 +252,8 @@ pub(super) mod tests {
         let (width, height) = (37u32, 23u32);
         for layout in [Layout::Gray, Layout::GrayAlpha, Layout::Rgb, Layout::Rgba] {
             let len = (width * height) as usize * layout.channels();
-            let data: Vec<u8> = (0..len).map(|i| ((i * 7 + (i / 97) * 13) % 256) as u8 ^ ((i * 2_654_435_761) >> 27) as u8).collect();
+            let data: Vec<u8> =
+                (0..len).map(|i| ((i * 7 + (i / 97) * 13) % 256) as u8 ^ ((i as u64 * 2_654_435_761) >> 27) as u8).collect();
             for filter in
                 [png::Filter::NoFilter, png::Filter::Sub, png::Filter::Up, png::Filter::Avg, png::Filter::Paeth, png::Filter::Adaptive]
             {
