@@ -299,13 +299,15 @@ test-jpeg-wasm: setup-rust setup-npm
 	CARGO_TARGET_WASM32_WASIP2_RUNNER="jco run --jco-import $(CURDIR)/tools/wasi-preopen-root.mjs" \
 	  RUSTFLAGS="-C target-feature=+simd128" cargo test -p localpix-jpeg --target wasm32-wasip2
 
-# The engine's own SIMD code (PNG unfiltering and 2×2 means, SSIMULACRA2) and the resize's
-# (fast_image_resize's simd128 paths) tested the same way: natively they run as SSE2/AVX2 code.
+# The engine's own SIMD code (PNG unfiltering and 2×2 means, SSIMULACRA2, the JPEG encoder's
+# entropy coding and trellis) and the resize's (fast_image_resize's simd128 paths) tested the same
+# way: natively they run as SSE2/AVX2 code.
+WASI_TEST := CARGO_TARGET_WASM32_WASIP2_RUNNER="jco run --jco-import $(CURDIR)/tools/wasi-preopen-root.mjs" \
+  RUSTFLAGS="-C target-feature=+simd128" cargo test --target wasm32-wasip2
 .PHONY: test-engine-wasm
 test-engine-wasm: setup-rust setup-npm
-	CARGO_TARGET_WASM32_WASIP2_RUNNER="jco run --jco-import $(CURDIR)/tools/wasi-preopen-root.mjs" \
-	  RUSTFLAGS="-C target-feature=+simd128" cargo test -p localpix-core --no-default-features --target wasm32-wasip2 \
-	  --lib -- decode::png score:: resize::
+	$(WASI_TEST) -p localpix-core --no-default-features --lib -- decode::png score:: resize::
+	$(WASI_TEST) -p mozjpeg-rs --lib -- simd::entropy trellis::
 
 # Pillow, an independent decoder for the interoperability tests, in its own virtualenv.
 TEST_VENV := target/venv-test

@@ -26,6 +26,7 @@
 //!     └── avx2.rs    # AVX2 implementations
 //! ```
 
+pub mod entropy;
 pub mod scalar;
 
 #[cfg(target_arch = "x86_64")]

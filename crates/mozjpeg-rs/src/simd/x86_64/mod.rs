@@ -8,4 +8,3 @@
 //! runtime feature detection confirms AVX2 support.
 
 pub mod avx2;
-pub mod entropy;
