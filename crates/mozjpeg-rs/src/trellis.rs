@@ -619,6 +619,11 @@ pub fn trellis_quantize_block_with_eob_info(
 /// Maximum number of DC trellis candidates
 const DC_TRELLIS_MAX_CANDIDATES: usize = 9;
 
+/// localpix: the DC trellis's candidates in whole vectors of four f32 (at least as many as there
+/// can be candidates).
+const LANES: usize = 12;
+const _: () = assert!(LANES >= DC_TRELLIS_MAX_CANDIDATES && LANES % 4 == 0);
+
 /// Calculate number of DC trellis candidates based on quantization value.
 /// Higher qualities (smaller quant values) can tolerate more candidates.
 fn get_num_dc_trellis_candidates(dc_quantval: u16) -> usize {
@@ -777,7 +782,9 @@ pub fn dc_trellis_of_inputs(
     // them: then the difference between candidate k of a block and candidate l of the block before
     // depends on k - l alone (the same signs) or k + l (opposite signs), so each block pair has
     // 2n - 1 differences, whose rates are looked up once instead of n² times.
-    let mut by_difference = [0.0f32; 2 * DC_TRELLIS_MAX_CANDIDATES - 1];
+    // Padded so that LANES rates can be read from any candidate's start (the lanes past n are
+    // worked out and dropped).
+    let mut by_difference = [0.0f32; 2 * DC_TRELLIS_MAX_CANDIDATES - 1 + LANES];
     let mut previous_first = None; // the block before's candidate 0 and sign, when unclamped
 
     for bi in 0..num_blocks {
@@ -814,6 +821,8 @@ pub fn dc_trellis_of_inputs(
         let previous = if bi > 0 { &earlier[(bi - 1) * n..] } else { &[][..] };
         let choices = &mut dc_cost_backtrack[bi * n..(bi + 1) * n];
 
+        // Each candidate's value and distortion first, then its best predecessor.
+        let mut distortion = [0.0f32; LANES];
         for k in 0..n {
             // Generate candidates centered around qval, clamped to 10 bits
             let candidate_val = (qval + k as i32 - half_candidates).clamp(-(1 << 10) + 1, (1 << 10) - 1);
@@ -837,41 +846,45 @@ pub fn dc_trellis_of_inputs(
                 let vertical_dist = (vdelta as f32).powi(2) * lambda_dc;
                 candidate_dist += delta_dc_weight * (vertical_dist - candidate_dist);
             }
+            distortion[k] = candidate_dist;
+        }
 
-            if bi == 0 {
+        if bi == 0 {
+            for k in 0..n {
                 // First block: cost is based on difference from last_dc
-                cost[k] = rate(value - last_dc) + candidate_dist;
-            } else {
-                // Subsequent blocks: try all previous candidates
+                cost[k] = rate(here[k] - last_dc) + distortion[k];
+            }
+        } else if let Some(same) = same_sign {
+            // All candidates at once, one predecessor l at a time: for a given l the rates of
+            // candidates k = 0, 1, … are consecutive in `by_difference` (from n − 1 − l when the
+            // signs are alike, from l when not), so this loop over fixed-size arrays vectorises.
+            // Per candidate the same sums in the same order, and the first l of the lowest cost
+            // kept (a later one must be strictly lower), as in the scalar search.
+            let mut best = [f32::MAX; LANES];
+            let mut best_prev = [0u8; LANES];
+            for (l, &before_cost) in previous_cost[..n].iter().enumerate() {
+                let from = if same { n - 1 - l } else { l };
+                let rates: &[f32; LANES] = by_difference[from..from + LANES].try_into().expect("padded");
+                for k in 0..LANES {
+                    let cost = rates[k] + distortion[k] + before_cost;
+                    if cost < best[k] {
+                        best[k] = cost;
+                        best_prev[k] = l as u8;
+                    }
+                }
+            }
+            cost[..n].copy_from_slice(&best[..n]);
+            choices.copy_from_slice(&best_prev[..n]);
+        } else {
+            for k in 0..n {
+                // A clamped block or predecessor: each pair's difference looked up.
                 let mut best_cost = f32::MAX;
                 let mut best_prev = 0;
-                match same_sign {
-                    Some(true) => {
-                        for (l, &before_cost) in previous_cost[..n].iter().enumerate() {
-                            let cost = by_difference[k + n - 1 - l] + candidate_dist + before_cost;
-                            if cost < best_cost {
-                                best_cost = cost;
-                                best_prev = l;
-                            }
-                        }
-                    }
-                    Some(false) => {
-                        for (l, &before_cost) in previous_cost[..n].iter().enumerate() {
-                            let cost = by_difference[k + l] + candidate_dist + before_cost;
-                            if cost < best_cost {
-                                best_cost = cost;
-                                best_prev = l;
-                            }
-                        }
-                    }
-                    None => {
-                        for (l, (&before, &before_cost)) in previous.iter().zip(&previous_cost[..n]).enumerate() {
-                            let cost = rate(value - before) + candidate_dist + before_cost;
-                            if cost < best_cost {
-                                best_cost = cost;
-                                best_prev = l;
-                            }
-                        }
+                for (l, (&before, &before_cost)) in previous.iter().zip(&previous_cost[..n]).enumerate() {
+                    let cost = rate(here[k] - before) + distortion[k] + before_cost;
+                    if cost < best_cost {
+                        best_cost = cost;
+                        best_prev = l;
                     }
                 }
                 cost[k] = best_cost;
