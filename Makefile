@@ -296,16 +296,15 @@ test-native: setup-rust
 # in Node with the host's files under "/"): its SIMD paths must give the scalar code's results,
 # compared directly and against libjpeg-turbo's. (Node's own WASI, preview 1, crashed at exit
 # in about half the runs here, after the tests had passed.)
+WASI_TEST := CARGO_TARGET_WASM32_WASIP2_RUNNER="jco run --jco-import $(CURDIR)/tools/wasi-preopen-root.mjs" \
+  RUSTFLAGS="-C target-feature=+simd128" cargo test --target wasm32-wasip2
 .PHONY: test-jpeg-wasm
 test-jpeg-wasm: setup-rust setup-npm
-	CARGO_TARGET_WASM32_WASIP2_RUNNER="jco run --jco-import $(CURDIR)/tools/wasi-preopen-root.mjs" \
-	  RUSTFLAGS="-C target-feature=+simd128" cargo test -p localpix-jpeg --target wasm32-wasip2
+	$(WASI_TEST) -p localpix-jpeg
 
 # The engine's own SIMD code (PNG unfiltering and 2×2 means, SSIMULACRA2, the JPEG encoder's
 # entropy coding and trellis) and the resize's (fast_image_resize's simd128 paths) tested the same
 # way: natively they run as SSE2/AVX2 code.
-WASI_TEST := CARGO_TARGET_WASM32_WASIP2_RUNNER="jco run --jco-import $(CURDIR)/tools/wasi-preopen-root.mjs" \
-  RUSTFLAGS="-C target-feature=+simd128" cargo test --target wasm32-wasip2
 .PHONY: test-engine-wasm
 test-engine-wasm: setup-rust setup-npm
 	$(WASI_TEST) -p localpix-core --no-default-features --lib -- decode::png score:: resize::

@@ -85,6 +85,32 @@ fn zigzag_reorder_and_sign_simd128(block: &[i16; DCTSIZE2], temp: &mut [i16; DCT
     nonzero_mask
 }
 
+/// Scalar zigzag reorder + sign handling for AC coefficients only, and the non-zero mask.
+fn zigzag_reorder_and_sign_scalar(block: &[i16; DCTSIZE2], temp: &mut [i16; DCTSIZE2]) -> u64 {
+    // DC (position 0) is NOT sign-adjusted here because encode_dc_fast handles it
+    for (zigzag_pos, &natural_pos) in JPEG_NATURAL_ORDER.iter().enumerate() {
+        let value = block[natural_pos];
+        // Sign handling: for negative values, compute value - 1
+        // Skip position 0 (DC) - encode_dc_fast handles sign adjustment
+        temp[zigzag_pos] = if zigzag_pos == 0 {
+            value
+        } else if value < 0 {
+            value - 1
+        } else {
+            value
+        };
+    }
+
+    // Build non-zero mask
+    let mut nonzero_mask: u64 = 0;
+    for (i, &v) in temp.iter().enumerate() {
+        if v != 0 {
+            nonzero_mask |= 1u64 << i;
+        }
+    }
+    nonzero_mask
+}
+
 /// SIMD entropy encoder state.
 pub struct SimdEntropyEncoder {
     /// Output buffer
@@ -180,15 +206,29 @@ impl SimdEntropyEncoder {
         }
         // localpix: WebAssembly's simd128 makes the sign adjustment and the mask eight at a time.
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        {
-            let mut temp = [0i16; DCTSIZE2];
-            let nonzero_mask = zigzag_reorder_and_sign_simd128(block, &mut temp);
-            self.encode_dc_fast(block[0], component, dc_table);
-            self.encode_ac_tzcnt(&temp, nonzero_mask, ac_table);
-        }
+        self.encode_reordered(block, zigzag_reorder_and_sign_simd128, component, dc_table, ac_table);
         // Elsewhere, and on x86-64 without AVX2, the same steps in scalar code.
         #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
         self.encode_block_scalar(block, component, dc_table, ac_table);
+    }
+
+    /// localpix: a block encoded from its coefficients in zigzag order, sign-adjusted, and their
+    /// non-zero mask, as `reorder` (simd128's or the scalar one) makes them.
+    #[inline(always)]
+    fn encode_reordered(
+        &mut self,
+        block: &[i16; DCTSIZE2],
+        reorder: impl Fn(&[i16; DCTSIZE2], &mut [i16; DCTSIZE2]) -> u64,
+        component: usize,
+        dc_table: &DerivedTable,
+        ac_table: &DerivedTable,
+    ) {
+        let mut temp = [0i16; DCTSIZE2];
+        let nonzero_mask = reorder(block, &mut temp);
+        // Encode DC (uses original value, not sign-adjusted)
+        self.encode_dc_fast(block[0], component, dc_table);
+        // Encode AC using tzcnt iteration
+        self.encode_ac_tzcnt(&temp, nonzero_mask, ac_table);
     }
 
     /// Scalar fallback for block encoding.
@@ -199,35 +239,7 @@ impl SimdEntropyEncoder {
         dc_table: &DerivedTable,
         ac_table: &DerivedTable,
     ) {
-        // Scalar zigzag reorder + sign handling for AC coefficients only
-        // DC (position 0) is NOT sign-adjusted here because encode_dc_fast handles it
-        let mut temp = [0i16; DCTSIZE2];
-        for (zigzag_pos, &natural_pos) in JPEG_NATURAL_ORDER.iter().enumerate() {
-            let value = block[natural_pos];
-            // Sign handling: for negative values, compute value - 1
-            // Skip position 0 (DC) - encode_dc_fast handles sign adjustment
-            temp[zigzag_pos] = if zigzag_pos == 0 {
-                value
-            } else if value < 0 {
-                value - 1
-            } else {
-                value
-            };
-        }
-
-        // Encode DC (uses original value, not sign-adjusted)
-        self.encode_dc_fast(block[0], component, dc_table);
-
-        // Build non-zero mask
-        let mut nonzero_mask: u64 = 0;
-        for (i, &v) in temp.iter().enumerate() {
-            if v != 0 {
-                nonzero_mask |= 1u64 << i;
-            }
-        }
-
-        // Encode AC using tzcnt iteration
-        self.encode_ac_tzcnt(&temp, nonzero_mask, ac_table);
+        self.encode_reordered(block, zigzag_reorder_and_sign_scalar, component, dc_table, ac_table);
     }
 
     /// Encode a single 8x8 block of DCT coefficients using SIMD.
@@ -554,8 +566,8 @@ mod tests {
     /// localpix: the encoder this target runs (SSE2 on x86-64 with AVX2, simd128 in WebAssembly)
     /// and its scalar steps write the same bytes as the general `EntropyEncoder`, block after
     /// block (the DC predicted from the one before, per component), on blocks from empty to full:
-    /// values of every size up to the 11 bits of an AC coefficient (10 for a DC), both signs, runs of 16 and more
-    /// zeros (ZRL), a last coefficient at 63 and not.
+    /// values of every size up to the 11 bits of an AC coefficient (10 for a DC), both signs, runs
+    /// of 16 and more zeros (ZRL), a last coefficient at 63 and not.
     #[test]
     fn every_path_writes_the_general_encoders_bytes() {
         use crate::bitstream::VecBitWriter;
