@@ -547,6 +547,10 @@ fn convert_rgb_to_ycbcr_c_compat_dispatch(
     cr_out: &mut [u8],
     num_pixels: usize,
 ) {
+    // localpix: WebAssembly's simd128 (it was the scalar loop there).
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    crate::simd::wasm32::convert_rgb_to_ycbcr_c_compat(rgb, y_out, cb_out, cr_out, num_pixels);
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
     convert_rgb_to_ycbcr_c_compat_scalar(rgb, y_out, cb_out, cr_out, num_pixels);
 }
 
@@ -877,6 +881,28 @@ mod tests {
 
         // FIX(0.0) should be 0
         assert_eq!(fix(0.0), 0);
+    }
+
+    /// localpix: every colour through this target's C-compat conversion (AVX2 on x86-64,
+    /// simd128 in WebAssembly) gives the scalar code's bytes; the colours in an order that puts
+    /// each at every place of a 16- and 32-pixel group, and a count that leaves a remainder.
+    #[test]
+    fn every_colour_converts_as_the_scalar_c_compat_code_does() {
+        let count = (1usize << 24) + 13;
+        let rgb: Vec<u8> = (0..count)
+            .flat_map(|i| {
+                // An odd multiplier permutes the 24-bit numbers: every colour once.
+                let c = (i as u32).wrapping_mul(2_654_435_761) & 0xFF_FFFF;
+                [(c >> 16) as u8, (c >> 8) as u8, c as u8]
+            })
+            .collect();
+        let mut planes = vec![vec![0u8; count]; 6];
+        let [y, cb, cr, sy, scb, scr] = &mut planes[..] else { unreachable!() };
+        convert_rgb_to_ycbcr_c_compat(&rgb, y, cb, cr, count);
+        convert_rgb_to_ycbcr_c_compat_scalar(&rgb, sy, scb, scr, count);
+        for (i, pixel) in rgb.chunks_exact(3).enumerate() {
+            assert_eq!((y[i], cb[i], cr[i]), (sy[i], scb[i], scr[i]), "pixel {i}: {pixel:?}");
+        }
     }
 
     #[test]

@@ -35,6 +35,9 @@ pub mod x86_64;
 #[cfg(target_arch = "aarch64")]
 pub mod aarch64;
 
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+pub mod wasm32;
+
 use crate::consts::DCTSIZE2;
 
 #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
