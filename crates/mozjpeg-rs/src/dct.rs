@@ -24,22 +24,22 @@ use archmage::prelude::*;
 use wide::{i32x4, i32x8};
 
 // Fixed-point constants for 13-bit precision (CONST_BITS = 13)
-const CONST_BITS: i32 = 13;
-const PASS1_BITS: i32 = 2;
+pub(crate) const CONST_BITS: i32 = 13;
+pub(crate) const PASS1_BITS: i32 = 2;
 
 // Pre-calculated fixed-point constants: FIX(x) = (x * (1 << CONST_BITS) + 0.5)
-const FIX_0_298631336: i32 = 2446; // FIX(0.298631336)
-const FIX_0_390180644: i32 = 3196; // FIX(0.390180644)
-const FIX_0_541196100: i32 = 4433; // FIX(0.541196100)
-const FIX_0_765366865: i32 = 6270; // FIX(0.765366865)
-const FIX_0_899976223: i32 = 7373; // FIX(0.899976223)
-const FIX_1_175875602: i32 = 9633; // FIX(1.175875602)
-const FIX_1_501321110: i32 = 12299; // FIX(1.501321110)
-const FIX_1_847759065: i32 = 15137; // FIX(1.847759065)
-const FIX_1_961570560: i32 = 16069; // FIX(1.961570560)
-const FIX_2_053119869: i32 = 16819; // FIX(2.053119869)
-const FIX_2_562915447: i32 = 20995; // FIX(2.562915447)
-const FIX_3_072711026: i32 = 25172; // FIX(3.072711026)
+pub(crate) const FIX_0_298631336: i32 = 2446; // FIX(0.298631336)
+pub(crate) const FIX_0_390180644: i32 = 3196; // FIX(0.390180644)
+pub(crate) const FIX_0_541196100: i32 = 4433; // FIX(0.541196100)
+pub(crate) const FIX_0_765366865: i32 = 6270; // FIX(0.765366865)
+pub(crate) const FIX_0_899976223: i32 = 7373; // FIX(0.899976223)
+pub(crate) const FIX_1_175875602: i32 = 9633; // FIX(1.175875602)
+pub(crate) const FIX_1_501321110: i32 = 12299; // FIX(1.501321110)
+pub(crate) const FIX_1_847759065: i32 = 15137; // FIX(1.847759065)
+pub(crate) const FIX_1_961570560: i32 = 16069; // FIX(1.961570560)
+pub(crate) const FIX_2_053119869: i32 = 16819; // FIX(2.053119869)
+pub(crate) const FIX_2_562915447: i32 = 20995; // FIX(2.562915447)
+pub(crate) const FIX_3_072711026: i32 = 25172; // FIX(3.072711026)
 
 /// DESCALE: Right-shift with rounding (used to remove fixed-point scaling)
 #[inline]

@@ -239,6 +239,10 @@ impl SimdOps {
             DctVariant::Avx2Intrinsics => {
                 x86_64::avx2::forward_dct_8x8_i32_avx2_intrinsics(samples, coeffs);
             }
+            // localpix: WebAssembly's simd128 transform (the same coefficients).
+            #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+            DctVariant::Autoversion => wasm32::forward_dct_8x8(samples, coeffs),
+            #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
             DctVariant::Autoversion => {
                 crate::dct::forward_dct_8x8_i32_multiversion(samples, coeffs);
             }
