@@ -584,13 +584,7 @@ mod tests {
         let dc_table = table(&DC_LUMINANCE_BITS, &DC_LUMINANCE_VALUES, true);
         let ac_table = table(&AC_LUMINANCE_BITS, &AC_LUMINANCE_VALUES, false);
 
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::simd::xorshift(0x2545_f491_4f6c_dd1du64);
         let blocks: Vec<[i16; 64]> = (0..3000)
             .map(|i| {
                 let mut block = [0i16; 64];

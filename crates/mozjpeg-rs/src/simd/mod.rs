@@ -38,6 +38,17 @@ pub mod aarch64;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 pub mod wasm32;
 
+/// localpix: the tests' source of random numbers (xorshift64), from a non-zero `seed`.
+#[cfg(test)]
+pub(crate) fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
+    move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    }
+}
+
 use crate::consts::DCTSIZE2;
 
 #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]

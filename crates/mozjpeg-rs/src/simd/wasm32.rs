@@ -160,13 +160,7 @@ mod tests {
     /// and deringing's wider one (±158: beyond it the scalar code's 32-bit products overflow),
     /// and the patterns at the extremes (flat, split halves, checkerboards).
     fn blocks() -> Vec<[i16; 64]> {
-        let mut state = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::simd::xorshift(0x9E37_79B9_7F4A_7C15u64);
         let mut blocks: Vec<[i16; 64]> = (0..20_000)
             .map(|n| {
                 let range = if n % 2 == 0 { 256 } else { 317 };
