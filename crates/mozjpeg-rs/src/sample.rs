@@ -27,6 +27,13 @@ use crate::consts::DCTSIZE;
 pub fn downsample_h2v1_row(input: &[u8], output: &mut [u8]) {
     let output_len = input.len().div_ceil(2);
     assert!(output.len() >= output_len, "output buffer too small");
+    // localpix: whole groups of sixteen with WebAssembly's simd128 (each starts at an even
+    // output, where the bias is 0 again), the rest here.
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    let (input, output, output_len) = {
+        let done = crate::simd::wasm32::downsample_h2v1_sixteens(input, output);
+        (&input[2 * done..], &mut output[done..], output_len - done)
+    };
 
     let mut bias = 0u16;
     for (i, out) in output.iter_mut().enumerate().take(output_len) {
@@ -58,6 +65,12 @@ pub fn downsample_h2v2_rows(row0: &[u8], row1: &[u8], output: &mut [u8]) {
     assert_eq!(row0.len(), row1.len(), "input rows must have same length");
     let output_len = row0.len().div_ceil(2);
     assert!(output.len() >= output_len, "output buffer too small");
+    // localpix: as in `downsample_h2v1_row` (the bias is 1 again at every even output).
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    let (row0, row1, output, output_len) = {
+        let done = crate::simd::wasm32::downsample_h2v2_sixteens(row0, row1, output);
+        (&row0[2 * done..], &row1[2 * done..], &mut output[done..], output_len - done)
+    };
 
     let mut bias = 1u16;
     for (i, out) in output.iter_mut().enumerate().take(output_len) {

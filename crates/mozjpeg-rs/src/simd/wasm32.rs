@@ -27,8 +27,7 @@ pub fn convert_rgb_to_ycbcr_c_compat(rgb: &[u8], y_out: &mut [u8], cb_out: &mut 
         .zip(cb_out[..whole].chunks_exact_mut(16))
         .zip(cr_out[..whole].chunks_exact_mut(16));
     for (((pixels, y), cb), cr) in chunks {
-        let load = |i: usize| -> v128 { bytemuck::cast::<[u8; 16], v128>(pixels[i * 16..][..16].try_into().unwrap()) };
-        let (a, b, c) = (load(0), load(1), load(2));
+        let (a, b, c) = (load(pixels), load(&pixels[16..]), load(&pixels[32..]));
         // Y, Cb and Cr of four pixels whose twelve bytes start `group`, as 32-bit lanes.
         let four = |group: v128| -> (v128, v128, v128) {
             // (R, G) and (B, G) of each pixel as two 16-bit lanes (index 16: a zero byte).
@@ -152,6 +151,44 @@ fn dct_1d([d0, d1, d2, d3, d4, d5, d6, d7]: [v128; 8], rows: bool) -> [v128; 8] 
     [out0, out1, out2, out3, out4, out5, out6, out7]
 }
 
+/// `sample::downsample_h2v1_row`'s means of two for every whole sixteen outputs (32 inputs):
+/// pairs summed in 16 bits, plus the bias that alternates 0, 1 from an even output. Returns how
+/// many outputs it wrote, from the start.
+pub fn downsample_h2v1_sixteens(input: &[u8], output: &mut [u8]) -> usize {
+    let bias = u16x8(0, 1, 0, 1, 0, 1, 0, 1);
+    let mean = |v: v128| u16x8_shr(i16x8_add(u16x8_extadd_pairwise_u8x16(v), bias), 1);
+    let mut done = 0;
+    for (pairs, out) in input.chunks_exact(32).zip(output.chunks_exact_mut(16)) {
+        let (low, high) = (load(&pairs[..16]), load(&pairs[16..]));
+        out.copy_from_slice(&bytemuck::cast::<v128, [u8; 16]>(u8x16_narrow_i16x8(mean(low), mean(high))));
+        done += 16;
+    }
+    done
+}
+
+/// `sample::downsample_h2v2_rows`'s means of 2×2 for every whole sixteen outputs, the bias
+/// alternating 1, 2 from an even output. Returns how many outputs it wrote.
+pub fn downsample_h2v2_sixteens(row0: &[u8], row1: &[u8], output: &mut [u8]) -> usize {
+    let bias = u16x8(1, 2, 1, 2, 1, 2, 1, 2);
+    let sum = |v: &[u8]| u16x8_extadd_pairwise_u8x16(load(v));
+    let mut done = 0;
+    for ((top, bottom), out) in row0.chunks_exact(32).zip(row1.chunks_exact(32)).zip(output.chunks_exact_mut(16)) {
+        let mean = |h: usize| {
+            let square = i16x8_add(sum(&top[16 * h..][..16]), sum(&bottom[16 * h..][..16]));
+            u16x8_shr(i16x8_add(square, bias), 2)
+        };
+        out.copy_from_slice(&bytemuck::cast::<v128, [u8; 16]>(u8x16_narrow_i16x8(mean(0), mean(1))));
+        done += 16;
+    }
+    done
+}
+
+/// Sixteen bytes as a vector.
+#[inline(always)]
+fn load(bytes: &[u8]) -> v128 {
+    bytemuck::cast::<[u8; 16], v128>(bytes[..16].try_into().unwrap())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,6 +220,26 @@ mod tests {
             forward_dct_8x8(&samples, &mut simd);
             crate::dct::forward_dct_8x8_i32_multiversion(&samples, &mut scalar);
             assert_eq!(simd, scalar, "{samples:?}");
+        }
+    }
+
+    #[test]
+    fn downsampling_gives_the_scalar_codes_means() {
+        use crate::sample::{downsample_h2v1_row, downsample_h2v2_rows};
+        let mut next = crate::simd::xorshift(0x5DEE_CE66_D1CE_4E5B);
+        for width in (0usize..80).chain([1919, 1920, 3013]) {
+            let rows: Vec<Vec<u8>> = (0..2).map(|_| (0..width).map(|_| next() as u8).collect()).collect();
+            let outputs = width.div_ceil(2);
+            let (mut h2v1, mut h2v2) = (vec![0u8; outputs], vec![0u8; outputs]);
+            downsample_h2v1_row(&rows[0], &mut h2v1);
+            downsample_h2v2_rows(&rows[0], &rows[1], &mut h2v2);
+            for i in 0..outputs {
+                let at = |row: &[u8], x: usize| u16::from(row[x.min(width - 1)]);
+                let pair = at(&rows[0], 2 * i) + at(&rows[0], 2 * i + 1);
+                assert_eq!(u16::from(h2v1[i]), (pair + (i % 2) as u16) >> 1, "h2v1, width {width}, output {i}");
+                let square = pair + at(&rows[1], 2 * i) + at(&rows[1], 2 * i + 1);
+                assert_eq!(u16::from(h2v2[i]), (square + 1 + (i % 2) as u16) >> 2, "h2v2, width {width}, output {i}");
+            }
         }
     }
 }
