@@ -308,7 +308,7 @@ test-jpeg-wasm: setup-rust setup-npm
 .PHONY: test-engine-wasm
 test-engine-wasm: setup-rust setup-npm
 	$(WASI_TEST) -p localpix-core --no-default-features --lib -- decode::png score:: resize::
-	$(WASI_TEST) -p mozjpeg-rs --lib -- simd:: trellis:: color:: sample::
+	$(WASI_TEST) -p mozjpeg-rs --lib -- simd:: trellis:: color:: sample:: entropy::
 
 # Pillow, an independent decoder for the interoperability tests, in its own virtualenv.
 TEST_VENV := target/venv-test

@@ -85,6 +85,15 @@ fn zigzag_reorder_and_sign_simd128(block: &[i16; DCTSIZE2], temp: &mut [i16; DCT
     nonzero_mask
 }
 
+/// localpix: which coefficients of `block` are non-zero, as bits by zigzag position (bit 0 the
+/// DC): the mask the coder walks, for the symbol counter (entropy.rs).
+pub(crate) fn nonzero_mask(block: &[i16; DCTSIZE2]) -> u64 {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    return zigzag_reorder_and_sign_simd128(block, &mut [0; DCTSIZE2]);
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    return JPEG_NATURAL_ORDER.iter().enumerate().fold(0, |mask, (k, &natural)| mask | u64::from(block[natural] != 0) << k);
+}
+
 /// Scalar zigzag reorder + sign handling for AC coefficients only, and the non-zero mask.
 fn zigzag_reorder_and_sign_scalar(block: &[i16; DCTSIZE2], temp: &mut [i16; DCTSIZE2]) -> u64 {
     // DC (position 0) is NOT sign-adjusted here because encode_dc_fast handles it
