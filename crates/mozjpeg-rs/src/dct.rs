@@ -24,6 +24,7 @@ use archmage::prelude::*;
 use wide::{i32x4, i32x8};
 
 // Fixed-point constants for 13-bit precision (CONST_BITS = 13)
+// localpix: crate-visible, for the simd128 DCT (simd/wasm32.rs).
 pub(crate) const CONST_BITS: i32 = 13;
 pub(crate) const PASS1_BITS: i32 = 2;
 
