@@ -303,8 +303,9 @@ test-jpeg-wasm: setup-rust setup-npm
 	$(WASI_TEST) -p localpix-jpeg
 
 # The engine's own SIMD code (PNG unfiltering and 2×2 means, SSIMULACRA2, the JPEG encoder's
-# colour conversion, DCT, downsampling, symbol counting, entropy coding and trellis) and the resize's (fast_image_resize's simd128 paths) tested the same
-# way: natively they run as SSE2/AVX2 code.
+# colour conversion, DCT, downsampling, symbol counting, entropy coding and trellis) and the
+# resize's (fast_image_resize's simd128 paths) tested the same way: natively they run as SSE2/AVX2
+# code.
 .PHONY: test-engine-wasm
 test-engine-wasm: setup-rust setup-npm
 	$(WASI_TEST) -p localpix-core --no-default-features --lib -- decode::png score:: resize::

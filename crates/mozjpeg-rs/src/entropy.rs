@@ -1079,6 +1079,13 @@ impl ProgressiveSymbolCounter {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::bitstream::VecBitWriter;
+    use crate::consts::{
+        AC_LUMINANCE_BITS, AC_LUMINANCE_VALUES, DC_LUMINANCE_BITS, DC_LUMINANCE_VALUES,
+    };
+    use crate::huffman::HuffTable;
+
     /// localpix: the symbol counter's counts are those of the loop it replaced (a branch on
     /// every coefficient), on blocks from empty to full, runs of 16 and more included.
     #[test]
@@ -1118,13 +1125,6 @@ mod tests {
         assert_eq!(dc.counts, dc_then.counts);
         assert_eq!(ac.counts, ac_then.counts);
     }
-
-    use super::*;
-    use crate::bitstream::VecBitWriter;
-    use crate::consts::{
-        AC_LUMINANCE_BITS, AC_LUMINANCE_VALUES, DC_LUMINANCE_BITS, DC_LUMINANCE_VALUES,
-    };
-    use crate::huffman::HuffTable;
 
     fn create_dc_luma_table() -> DerivedTable {
         let mut htbl = HuffTable::default();

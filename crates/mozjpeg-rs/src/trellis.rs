@@ -100,7 +100,7 @@ fn inverse_of(d: i32) -> f32 {
 /// remainder tells and mends. All of it in 32-bit lanes, so the first pass vectorises (a 64-bit
 /// multiply-shift did not). localpix: the rounding is 2²³ added and the float's bits read back
 /// (for 0 ≤ x < 2²³, x + 2²³ lies where floats are one apart, so the addition rounds x to an
-/// integer, which its low bits hold): Rust's saturating `as i32` took a fifth of the trellis's
+/// integer, which its low bits hold): Rust's saturating `as i32` took a sixth of the trellis's
 /// time natively, its vectorised range checks included.
 #[inline(always)]
 fn divide(n: i32, d: i32, inverse: f32) -> i32 {
