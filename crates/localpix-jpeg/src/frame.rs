@@ -79,7 +79,9 @@ fn corner_is_dc_only(block: &[i16; 64], size: usize) -> bool {
         8 => false,
         4 => !(block[1..4].iter().any(|&c| c != 0) || row(1, 4) || row(2, 4) || row(3, 4)),
         2 => block[1] == 0 && block[8] == 0 && block[9] == 0,
-        _ => true,
+        1 => true,
+        // 3/8, 5/8, 6/8, 7/8: the rarer sizes, checked row by row.
+        _ => block[1..size].iter().all(|&c| c == 0) && (1..size).all(|r| !row(r, size)),
     }
 }
 
@@ -281,5 +283,11 @@ mod tests {
         assert!(!corner_is_dc_only(&block, 4));
         assert!(!corner_is_dc_only(&block, 2));
         assert!(corner_is_dc_only(&block, 1));
+        // Block[9] is (1, 1): in every corner from 2×2; block[4] is (4, 0), outside 3×3 and 4×4.
+        assert!(!corner_is_dc_only(&block, 3));
+        block[9] = 0;
+        assert!(corner_is_dc_only(&block, 3));
+        assert!(!corner_is_dc_only(&block, 5));
+        assert!(!corner_is_dc_only(&block, 7));
     }
 }

@@ -10,6 +10,7 @@
 //!
 //! `quant` is the component's quantisation table in natural order; coefficients are as decoded.
 
+mod scaled;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod simd128;
 #[cfg(target_arch = "x86_64")]
@@ -36,13 +37,16 @@ const R0541: i32 = 2217;
 const R1847: i32 = -7567;
 const R0765: i32 = 3135;
 
-/// Writes the `size`×`size` samples of one block (size 8, 4, 2 or 1) to `out`, rows `stride`
-/// apart.
+/// Writes the `size`×`size` samples of one block (size 1 to 8) to `out`, rows `stride` apart.
 #[inline(always)]
 pub(crate) fn idct(size: usize, coef: &[i16; 64], quant: &[u16; 64], out: &mut [u8], stride: usize) {
     match size {
         8 => idct8(coef, quant, out, stride),
+        7 => scaled::idct(&scaled::K7, coef, quant, out, stride),
+        6 => scaled::idct(&scaled::K6, coef, quant, out, stride),
+        5 => scaled::idct(&scaled::K5, coef, quant, out, stride),
         4 => idct4(coef, quant, out, stride),
+        3 => scaled::idct(&scaled::K3, coef, quant, out, stride),
         2 => idct2(coef, quant, out, stride),
         _ => out[0] = dc_sample(1, coef[0], quant[0]),
     }
@@ -61,6 +65,7 @@ pub(crate) fn dc_sample(size: usize, dc: i16, q: u16) -> u8 {
             let dq = i32::from(dc).wrapping_mul(i32::from(q));
             clamp_u8(dq.wrapping_shl(14).wrapping_add((1 << 16) + (128 << 17)) >> 17)
         }
+        3 | 5 | 6 | 7 => scaled::dc_sample(dc, q),
         // libjpeg's 1×1 rounds; jpeg-decoder's truncated.
         _ => clamp_u8(i32::from(dc).wrapping_mul(i32::from(q)).wrapping_add(4 + (128 << 3)) >> 3),
     }
@@ -83,7 +88,11 @@ pub(crate) fn fill(size: usize, value: u8, out: &mut [u8], stride: usize) {
     }
     match size {
         8 => rows::<8>(value, out, stride),
+        7 => rows::<7>(value, out, stride),
+        6 => rows::<6>(value, out, stride),
+        5 => rows::<5>(value, out, stride),
         4 => rows::<4>(value, out, stride),
+        3 => rows::<3>(value, out, stride),
         2 => rows::<2>(value, out, stride),
         _ => out[0] = value,
     }
@@ -298,7 +307,7 @@ pub(crate) mod tests {
     #[test]
     fn every_size_is_within_rounding_of_the_exact_transform() {
         let mut noise = Noise::new(7);
-        for size in [8, 4, 2, 1] {
+        for size in [8, 7, 6, 5, 4, 3, 2, 1] {
             let mut worst = 0.0f64;
             for _ in 0..2000 {
                 let (coef, quant) = photo_block(&mut noise);
@@ -315,7 +324,7 @@ pub(crate) mod tests {
     #[test]
     fn blocks_without_ac_fill_with_the_transforms_own_value() {
         let mut noise = Noise::new(3);
-        for size in [8, 4, 2, 1] {
+        for size in [8, 7, 6, 5, 4, 3, 2, 1] {
             for _ in 0..5000 {
                 let mut coef = [0i16; 64];
                 // Include absurd values: damaged data must not tell the two apart either.
@@ -377,7 +386,7 @@ pub(crate) mod tests {
         let quant = [1u16; 64];
         // DC = 8 × (mean − 128).
         coef[0] = 8 * (200 - 128);
-        for size in [8, 4, 2, 1] {
+        for size in [8, 7, 6, 5, 4, 3, 2, 1] {
             assert!(decode(size, &coef, &quant).iter().all(|&s| s == 200), "size {size}");
         }
     }
