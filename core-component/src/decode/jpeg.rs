@@ -24,7 +24,7 @@ pub fn reduction(stored: Dimensions, min: Dimensions) -> u32 {
 
 /// Decodes at 1/`scale` (1, 2, 4 or 8) of the stored size on each side.
 pub fn decode(bytes: &[u8], container: &Container, limits: &Limits, scale: u32) -> Result<Decoded> {
-    let options = localpix_jpeg::Options { reduction: scale, max_memory: u64::from(limits.max_memory) };
+    let options = localpix_jpeg::Options { eighths: 8 / scale, max_memory: u64::from(limits.max_memory) };
     let image = localpix_jpeg::decode(bytes, &options).map_err(|e| map_error(e, container, limits))?;
     let size = Dimensions::new(image.width, image.height);
     // The decoder's buffer becomes the engine's: no copy but for CMYK, which becomes RGB.

@@ -7,9 +7,11 @@ fn main() {
         let data = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
         let sums: Vec<String> = [1, 2, 4, 8]
             .iter()
-            .map(|&reduction| match localpix_jpeg::decode(&data, &localpix_jpeg::Options { reduction, ..Default::default() }) {
-                Ok(image) => format!("1/{reduction} {:08x}", checksum(&image.pixels)),
-                Err(e) => format!("1/{reduction} error: {e}"),
+            .map(|&reduction| {
+                match localpix_jpeg::decode(&data, &localpix_jpeg::Options { eighths: 8 / reduction, ..Default::default() }) {
+                    Ok(image) => format!("1/{reduction} {:08x}", checksum(&image.pixels)),
+                    Err(e) => format!("1/{reduction} error: {e}"),
+                }
             })
             .collect();
         println!("{path}: {}", sums.join(", "));

@@ -22,8 +22,11 @@ fn main() {
         let data = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
         let name = path.rsplit('/').next().unwrap_or(path);
         for &reduction in &reductions {
-            let decoded =
-                if previous { jpeg_decoder_0_3(&data, reduction) } else { decode(&data, &Options { reduction, ..Options::default() }) };
+            let decoded = if previous {
+                jpeg_decoder_0_3(&data, reduction)
+            } else {
+                decode(&data, &Options { eighths: 8 / reduction, ..Options::default() })
+            };
             let ours = match decoded {
                 Ok(image) => image,
                 Err(e) => {

@@ -11,7 +11,7 @@ fn main() {
     let reduction: u32 = args.get(1).map_or(1, |r| r.parse().expect("reduction"));
     let runs: usize = args.get(2).map_or(9, |r| r.parse().expect("runs"));
     let data = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let options = localpix_jpeg::Options { reduction, ..Default::default() };
+    let options = localpix_jpeg::Options { eighths: 8 / reduction, ..Default::default() };
 
     let (mut ours, mut theirs) = (Vec::new(), Vec::new());
     for _ in 0..runs {

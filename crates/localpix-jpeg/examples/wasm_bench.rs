@@ -27,7 +27,8 @@ pub extern "C" fn input(len: usize) -> *mut u8 {
 /// Decodes the input with localpix-jpeg; returns the number of bytes of pixels (0 on error).
 #[unsafe(no_mangle)]
 pub extern "C" fn decode_new(reduction: u32) -> u32 {
-    let pixels = INPUT.with_borrow(|data| localpix_jpeg::decode(data, &localpix_jpeg::Options { reduction, ..Default::default() }));
+    let pixels =
+        INPUT.with_borrow(|data| localpix_jpeg::decode(data, &localpix_jpeg::Options { eighths: 8 / reduction, ..Default::default() }));
     keep(pixels.map(|image| image.pixels).ok())
 }
 

@@ -30,8 +30,8 @@ pub(crate) enum Skipping {
 }
 
 pub(crate) fn decode_skipping(data: &[u8], options: &Options, skipping: Skipping) -> Result<Image> {
-    if !matches!(options.reduction, 1 | 2 | 4 | 8) {
-        return Err(Error::unsupported(format!("decoding at 1/{} (only 1/1, 1/2, 1/4 and 1/8)", options.reduction)));
+    if !(1..=8).contains(&options.eighths) {
+        return Err(Error::unsupported(format!("decoding at {}/8 (only 1/8 to 8/8)", options.eighths)));
     }
     if !data.starts_with(&[0xFF, marker::SOI]) {
         return Err(Error::malformed("it does not start with a JPEG start-of-image marker"));
@@ -62,7 +62,7 @@ pub(crate) fn decode_skipping(data: &[u8], options: &Options, skipping: Skipping
                     return Err(Error::unsupported("more than one frame (hierarchical coding)"));
                 }
                 let header = segments::parse_frame(code, body)?;
-                frame = Some(Frame::new(header, options.reduction as usize, options.max_memory)?);
+                frame = Some(Frame::new(header, options.eighths as usize, options.max_memory)?);
             }
             marker::DHT => segments::parse_huffman_tables(segments.segment()?, &mut tables.dc, &mut tables.ac)?,
             marker::DQT => segments::parse_quant_tables(segments.segment()?, &mut tables.quant)?,
@@ -77,7 +77,7 @@ pub(crate) fn decode_skipping(data: &[u8], options: &Options, skipping: Skipping
                     // libjpeg decides at the first scan, having seen every header before it.
                     let ids: Vec<u8> = frame.header.components.iter().map(|c| c.id).collect();
                     frame.color = ColorSpace::guess(&ids, jfif, adobe);
-                    if frame.header.coding == Coding::Progressive && options.reduction > 1 && skipping == Skipping::Unneeded {
+                    if frame.header.coding == Coding::Progressive && options.eighths < 8 && skipping == Skipping::Unneeded {
                         unneeded = progressive::unneeded_scans(data, header_at, frame);
                     }
                 }
@@ -142,8 +142,8 @@ mod tests {
         std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(name)).unwrap()
     }
 
-    /// The scans a decode of `data` at 1/`reduction` passes over.
-    fn passed_over(data: &[u8], reduction: usize) -> Vec<bool> {
+    /// The scans a decode of `data` at `eighths`/8 passes over.
+    fn passed_over(data: &[u8], eighths: usize) -> Vec<bool> {
         let mut segments = Segments::new(data);
         segments.pos = 2;
         let mut frame = None;
@@ -151,7 +151,7 @@ mod tests {
             match segments.next_marker().unwrap() {
                 code @ (marker::SOF0..=0xC3 | 0xC5..=0xC7) => {
                     let header = segments::parse_frame(code, segments.segment().unwrap()).unwrap();
-                    frame = Some(Frame::new(header, reduction, 1 << 30).unwrap());
+                    frame = Some(Frame::new(header, eighths, 1 << 30).unwrap());
                 }
                 marker::SOS => return progressive::unneeded_scans(data, segments.pos, frame.as_ref().unwrap()),
                 code if marker::is_standalone(code) => {}
@@ -166,20 +166,20 @@ mod tests {
     fn a_reduced_progressive_decode_passes_over_scans_it_does_not_need_and_gives_the_same_pixels() {
         let data = fixture("progressive.jpg");
         // libjpeg's script in 4:2:0: at 1/8 the brightness's four AC scans, most of the file.
-        assert_eq!(passed_over(&data, 8).iter().filter(|&&unneeded| unneeded).count(), 4);
-        for reduction in [1, 2, 4, 8] {
-            let options = Options { reduction, ..Options::default() };
+        assert_eq!(passed_over(&data, 1).iter().filter(|&&unneeded| unneeded).count(), 4);
+        for eighths in 1..=8 {
+            let options = Options { eighths, ..Options::default() };
             let skipping = decode_skipping(&data, &options, Skipping::Unneeded).unwrap();
             let every_scan = decode_skipping(&data, &options, Skipping::Nothing).unwrap();
             assert_eq!((skipping.width, skipping.height), (every_scan.width, every_scan.height));
-            assert!(skipping.pixels == every_scan.pixels, "1/{reduction}: the pixels differ");
+            assert!(skipping.pixels == every_scan.pixels, "{eighths}/8: the pixels differ");
         }
     }
 
     #[test]
     fn a_progressive_file_cut_inside_a_scan_passed_over_is_still_cut_short() {
         let data = fixture("progressive.jpg");
-        let options = Options { reduction: 8, ..Options::default() };
+        let options = Options { eighths: 1, ..Options::default() };
         // Inside the last scan, the brightness refinement, which 1/8 passes over.
         let cut = &data[..data.len() - 2_000];
         assert!(matches!(decode(cut, &options), Err(Error::Truncated)));

@@ -101,11 +101,10 @@ pub(crate) struct Frame {
 }
 
 impl Frame {
-    /// Lays out the planes for decoding at `1 / reduction` (1, 2, 4 or 8) and allocates them,
-    /// refusing when that would take more than `max_memory` bytes.
-    pub fn new(header: FrameHeader, reduction: usize, max_memory: u64) -> Result<Self> {
+    /// Lays out the planes for decoding at `scaled`/8 (1 to 8) and allocates them, refusing when
+    /// that would take more than `max_memory` bytes.
+    pub fn new(header: FrameHeader, scaled: usize, max_memory: u64) -> Result<Self> {
         let (h_max, v_max) = (header.h_max(), header.v_max());
-        let scaled = 8 / reduction;
         let progressive = header.coding == crate::segments::Coding::Progressive;
         let mcus_wide = header.width.div_ceil(8 * h_max);
         let mcus_high = header.height.div_ceil(8 * v_max);
@@ -120,8 +119,9 @@ impl Frame {
         for c in &header.components {
             // libjpeg scales chroma up in the IDCT rather than by upsampling where the ratio allows
             // (jpeg_core_output_dimensions): 4:2:0 at 1/2 decodes chroma with the 8×8 IDCT.
+            // (Never past 8: no transform makes more than 8×8 samples of a block.)
             let mut size = scaled;
-            while size < 8 && (h_max * scaled).is_multiple_of(c.h * size * 2) && (v_max * scaled).is_multiple_of(c.v * size * 2) {
+            while size * 2 <= 8 && (h_max * scaled).is_multiple_of(c.h * size * 2) && (v_max * scaled).is_multiple_of(c.v * size * 2) {
                 size *= 2;
             }
             if !(h_max * scaled).is_multiple_of(c.h * size) || !(v_max * scaled).is_multiple_of(c.v * size) {
@@ -244,17 +244,17 @@ mod tests {
     #[test]
     fn lays_out_planes_as_libjpeg_scales_them() {
         // 4:2:0 at 1/2: luma 4×4 blocks, chroma through the 8×8 IDCT, nothing to upsample.
-        let frame = Frame::new(header(6000, 4000, &[(2, 2), (1, 1), (1, 1)]), 2, u64::MAX).unwrap();
+        let frame = Frame::new(header(6000, 4000, &[(2, 2), (1, 1), (1, 1)]), 4, u64::MAX).unwrap();
         assert_eq!((frame.width, frame.height), (3000, 2000));
         assert_eq!(frame.planes[0].block_size, 4);
         assert_eq!((frame.planes[1].block_size, frame.planes[1].upsampling), (8, Upsampling::None));
         // 4:2:2 at 1/2: chroma stays 4×4 and is upsampled across.
-        let frame = Frame::new(header(6028, 3391, &[(2, 1), (1, 1), (1, 1)]), 2, u64::MAX).unwrap();
+        let frame = Frame::new(header(6028, 3391, &[(2, 1), (1, 1), (1, 1)]), 4, u64::MAX).unwrap();
         assert_eq!((frame.width, frame.height), (3014, 1696));
         assert_eq!((frame.planes[1].block_size, frame.planes[1].upsampling), (4, Upsampling::H2V1Fancy));
         assert_eq!((frame.planes[1].width, frame.planes[1].height), (1507, 1696));
         // Full size 4:2:0 of an odd size.
-        let frame = Frame::new(header(35, 19, &[(2, 2), (1, 1), (1, 1)]), 1, u64::MAX).unwrap();
+        let frame = Frame::new(header(35, 19, &[(2, 2), (1, 1), (1, 1)]), 8, u64::MAX).unwrap();
         assert_eq!((frame.mcus_wide, frame.mcus_high), (3, 2));
         assert_eq!((frame.planes[1].width, frame.planes[1].height), (18, 10));
         assert_eq!((frame.planes[1].blocks_wide, frame.planes[1].blocks_high), (3, 2));
@@ -262,14 +262,30 @@ mod tests {
     }
 
     #[test]
+    fn lays_out_planes_at_any_eighth() {
+        // 4:2:0 at 3/8: luma 3×3 blocks, chroma through the 6×6 transform, nothing to upsample.
+        let frame = Frame::new(header(6028, 3391, &[(2, 2), (1, 1), (1, 1)]), 3, u64::MAX).unwrap();
+        assert_eq!((frame.width, frame.height), (2261, 1272));
+        assert_eq!(frame.planes[0].block_size, 3);
+        assert_eq!((frame.planes[1].block_size, frame.planes[1].upsampling), (6, Upsampling::None));
+        // 4:2:2 at 3/8: chroma stays 3×3 and is upsampled across.
+        let frame = Frame::new(header(6028, 3391, &[(2, 1), (1, 1), (1, 1)]), 3, u64::MAX).unwrap();
+        assert_eq!((frame.planes[1].block_size, frame.planes[1].upsampling), (3, Upsampling::H2V1Fancy));
+        // 4:2:0 at 5/8: a 10×10 chroma transform does not exist, so chroma is upsampled both ways.
+        let frame = Frame::new(header(4032, 3024, &[(2, 2), (1, 1), (1, 1)]), 5, u64::MAX).unwrap();
+        assert_eq!((frame.width, frame.height), (2520, 1890));
+        assert_eq!((frame.planes[1].block_size, frame.planes[1].upsampling), (5, Upsampling::H2V2Fancy));
+    }
+
+    #[test]
     fn refuses_layouts_over_the_memory_limit_before_allocating() {
-        let result = Frame::new(header(65535, 65535, &[(1, 1)]), 1, 1 << 30);
+        let result = Frame::new(header(65535, 65535, &[(1, 1)]), 8, 1 << 30);
         assert!(matches!(result, Err(Error::TooLarge { .. })));
     }
 
     #[test]
     fn refuses_fractional_sampling() {
-        let result = Frame::new(header(64, 64, &[(3, 1), (2, 1), (2, 1)]), 1, u64::MAX);
+        let result = Frame::new(header(64, 64, &[(3, 1), (2, 1), (2, 1)]), 8, u64::MAX);
         assert!(matches!(result, Err(Error::Unsupported(_))));
     }
 

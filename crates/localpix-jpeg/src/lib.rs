@@ -7,7 +7,7 @@
 //!
 //! ```no_run
 //! let bytes = std::fs::read("photo.jpg").unwrap();
-//! let half = localpix_jpeg::decode(&bytes, &localpix_jpeg::Options { reduction: 2, ..Default::default() }).unwrap();
+//! let half = localpix_jpeg::decode(&bytes, &localpix_jpeg::Options { eighths: 4, ..Default::default() }).unwrap();
 //! assert_eq!(half.pixels.len(), (half.width * half.height * 3) as usize);
 //! ```
 //!
@@ -47,16 +47,17 @@ pub use error::{Error, Result};
 /// How to decode.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Options {
-    /// Decode at 1/`reduction` of the stored size on each side: 1, 2, 4 or 8. The output is
-    /// `ceil(width / reduction)` × `ceil(height / reduction)`.
-    pub reduction: u32,
+    /// Decode at `eighths`/8 of the stored size on each side, 1 to 8 (8: full size, 4: half, 3:
+    /// three eighths), as libjpeg's `scale_num / 8`. The output is `ceil(width · eighths / 8)` ×
+    /// `ceil(height · eighths / 8)`.
+    pub eighths: u32,
     /// Most bytes the decoder may allocate (planes, coefficients and output together).
     pub max_memory: u64,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Self { reduction: 1, max_memory: 1 << 30 }
+        Self { eighths: 8, max_memory: 1 << 30 }
     }
 }
 

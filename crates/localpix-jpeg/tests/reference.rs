@@ -77,7 +77,7 @@ fn difference(a: &[u8], b: &[u8]) -> (u8, f64) {
 }
 
 fn decode_at(data: &[u8], reduction: u32) -> Image {
-    decode(data, &Options { reduction, ..Options::default() }).unwrap_or_else(|e| panic!("at 1/{reduction}: {e}"))
+    decode(data, &Options { eighths: 8 / reduction, ..Options::default() }).unwrap_or_else(|e| panic!("at 1/{reduction}: {e}"))
 }
 
 #[test]
@@ -125,7 +125,7 @@ fn truncated_files_are_errors_never_panics() {
         let whole = decode_at(&data, 1);
         for cut in 0..data.len() {
             for reduction in [1, 8] {
-                match decode(&data[..cut], &Options { reduction, ..Options::default() }) {
+                match decode(&data[..cut], &Options { eighths: 8 / reduction, ..Options::default() }) {
                     Ok(image) => {
                         assert!(reduction != 1 || image == whole, "{name} cut to {cut} of {} bytes decodes to something else", data.len())
                     }
@@ -157,8 +157,8 @@ fn damaged_files_decode_or_fail_without_panicking() {
                 let at = (next() % damaged.len() as u64) as usize;
                 damaged[at] = next() as u8;
             }
-            let reduction = [1, 2, 4, 8][round % 4];
-            let options = Options { reduction, max_memory: 64 << 20 };
+            // Every scale, 3/8, 5/8, 6/8 and 7/8 included.
+            let options = Options { eighths: 1 + (round % 8) as u32, max_memory: 64 << 20 };
             if let Ok(image) = decode(&damaged, &options) {
                 assert_eq!(image.pixels.len(), (image.width * image.height) as usize * image.format.bytes_per_pixel(), "{name}");
             }
@@ -172,7 +172,7 @@ fn a_header_bigger_than_the_memory_limit_is_refused_before_decoding() {
     // The frame header's height and width fields: 65535 × 65535.
     let sof = data.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
     data[sof + 5..sof + 9].copy_from_slice(&[0xFF, 0xFF, 0xFF, 0xFF]);
-    let result = decode(&data, &Options { reduction: 1, max_memory: 256 << 20 });
+    let result = decode(&data, &Options { eighths: 8, max_memory: 256 << 20 });
     assert!(matches!(result, Err(Error::TooLarge { limit, .. }) if limit == 256 << 20), "{result:?}");
 }
 
