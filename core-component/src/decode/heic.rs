@@ -20,5 +20,5 @@ pub fn decode(bytes: &[u8], container: &Container, limits: &Limits) -> Result<De
     let pixels = Pixels::new(Layout::Rgba, size, image.data);
     // Without an alpha plane heifer's alpha is all opaque: drop it.
     let pixels = if container.has_alpha { pixels } else { pixels.without_alpha() };
-    Ok(Decoded { pixels, scale: 1 })
+    Ok(Decoded { pixels, eighths: 8 })
 }

@@ -14,17 +14,18 @@ use crate::{
     pixels::{Layout, Pixels},
 };
 
-/// The largest reduction (1, 2, 4 or 8) that keeps both sides of `stored` at least `min`.
-pub fn reduction(stored: Dimensions, min: Dimensions) -> u32 {
-    [8, 4, 2]
-        .into_iter()
-        .find(|&d| stored.width >= min.width.saturating_mul(d) && stored.height >= min.height.saturating_mul(d))
-        .unwrap_or(1)
+/// The fewest eighths (1 to 8) of `stored` on each side that keep both sides at least `min`: the
+/// decoder's transform then does the first part of a downscale (docs/jpeg-decoder.md), at any
+/// eighth, not only halves (kleiber to fit 1920 decodes at 3/8, 2261 wide, not 1/2, 3014).
+pub fn eighths(stored: Dimensions, min: Dimensions) -> u32 {
+    let fits =
+        |e: u64| u64::from(stored.width) * e >= u64::from(min.width) * 8 && u64::from(stored.height) * e >= u64::from(min.height) * 8;
+    (1..8).find(|&e| fits(u64::from(e))).unwrap_or(8)
 }
 
-/// Decodes at 1/`scale` (1, 2, 4 or 8) of the stored size on each side.
-pub fn decode(bytes: &[u8], container: &Container, limits: &Limits, scale: u32) -> Result<Decoded> {
-    let options = localpix_jpeg::Options { eighths: 8 / scale, max_memory: u64::from(limits.max_memory) };
+/// Decodes at `eighths`/8 (1 to 8) of the stored size on each side.
+pub fn decode(bytes: &[u8], container: &Container, limits: &Limits, eighths: u32) -> Result<Decoded> {
+    let options = localpix_jpeg::Options { eighths, max_memory: u64::from(limits.max_memory) };
     let image = localpix_jpeg::decode(bytes, &options).map_err(|e| map_error(e, container, limits))?;
     let size = Dimensions::new(image.width, image.height);
     // The decoder's buffer becomes the engine's: no copy but for CMYK, which becomes RGB.
@@ -33,7 +34,7 @@ pub fn decode(bytes: &[u8], container: &Container, limits: &Limits, scale: u32) 
         PixelFormat::Rgb24 => Pixels::new(Layout::Rgb, size, image.pixels),
         PixelFormat::Cmyk32 => Pixels::new(Layout::Rgb, size, cmyk_to_rgb(&image.pixels)),
     };
-    Ok(Decoded { pixels, scale })
+    Ok(Decoded { pixels, eighths })
 }
 
 /// Ink amounts (the decoder has already undone Adobe's inversion) to light, without a profile:
@@ -69,22 +70,26 @@ mod tests {
     use crate::{container, testdata};
 
     #[test]
-    fn picks_the_largest_reduction_that_keeps_the_target() {
+    fn picks_the_fewest_eighths_that_keep_the_target() {
         let kleiber = Dimensions::new(6028, 3391);
-        assert_eq!(reduction(kleiber, Dimensions::new(1920, 1080)), 2);
-        assert_eq!(reduction(kleiber, Dimensions::new(1507, 847)), 4);
-        assert_eq!(reduction(kleiber, Dimensions::new(3015, 1)), 1);
-        assert_eq!(reduction(kleiber, Dimensions::new(100, 50)), 8);
+        // 3/8 is 2260.5 × 1271.6 (2261 × 1272 pixels); 2/8 would be 1507 wide, below 1920.
+        assert_eq!(eighths(kleiber, Dimensions::new(1920, 1080)), 3);
+        assert_eq!(eighths(kleiber, Dimensions::new(1507, 847)), 2);
+        assert_eq!(eighths(kleiber, Dimensions::new(1508, 847)), 3);
+        assert_eq!(eighths(kleiber, Dimensions::new(3015, 1)), 5);
+        assert_eq!(eighths(kleiber, Dimensions::new(5274, 1)), 7);
+        assert_eq!(eighths(kleiber, Dimensions::new(5275, 1)), 8);
+        assert_eq!(eighths(kleiber, Dimensions::new(100, 50)), 1);
     }
 
     #[test]
-    fn decodes_at_half_scale() {
+    fn decodes_at_eighths() {
         let bytes = testdata::fixture("photo-640x400.jpg");
         let container = container::read(&bytes).unwrap();
-        let half = decode(&bytes, &container, &Limits::default(), 2).unwrap();
-        assert_eq!(half.pixels.size, Dimensions::new(320, 200));
-        let eighth = decode(&bytes, &container, &Limits::default(), 8).unwrap();
-        assert_eq!(eighth.pixels.size, Dimensions::new(80, 50));
+        for (eighths, size) in [(4, (320, 200)), (1, (80, 50)), (3, (240, 150)), (5, (400, 250)), (7, (560, 350))] {
+            let decoded = decode(&bytes, &container, &Limits::default(), eighths).unwrap();
+            assert_eq!(decoded.pixels.size, Dimensions::new(size.0, size.1), "{eighths}/8");
+        }
     }
 
     #[test]
@@ -92,14 +97,14 @@ mod tests {
         let bytes = testdata::fixture("photo-640x400.jpg");
         let container = container::read(&bytes).unwrap();
         let cut = &bytes[..bytes.len() / 2];
-        let Err(Error::MalformedInput(message)) = decode(cut, &container, &Limits::default(), 1) else { panic!("a cut file decoded") };
+        let Err(Error::MalformedInput(message)) = decode(cut, &container, &Limits::default(), 8) else { panic!("a cut file decoded") };
         assert!(message.contains("ends early"), "{message}");
         let tight = Limits { max_memory: 100_000, ..Limits::default() };
-        assert!(matches!(decode(&bytes, &container, &tight, 1), Err(Error::TooLarge { limit: 100_000, .. })));
+        assert!(matches!(decode(&bytes, &container, &tight, 8), Err(Error::TooLarge { limit: 100_000, .. })));
         // Arithmetic coding: the frame marker says so (SOF9 instead of SOF0).
         let mut arithmetic = bytes.clone();
         let sof = arithmetic.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
         arithmetic[sof + 1] = 0xC9;
-        assert!(matches!(decode(&arithmetic, &container, &Limits::default(), 1), Err(Error::UnsupportedFormat(_))));
+        assert!(matches!(decode(&arithmetic, &container, &Limits::default(), 8), Err(Error::UnsupportedFormat(_))));
     }
 }

@@ -45,5 +45,5 @@ pub fn decode(bytes: &[u8], container: &Container, limits: &Limits) -> Result<De
     if written != data.len() {
         return Err(Error::truncated("JPEG XL"));
     }
-    Ok(Decoded { pixels: Pixels::new(layout, size, data), scale: 1 })
+    Ok(Decoded { pixels: Pixels::new(layout, size, data), eighths: 8 })
 }

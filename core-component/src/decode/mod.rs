@@ -25,17 +25,17 @@ use crate::{
 #[derive(Debug)]
 pub struct Decoded {
     pub pixels: Pixels,
-    /// 1, 2, 4 or 8: the stored image is this many times bigger than `pixels` on each side.
-    pub scale: u32,
+    /// 1 to 8: `pixels` are this many eighths of the stored image on each side (rounded up).
+    pub eighths: u32,
 }
 
 /// Decodes `bytes`, whose headers `container` holds. `min_stored` is the smallest stored size the
-/// caller needs: a JPEG is then decoded at the largest reduction that keeps both sides at least
-/// that big. Refuses images over `limits` before allocating.
+/// caller needs: a JPEG is then decoded at the fewest eighths that keep both sides at least that
+/// big. Refuses images over `limits` before allocating.
 pub fn decode(bytes: &[u8], container: &Container, limits: &Limits, min_stored: Option<Dimensions>) -> Result<Decoded> {
     limits.check(container.stored)?;
     if container.format == ImageFormat::Jpeg {
-        return jpeg::decode(bytes, container, limits, scale(container, min_stored));
+        return jpeg::decode(bytes, container, limits, eighths(container, min_stored));
     }
     #[cfg(feature = "heic")]
     if container.format == ImageFormat::Heic {
@@ -49,10 +49,10 @@ pub fn decode(bytes: &[u8], container: &Container, limits: &Limits, min_stored: 
         if min_stored.is_some_and(|min| png_halves(container.stored, min))
             && let Some(pixels) = png::decode_half(bytes)
         {
-            return Ok(Decoded { pixels, scale: 2 });
+            return Ok(Decoded { pixels, eighths: 4 });
         }
         if let Some(pixels) = png::decode(bytes) {
-            return Ok(Decoded { pixels, scale: 1 });
+            return Ok(Decoded { pixels, eighths: 8 });
         }
     }
     let format = match container.format {
@@ -91,7 +91,7 @@ pub fn decode(bytes: &[u8], container: &Container, limits: &Limits, min_stored: 
     if pixels.layout.has_alpha() && !container.has_alpha {
         pixels = pixels.without_alpha();
     }
-    Ok(Decoded { pixels, scale: 1 })
+    Ok(Decoded { pixels, eighths: 8 })
 }
 
 /// The `image` crate's error for `format`, in words a person can act on.
@@ -110,11 +110,11 @@ fn decoder_error(format: ImageFormat, bytes: &[u8], e: image::ImageError) -> err
     error::from_decoder(format.name(), e)
 }
 
-/// How many times smaller than stored `decode` gives the pixels on each side: 1, 2, 4 or 8.
-fn scale(container: &Container, min_stored: Option<Dimensions>) -> u32 {
+/// How many eighths of the stored size on each side `decode` gives the pixels at (8: whole).
+fn eighths(container: &Container, min_stored: Option<Dimensions>) -> u32 {
     match (container.format, min_stored) {
-        (ImageFormat::Jpeg, Some(min)) => jpeg::reduction(container.stored, min),
-        _ => 1,
+        (ImageFormat::Jpeg, Some(min)) => jpeg::eighths(container.stored, min),
+        _ => 8,
     }
 }
 
@@ -130,8 +130,9 @@ fn png_halves(stored: Dimensions, min: Dimensions) -> bool {
 /// The size of the pixels `decode` gives for `min_stored`, known before decoding (for a PNG, the
 /// most it may give).
 pub fn decoded_size(container: &Container, min_stored: Option<Dimensions>) -> Dimensions {
-    let scale = scale(container, min_stored);
-    Dimensions::new(container.stored.width.div_ceil(scale), container.stored.height.div_ceil(scale))
+    let eighths = eighths(container, min_stored);
+    let side = |stored: u32| (u64::from(stored) * u64::from(eighths)).div_ceil(8) as u32;
+    Dimensions::new(side(container.stored.width), side(container.stored.height))
 }
 
 #[cfg(test)]

@@ -104,8 +104,9 @@ pub struct Image {
     /// one; the pixels', after a resize. Resizes are planned on it, so that a reduced decode gives
     /// exactly the output a full one would, percentages included.
     whole: Dimensions,
-    /// Pixels per unit of `whole`: 1/2, 1/4 or 1/8 after a reduced decode, else 1. Exact, where
-    /// the pixels' size is rounded up (6027 / 2 gives 3014 pixels for 3013.5 units).
+    /// Pixels per unit of `whole`: an eighth from 1/8 to 7/8 after a reduced decode, else 1. Exact
+    /// (an eighth is exact in binary), where the pixels' size is rounded up (6027 / 2 gives 3014
+    /// pixels for 3013.5 units).
     scale: f64,
     limits: Limits,
     /// The filter of the last resize, reused when a byte budget needs a smaller size.
@@ -152,10 +153,10 @@ impl Image {
             pixels: decoded.pixels,
             orientation,
             whole: container.stored,
-            scale: 1.0 / f64::from(decoded.scale),
+            scale: f64::from(decoded.eighths) / 8.0,
             limits: options.limits,
             filter: Filter::default(),
-            untouched: decoded.scale == 1,
+            untouched: decoded.eighths == 8,
         })
     }
 
