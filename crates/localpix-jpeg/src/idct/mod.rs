@@ -46,7 +46,7 @@ pub(crate) fn idct(size: usize, coef: &[i16; 64], quant: &[u16; 64], out: &mut [
         6 => scaled::idct(&scaled::K6, coef, quant, out, stride),
         5 => scaled::idct(&scaled::K5, coef, quant, out, stride),
         4 => idct4(coef, quant, out, stride),
-        3 => scaled::idct(&scaled::K3, coef, quant, out, stride),
+        3 => scaled::idct3(coef, quant, out, stride),
         2 => idct2(coef, quant, out, stride),
         _ => out[0] = dc_sample(1, coef[0], quant[0]),
     }
