@@ -1,8 +1,9 @@
-//! Compares this decoder with libjpeg-turbo's `djpeg` on JPEG files, at each reduction:
-//! `compare FILE.jpg… [--reductions 1,2,4,8] [--jpeg-decoder]`. Prints, per file and reduction,
+//! Compares this decoder with libjpeg-turbo's `djpeg` on JPEG files, at each scale in eighths:
+//! `compare FILE.jpg… [--eighths 8,4,2,1] [--jpeg-decoder]`. Prints, per file and scale,
 //! the largest and mean difference per sample and the share of samples that differ. CMYK files
 //! are compared as the RGB djpeg writes for them (each ink multiplied by black's, rounded).
-//! `--jpeg-decoder` compares jpeg-decoder 0.3.2 (the decoder this one replaced) instead.
+//! `--jpeg-decoder` compares jpeg-decoder 0.3.2 (the decoder this one replaced) instead (at 8, 4, 2
+//! and 1 eighths: it has no others).
 
 use std::process::Command;
 
@@ -10,9 +11,9 @@ use localpix_jpeg::{Options, PixelFormat, decode};
 
 fn main() {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
-    let mut reductions = vec![1, 2, 4, 8];
-    if let Some(at) = args.iter().position(|a| a == "--reductions") {
-        reductions = args[at + 1].split(',').map(|r| r.parse().expect("a reduction")).collect();
+    let mut scales = vec![8, 4, 2, 1];
+    if let Some(at) = args.iter().position(|a| a == "--eighths") {
+        scales = args[at + 1].split(',').map(|r| r.parse().expect("a number of eighths")).collect();
         args.drain(at..at + 2);
     }
     let previous = args.iter().position(|a| a == "--jpeg-decoder").map(|at| args.remove(at)).is_some();
@@ -21,28 +22,25 @@ fn main() {
     for path in &args {
         let data = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
         let name = path.rsplit('/').next().unwrap_or(path);
-        for &reduction in &reductions {
-            let decoded = if previous {
-                jpeg_decoder_0_3(&data, reduction)
-            } else {
-                decode(&data, &Options { eighths: 8 / reduction, ..Options::default() })
-            };
+        for &eighths in &scales {
+            let decoded =
+                if previous { jpeg_decoder_0_3(&data, 8 / eighths) } else { decode(&data, &Options { eighths, ..Options::default() }) };
             let ours = match decoded {
                 Ok(image) => image,
                 Err(e) => {
-                    println!("| {name} | 1/{reduction} | error: {e} | | | |");
+                    println!("| {name} | {eighths}/8 | error: {e} | | | |");
                     continue;
                 }
             };
-            let Some((width, height, reference)) = djpeg(path, reduction) else {
-                println!("| {name} | 1/{reduction} | djpeg failed | | | |");
+            let Some((width, height, reference)) = djpeg(path, eighths) else {
+                println!("| {name} | {eighths}/8 | djpeg failed | | | |");
                 continue;
             };
-            assert_eq!((ours.width, ours.height), (width, height), "{name} at 1/{reduction}");
+            assert_eq!((ours.width, ours.height), (width, height), "{name} at {eighths}/8");
             let samples = as_djpeg_writes(&ours);
             let (max, mean, differing) = difference(&samples, &reference);
             println!(
-                "| {name} | 1/{reduction} | {width}×{height} | {max} | {mean:.4} | {:.3}% |",
+                "| {name} | {eighths}/8 | {width}×{height} | {max} | {mean:.4} | {:.3}% |",
                 differing as f64 * 100.0 / samples.len() as f64
             );
         }
@@ -70,9 +68,9 @@ fn jpeg_decoder_0_3(data: &[u8], reduction: u32) -> Result<localpix_jpeg::Image,
     Ok(localpix_jpeg::Image { width: info.width.into(), height: info.height.into(), format, pixels })
 }
 
-/// djpeg's decode as (width, height, samples), grey or RGB.
-fn djpeg(path: &str, reduction: u32) -> Option<(u32, u32, Vec<u8>)> {
-    let output = Command::new("djpeg").args(["-scale", &format!("1/{reduction}"), "-pnm", path]).output().ok()?;
+/// djpeg's decode at `eighths`/8 as (width, height, samples), grey or RGB.
+fn djpeg(path: &str, eighths: u32) -> Option<(u32, u32, Vec<u8>)> {
+    let output = Command::new("djpeg").args(["-scale", &format!("{eighths}/8"), "-pnm", path]).output().ok()?;
     if !output.status.success() {
         return None;
     }

@@ -1,8 +1,9 @@
 //! localpix-jpeg against libjpeg-turbo 2.1.5: the files of `tests/data` (written by its
 //! `make.py` with cjpeg, with djpeg's decodes beside them) cover every sampling, baseline and
 //! progressive coding, restart intervals, grey, RGB, CMYK, odd and tiny sizes. Full-size decodes
-//! must equal djpeg's exactly; reduced ones use a different IDCT (the low-frequency one of
-//! jpeg-decoder, not libjpeg's `jidctred`), so they must only be close.
+//! must equal djpeg's exactly; those at 1/2, 1/4 and 1/8 use a different IDCT (the low-frequency
+//! one of jpeg-decoder, not libjpeg's `jidctred`), so they must only be close; those at 3/8, 5/8,
+//! 6/8 and 7/8 the same transform as libjpeg's, so they must be within rounding.
 //!
 //! With djpeg installed and the corpus beside the project, `corpus_matches_djpeg` does the same
 //! for the project's photos (else it says it was skipped).
@@ -46,8 +47,9 @@ fn read_pnm(data: &[u8]) -> (u32, u32, Vec<u8>) {
     (fields[1].parse().unwrap(), fields[2].parse().unwrap(), data[at + 1..].to_vec())
 }
 
-fn reference(name: &str, reduction: u32) -> (u32, u32, Vec<u8>) {
-    let path = |kind: &str| data_dir().join(format!("{name}.1-{reduction}.{kind}"));
+/// djpeg's decode of `name` at `scale` (M/D).
+fn reference(name: &str, scale: (u32, u32)) -> (u32, u32, Vec<u8>) {
+    let path = |kind: &str| data_dir().join(format!("{name}.{}-{}.{kind}", scale.0, scale.1));
     let bytes = std::fs::read(path("ppm")).or_else(|_| std::fs::read(path("pgm"))).expect("reference decode");
     read_pnm(&bytes)
 }
@@ -84,7 +86,7 @@ fn decode_at(data: &[u8], reduction: u32) -> Image {
 fn full_size_decodes_equal_libjpeg_turbo() {
     for (name, data) in decodable() {
         let image = decode_at(&data, 1);
-        let (width, height, samples) = reference(&name, 1);
+        let (width, height, samples) = reference(&name, (1, 1));
         assert_eq!((image.width, image.height), (width, height), "{name}");
         let ours = as_djpeg_writes(&image);
         let (max, mean) = difference(&ours, &samples);
@@ -97,7 +99,7 @@ fn reduced_decodes_are_close_to_libjpeg_turbo() {
     for (name, data) in decodable() {
         for reduction in [2, 4, 8] {
             let image = decode_at(&data, reduction);
-            let (width, height, samples) = reference(&name, reduction);
+            let (width, height, samples) = reference(&name, (1, reduction));
             assert_eq!((image.width, image.height), (width, height), "{name} at 1/{reduction}");
             let (max, mean) = difference(&as_djpeg_writes(&image), &samples);
             eprintln!("{name} at 1/{reduction}: max {max}, mean {mean:.3}");
@@ -107,6 +109,39 @@ fn reduced_decodes_are_close_to_libjpeg_turbo() {
             // pixels of the tiniest: at most 7.2 here; photos come to 0.02 to 2.0
             // (docs/jpeg-decoder.md, and `corpus_matches_djpeg`).
             assert!(mean < 8.0, "{name} at 1/{reduction}: mean difference {mean:.3} from djpeg (max {max})");
+        }
+    }
+}
+
+/// Whether a component has half the luma's samples both ways (4:2:0), from the frame header.
+fn has_420_chroma(data: &[u8]) -> bool {
+    let sof = data.windows(2).position(|w| w[0] == 0xFF && matches!(w[1], 0xC0..=0xC2)).expect("a frame header");
+    let count = usize::from(data[sof + 9]);
+    let factors: Vec<u8> = (0..count).map(|c| data[sof + 11 + 3 * c]).collect();
+    let max = factors.iter().copied().max().unwrap_or(0x11);
+    max == 0x22 && factors.contains(&0x11)
+}
+
+#[test]
+fn decodes_at_other_eighths_are_within_rounding_of_libjpeg_turbo() {
+    for (name, data) in decodable() {
+        for eighths in [3, 5, 6, 7] {
+            let image = decode(&data, &Options { eighths, ..Options::default() }).unwrap_or_else(|e| panic!("at {eighths}/8: {e}"));
+            let (width, height, samples) = reference(&name, (eighths, 8));
+            assert_eq!((image.width, image.height), (width, height), "{name} at {eighths}/8");
+            let (max, mean) = difference(&as_djpeg_writes(&image), &samples);
+            eprintln!("{name} at {eighths}/8: max {max}, mean {mean:.3}");
+            if eighths > 4 && has_420_chroma(&data) {
+                // 4:2:0 chroma past 4/8: libjpeg makes 10×10 to 14×14 samples of each chroma
+                // block with its IDCT; ours makes 5×5 to 7×7 and upsamples them (no transform
+                // past 8×8). Both are fair; they part most at these pictures' hard coloured
+                // edges (photos: mean 0.4 to 0.6, docs/jpeg-decoder.md).
+                assert!(mean < 12.0, "{name} at {eighths}/8: mean difference {mean:.3} from djpeg (max {max})");
+            } else {
+                // The same transform as libjpeg's jidctint (an N-point IDCT of the N×N lowest
+                // coefficients) in other fixed point: rounding apart.
+                assert!(max <= 3 && mean < 0.15, "{name} at {eighths}/8: differs from djpeg by up to {max} (mean {mean:.3})");
+            }
         }
     }
 }
@@ -196,21 +231,23 @@ fn corpus_matches_djpeg() {
     }
     for path in files {
         let data = std::fs::read(&path).unwrap();
-        for reduction in [1, 2] {
+        // Whole, half (the reduced decodes' commonest) and 3/8 (the engine's choice for a 20 MP
+        // photo to 1920).
+        for eighths in [8, 4, 3] {
             let output = std::process::Command::new("djpeg")
-                .args(["-scale", &format!("1/{reduction}"), "-pnm"])
+                .args(["-scale", &format!("{eighths}/8"), "-pnm"])
                 .arg(&path)
                 .output()
                 .expect("djpeg runs");
             let (width, height, samples) = read_pnm(&output.stdout);
-            let image = decode_at(&data, reduction);
+            let image = decode(&data, &Options { eighths, ..Options::default() }).unwrap_or_else(|e| panic!("at {eighths}/8: {e}"));
             assert_eq!((image.width, image.height), (width, height), "{}", path.display());
             let (max, mean) = difference(&as_djpeg_writes(&image), &samples);
-            eprintln!("{} at 1/{reduction}: max {max}, mean {mean:.4}", path.display());
-            if reduction == 1 {
-                assert!(max == 0, "{}: differs from djpeg by up to {max}", path.display());
-            } else {
-                assert!(mean < 2.5, "{} at 1/{reduction}: mean difference {mean:.3}", path.display());
+            eprintln!("{} at {eighths}/8: max {max}, mean {mean:.4}", path.display());
+            match eighths {
+                8 => assert!(max == 0, "{}: differs from djpeg by up to {max}", path.display()),
+                4 => assert!(mean < 2.5, "{} at 4/8: mean difference {mean:.3}", path.display()),
+                _ => assert!(max <= 3 && mean < 0.15, "{} at {eighths}/8: max {max}, mean {mean:.3}", path.display()),
             }
         }
     }

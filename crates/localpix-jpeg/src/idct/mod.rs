@@ -42,11 +42,11 @@ const R0765: i32 = 3135;
 pub(crate) fn idct(size: usize, coef: &[i16; 64], quant: &[u16; 64], out: &mut [u8], stride: usize) {
     match size {
         8 => idct8(coef, quant, out, stride),
-        7 => scaled::idct(&scaled::K7, coef, quant, out, stride),
-        6 => scaled::idct(&scaled::K6, coef, quant, out, stride),
-        5 => scaled::idct(&scaled::K5, coef, quant, out, stride),
+        7 => scaled_idct(&scaled::K7, coef, quant, out, stride),
+        6 => scaled_idct(&scaled::K6, coef, quant, out, stride),
+        5 => scaled_idct(&scaled::K5, coef, quant, out, stride),
         4 => idct4(coef, quant, out, stride),
-        3 => scaled::idct3(coef, quant, out, stride),
+        3 => scaled_idct(&scaled::K3, coef, quant, out, stride),
         2 => idct2(coef, quant, out, stride),
         _ => out[0] = dc_sample(1, coef[0], quant[0]),
     }
@@ -131,6 +131,18 @@ fn idct4(coef: &[i16; 64], quant: &[u16; 64], out: &mut [u8], stride: usize) {
     simd128::idct4(coef, quant, out, stride);
     #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
     idct4_scalar(coef, quant, out, stride);
+}
+
+/// The N×N transforms of `scaled` (N = 3, 5, 6, 7).
+#[inline(always)]
+fn scaled_idct<const N: usize>(table: &[[i32; N]; N], coef: &[i16; 64], quant: &[u16; 64], out: &mut [u8], stride: usize) {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    simd128::idct_scaled(table, coef, quant, out, stride);
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    match N {
+        3 => scaled::idct3(coef, quant, out, stride),
+        _ => scaled::idct(table, coef, quant, out, stride),
+    }
 }
 
 /// One 8-point pass of the islow IDCT over `x` (dequantised coefficients or first-pass values),
@@ -352,10 +364,18 @@ pub(crate) mod tests {
                 coef = std::array::from_fn(|_| noise.next() as i16);
                 quant = std::array::from_fn(|_| noise.next() as u16);
             }
-            for (size, simd, scalar) in
-                [(8, simd128::idct8 as fn(&_, &_, &mut _, _), idct8_scalar as fn(&_, &_, &mut _, _)), (4, simd128::idct4, idct4_scalar)]
-            {
-                let (mut a, mut b) = ([0u8; 64], [0u8; 64]);
+            type Idct = fn(&[i16; 64], &[u16; 64], &mut [u8], usize);
+            let pairs: [(usize, Idct, Idct); 6] = [
+                (8, simd128::idct8, idct8_scalar),
+                (7, |c, q, o, s| simd128::idct_scaled(&scaled::K7, c, q, o, s), |c, q, o, s| scaled::idct(&scaled::K7, c, q, o, s)),
+                (6, |c, q, o, s| simd128::idct_scaled(&scaled::K6, c, q, o, s), |c, q, o, s| scaled::idct(&scaled::K6, c, q, o, s)),
+                (5, |c, q, o, s| simd128::idct_scaled(&scaled::K5, c, q, o, s), |c, q, o, s| scaled::idct(&scaled::K5, c, q, o, s)),
+                (4, simd128::idct4, idct4_scalar),
+                (3, |c, q, o, s| simd128::idct_scaled(&scaled::K3, c, q, o, s), scaled::idct3),
+            ];
+            for (size, simd, scalar) in pairs {
+                // The same bytes around the block too: neither writes past its N×N.
+                let (mut a, mut b) = ([0xA5u8; 64], [0xA5u8; 64]);
                 simd(&coef, &quant, &mut a, 8);
                 scalar(&coef, &quant, &mut b, 8);
                 assert_eq!(a, b, "size {size}, round {round}");

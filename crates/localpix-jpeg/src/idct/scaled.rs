@@ -37,10 +37,10 @@ pub(super) const K7: [[i32; 7]; 7] = [
     [5793, -7987, 7381, -6405, 5108, -3554, 1823],
 ];
 
-const CONST_BITS: u32 = 13;
-const PASS1_BITS: u32 = 2;
+pub(super) const CONST_BITS: u32 = 13;
+pub(super) const PASS1_BITS: u32 = 2;
 /// The rows' shift: the table's scale, the work array's, and the 8-point normalisation's 1/4.
-const SHIFT: u32 = CONST_BITS + PASS1_BITS + 2;
+pub(super) const SHIFT: u32 = CONST_BITS + PASS1_BITS + 2;
 
 /// The work array's value for a sum of the first pass.
 #[inline(always)]
@@ -56,6 +56,7 @@ fn sample(sum: i32) -> u8 {
 
 /// Writes the N×N samples of one block to `out`, rows `stride` apart. Wrapping arithmetic, so
 /// damaged data gives wrong samples, never a panic (the other transforms' contract).
+#[cfg_attr(all(target_arch = "wasm32", target_feature = "simd128"), allow(dead_code))] // The reference for simd128.
 #[inline]
 pub(super) fn idct<const N: usize>(table: &[[i32; N]; N], coef: &[i16; 64], quant: &[u16; 64], out: &mut [u8], stride: usize) {
     let dq = |i: usize| i32::from(coef[i]).wrapping_mul(i32::from(quant[i]));
@@ -80,6 +81,7 @@ pub(super) fn idct<const N: usize>(table: &[[i32; N]; N], coef: &[i16; 64], quan
 /// [`idct`] for N = 3 with the table's structure written out (its middle row is (c0, 0, −2·c2),
 /// its last the first with the odd term negated): three multiplies a line instead of nine, the
 /// same sums, so the same samples.
+#[cfg_attr(all(target_arch = "wasm32", target_feature = "simd128"), allow(dead_code))] // The reference for simd128.
 #[inline]
 pub(super) fn idct3(coef: &[i16; 64], quant: &[u16; 64], out: &mut [u8], stride: usize) {
     let [[k0, k1, k2], _, _] = K3;

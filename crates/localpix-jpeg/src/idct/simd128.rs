@@ -195,3 +195,135 @@ pub(super) fn clear(block: &mut [i16; 64]) {
         unsafe { v128_store(block.as_mut_ptr().add(row * 8).cast(), i64x2_splat(0)) };
     }
 }
+
+/// `i32x4_splat` of lane `LANE` of `(low, high)`, eight 32-bit lanes. `lane` is a constant
+/// wherever this is called (the loops over N unroll), so the match folds to one shuffle.
+#[inline(always)]
+fn lane_splat(v: (v128, v128), lane: usize) -> v128 {
+    match lane {
+        0 => i32x4_shuffle::<0, 0, 0, 0>(v.0, v.0),
+        1 => i32x4_shuffle::<1, 1, 1, 1>(v.0, v.0),
+        2 => i32x4_shuffle::<2, 2, 2, 2>(v.0, v.0),
+        3 => i32x4_shuffle::<3, 3, 3, 3>(v.0, v.0),
+        4 => i32x4_shuffle::<0, 0, 0, 0>(v.1, v.1),
+        5 => i32x4_shuffle::<1, 1, 1, 1>(v.1, v.1),
+        6 => i32x4_shuffle::<2, 2, 2, 2>(v.1, v.1),
+        _ => i32x4_shuffle::<3, 3, 3, 3>(v.1, v.1),
+    }
+}
+
+/// `super::scaled::idct` (N = 3, 5, 6, 7) with four 32-bit lanes: the same wrapping sums, so the
+/// same samples. Each table row x is row N−1−x with its odd terms negated, so both passes add
+/// the even and the odd terms apart and get two outputs from them (a sum and a difference):
+/// half the multiplies. Columns go in lanes (a row of coefficients at a time, times a constant);
+/// rows take each work value across the lanes times a column of the table, so neither pass
+/// needs a transpose.
+#[inline(always)]
+pub(super) fn idct_scaled<const N: usize>(table: &[[i32; N]; N], coef: &[i16; 64], quant: &[u16; 64], out: &mut [u8], stride: usize) {
+    use super::scaled::{CONST_BITS, PASS1_BITS, SHIFT};
+    const { assert!(N >= 2 && N <= 8) };
+    // Every store below lands in out[row * stride .. row * stride + N] for rows 0..N.
+    assert!(out.len() >= (N - 1) * stride + N);
+    let zero = i32x4_splat(0);
+    let half = N.div_ceil(2);
+    // Dequantised coefficient rows v < N, columns 0..4 and 4..8 (the second unused below 5).
+    // SAFETY: each load reads 8 of the 64 elements, from row v < 8.
+    let dq: [(v128, v128); N] = std::array::from_fn(|v| unsafe {
+        let c = v128_load(coef.as_ptr().add(v * 8).cast());
+        let q = v128_load(quant.as_ptr().add(v * 8).cast());
+        (i32x4_mul(i32x4_extend_low_i16x8(c), u32x4_extend_low_u16x8(q)), i32x4_mul(i32x4_extend_high_i16x8(c), u32x4_extend_high_u16x8(q)))
+    });
+    // Columns: work row y = Σ_v table[y][v] · dq[v], rounded to the work array's scale.
+    let first_round = i32x4_splat(1 << (CONST_BITS - PASS1_BITS - 1));
+    let first_pass = |x: (v128, v128)| {
+        (i32x4_shr(i32x4_add(x.0, first_round), CONST_BITS - PASS1_BITS), i32x4_shr(i32x4_add(x.1, first_round), CONST_BITS - PASS1_BITS))
+    };
+    let mut work = [(zero, zero); N];
+    for y in 0..half {
+        let (mut even, mut odd) = ((zero, zero), (zero, zero));
+        for (v, row) in dq.iter().enumerate() {
+            let k = i32x4_splat(table[y][v]);
+            let product = (i32x4_mul(row.0, k), i32x4_mul(row.1, k));
+            if v % 2 == 0 {
+                even = add(even, product);
+            } else {
+                odd = add(odd, product);
+            }
+        }
+        work[y] = first_pass(add(even, odd));
+        work[N - 1 - y] = first_pass(sub(even, odd));
+    }
+    // Rows: output x < half in lane x of `near`, output N−1−x in lane x of `far`.
+    // (Lanes from `half` on are never stored; any row of the table will do there.)
+    let column = |u: usize| i32x4(table[0][u], table[1.min(N - 1)][u], table[2.min(N - 1)][u], table[3.min(N - 1)][u]);
+    let bias = i32x4_splat((1 << (SHIFT - 1)) + (128 << SHIFT));
+    let rows: [v128; N] = std::array::from_fn(|y| {
+        let (mut even, mut odd) = (zero, zero);
+        for u in 0..N {
+            let product = i32x4_mul(lane_splat(work[y], u), column(u));
+            if u % 2 == 0 {
+                even = i32x4_add(even, product);
+            } else {
+                odd = i32x4_add(odd, product);
+            }
+        }
+        let near = i32x4_shr(i32x4_add(i32x4_add(even, odd), bias), SHIFT);
+        let far = i32x4_shr(i32x4_add(i32x4_sub(even, odd), bias), SHIFT);
+        // Samples 0..4 near, 4..8 far, saturated to 0..=255 (as `sample`'s clamp).
+        let words = i16x8_narrow_i32x4(near, far);
+        u8x16_narrow_i16x8(words, words)
+    });
+    // Byte k of a row is output `order[k]`'s: x < half from near's lane x, the rest from far's
+    // lane N−1−x.
+    let order: [u8; 16] = std::array::from_fn(|x| {
+        if x >= N {
+            0
+        } else if x < half {
+            x as u8
+        } else {
+            (4 + N - 1 - x) as u8
+        }
+    });
+    // SAFETY: reads 16 bytes of a 16-byte array.
+    let order = unsafe { v128_load(order.as_ptr().cast()) };
+    for (y, row) in rows.iter().enumerate() {
+        let bytes = i8x16_swizzle(*row, order);
+        // SAFETY: in bounds by the assert above: N bytes from row y's start.
+        unsafe { store_prefix::<N>(bytes, out.as_mut_ptr().add(y * stride)) };
+    }
+}
+
+/// Stores the first N bytes of `bytes` at `to`, and nothing past them (the next block's samples
+/// may already be there).
+///
+/// # Safety
+/// `to` must be valid for N bytes of writes.
+#[inline(always)]
+unsafe fn store_prefix<const N: usize>(bytes: v128, to: *mut u8) {
+    // SAFETY: the caller's.
+    unsafe {
+        match N {
+            1 => v128_store8_lane::<0>(bytes, to),
+            2 => v128_store16_lane::<0>(bytes, to.cast()),
+            3 => {
+                v128_store16_lane::<0>(bytes, to.cast());
+                v128_store8_lane::<2>(bytes, to.add(2));
+            }
+            4 => v128_store32_lane::<0>(bytes, to.cast()),
+            5 => {
+                v128_store32_lane::<0>(bytes, to.cast());
+                v128_store8_lane::<4>(bytes, to.add(4));
+            }
+            6 => {
+                v128_store32_lane::<0>(bytes, to.cast());
+                v128_store16_lane::<2>(bytes, to.add(4).cast());
+            }
+            7 => {
+                v128_store32_lane::<0>(bytes, to.cast());
+                v128_store16_lane::<2>(bytes, to.add(4).cast());
+                v128_store8_lane::<6>(bytes, to.add(6));
+            }
+            _ => v128_store64_lane::<0>(bytes, to.cast()),
+        }
+    }
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the reference test files of localpix-jpeg: small JPEGs covering what the decoder reads
-(and refuses), each with libjpeg-turbo's decodes at 1/1, 1/2, 1/4 and 1/8 (djpeg -scale, as
-PPM or PGM) beside it. Needs libjpeg-turbo's cjpeg and djpeg (Debian: libjpeg-turbo-progs) and
+(and refuses), each with libjpeg-turbo's decodes at 1/1, 1/2, 1/4 and 1/8 and at 3/8, 5/8, 6/8 and 7/8
+(djpeg -scale, as PPM or PGM; NAME.M-D.ppm for M/D) beside it. Needs libjpeg-turbo's cjpeg and djpeg (Debian: libjpeg-turbo-progs) and
 Pillow (for CMYK). The pictures are synthetic (no licence attached).
 
     python3 make.py    # in this directory; rewrites every .jpg, .ppm and .pgm here
@@ -102,10 +102,10 @@ def main():
     for jpeg in sorted(HERE.glob("*.jpg")):
         if jpeg.stem == "arithmetic":
             continue
-        for reduction in (1, 2, 4, 8):
-            result = subprocess.run(["djpeg", "-scale", f"1/{reduction}", "-pnm", str(jpeg)], capture_output=True, check=True)
+        for scale in ("1/1", "1/2", "1/4", "1/8", "3/8", "5/8", "6/8", "7/8"):
+            result = subprocess.run(["djpeg", "-scale", scale, "-pnm", str(jpeg)], capture_output=True, check=True)
             kind = "pgm" if result.stdout.startswith(b"P5") else "ppm"
-            (HERE / f"{jpeg.stem}.1-{reduction}.{kind}").write_bytes(result.stdout)
+            (HERE / f"{jpeg.stem}.{scale.replace('/', '-')}.{kind}").write_bytes(result.stdout)
     for path in HERE.glob("scans-*.txt"):
         path.unlink()
 
