@@ -1,7 +1,7 @@
-//! JPEG decoding with our own decoder (`crates/localpix-jpeg`), which decodes at 1/2, 1/4 or 1/8
-//! scale in the DCT domain (as libjpeg-turbo, libvips and sharp do), has WebAssembly SIMD paths,
-//! and gives libjpeg-turbo's pixels at full size. On kleiber (20 MP) in wasm it decodes at 1/2 in
-//! about 40 ms, against 120 ms for jpeg-decoder 0.3.2 before it (docs/jpeg-decoder.md).
+//! JPEG decoding with our own decoder (`crates/localpix-jpeg`), which decodes at any eighth of
+//! the stored size in the DCT domain (as libjpeg-turbo, libvips and sharp do), has WebAssembly
+//! SIMD paths, and gives libjpeg-turbo's pixels at full size. On kleiber (20 MP) in wasm it decodes
+//! at 1/2 in about 40 ms, against 120 ms for jpeg-decoder 0.3.2 before it (docs/jpeg-decoder.md).
 
 use localpix_jpeg::PixelFormat;
 

@@ -2,7 +2,7 @@
 //!
 //! Decodes baseline, extended-sequential and progressive Huffman-coded JPEGs (grey, YCbCr, RGB,
 //! CMYK and YCCK, any integer chroma subsampling, restart intervals) from one byte slice, at full
-//! size or reduced to 1/2, 1/4 or 1/8 on each side in the DCT domain, as libjpeg's
+//! size or reduced to any eighth (1/8 to 7/8) on each side in the DCT domain, as libjpeg's
 //! `scale_num / scale_denom` does:
 //!
 //! ```no_run

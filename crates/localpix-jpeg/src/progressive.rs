@@ -85,8 +85,8 @@ pub(crate) fn decode_scan(frame: &mut Frame, scan: &ScanHeader, tables: &Tables,
 /// Which of a progressive image's scans a reduced decode can pass over unread, in the order they
 /// come (`true`: not needed), from the scan whose header starts at `at` (its length field) on.
 ///
-/// Decoding at 1/2, 1/4 or 1/8 the transform reads only a block's 4×4, 2×2 or 1×1 corner
-/// (`frame::put_block`), so a band of coefficients wholly past it need not be decoded: at 1/8 a
+/// Decoding at N/8 the transform reads only a block's N×N corner (`frame::put_block`; 4×4 at
+/// 1/2), so a band of coefficients wholly past it need not be decoded: at 1/8 a
 /// progressive photo's every AC scan, most of the file. Unless a scan that is decoded, one whose
 /// band reaches into the corner, also covers such coefficients: a refinement's data is read
 /// against which of them are already non-zero, so their earlier scans must be decoded too. Hence
