@@ -61,14 +61,11 @@ fn sample(sum: i32) -> u8 {
 pub(super) fn idct<const N: usize>(table: &[[i32; N]; N], coef: &[i16; 64], quant: &[u16; 64], out: &mut [u8], stride: usize) {
     let dq = |i: usize| i32::from(coef[i]).wrapping_mul(i32::from(quant[i]));
     // Columns: work[y][u] from coefficients (u, v < N).
-    let mut work = [[0i32; N]; N];
-    for u in 0..N {
-        let column: [i32; N] = std::array::from_fn(|v| dq(v * 8 + u));
-        for (y, weights) in table.iter().enumerate() {
-            let sum = weights.iter().zip(&column).fold(0i32, |s, (&k, &c)| s.wrapping_add(k.wrapping_mul(c)));
-            work[y][u] = first_pass(sum);
-        }
-    }
+    let work: [[i32; N]; N] = std::array::from_fn(|y| {
+        std::array::from_fn(|u| {
+            first_pass(table[y].iter().enumerate().fold(0i32, |s, (v, &k)| s.wrapping_add(k.wrapping_mul(dq(v * 8 + u)))))
+        })
+    });
     // Rows.
     for (row, samples) in work.iter().zip(out.chunks_mut(stride)) {
         for (x, weights) in table.iter().enumerate() {
@@ -92,13 +89,8 @@ pub(super) fn idct3(coef: &[i16; 64], quant: &[u16; 64], out: &mut [u8], stride:
         let near = even.wrapping_add(far);
         [near.wrapping_add(odd), even.wrapping_sub(far.wrapping_add(far)), near.wrapping_sub(odd)]
     };
-    let mut work = [[0i32; 3]; 3];
-    for u in 0..3 {
-        let sums = line(dq(u), dq(8 + u), dq(16 + u));
-        for y in 0..3 {
-            work[y][u] = first_pass(sums[y]);
-        }
-    }
+    let columns: [[i32; 3]; 3] = std::array::from_fn(|u| line(dq(u), dq(8 + u), dq(16 + u)));
+    let work: [[i32; 3]; 3] = std::array::from_fn(|y| std::array::from_fn(|u| first_pass(columns[u][y])));
     for (row, samples) in work.iter().zip(out.chunks_mut(stride)) {
         let sums = line(row[0], row[1], row[2]);
         if let Some(samples) = samples.first_chunk_mut::<3>() {
