@@ -7,13 +7,14 @@
 /** Messages between the page's pool (bridge.js) and an image worker (worker.js), by `kind`. */
 export const WORKER = Object.freeze({
   // page → worker
-  load: 'load', // load the engine now; answered by `loaded`
+  load: 'load', // load the engine now (and warm it up, if `warm`); answered by `loaded`
   job: 'job', // process one file
   difference: 'difference', // picture where a result differs from its resized original
   forget: 'forget', // drop what is kept of these files
   full: 'full', // the full engine's compiled module, which the worker asked for
   // worker → page
   loaded: 'loaded',
+  warmed: 'warmed', // the warm-up ran ({ ms }), or did not ({ skipped } or { error })
   needFull: 'need-full', // a job needs a codec only the full engine has: send its module
   progress: 'progress',
   done: 'done',

@@ -2,7 +2,8 @@
 // bridge.js (the only code that talks to this file). Message kinds are protocol.js's WORKER:
 //   in:  { kind: load, module: the light engine's compiled main core module, helpers: jco's helper
 //          modules compiled, by name, full?: the full engine's main core module, when the page
-//          has it already }  → { kind: loaded, error? } once instantiated
+//          has it already, warm?: run the warm-up below }  → { kind: loaded, error? } once
+//          instantiated, then with `warm` { kind: warmed, ms | skipped | error }
 //        { kind: full, module?, error? }  the full engine's module, which this worker asked for
 //        { kind: forget, ids: [id…] }  drop what is kept of these files
 //        { kind: job, id, bytes: ArrayBuffer (transferred), options: WIT `options`, widths?: [w…] }
@@ -90,6 +91,77 @@ function thumbnailOf(imaging, image) {
   }
 }
 
+// V8 (like SpiderMonkey) runs a WebAssembly function unoptimised until it has run a while, and
+// optimises it for its next call: the decoder's, the resize's and the encoder's loops are each
+// called once per image, so a session's first photo ran wholly unoptimised (a 24-megapixel JPEG
+// to 1920 pixels: 250–400 ms in Chromium, against 105–140 ms for the next ones). So one worker of
+// the page (the others share its compiled module, and the optimised code with it) sends a made-up
+// photo through the JPEG path, at a scaled and at a full-size decode, a moment after loading,
+// unless a file comes first: that file then warms the engine itself (docs/performance.md).
+const WARM_UP_DELAY_MS = 250;
+const WARM_UP_SIZE = { width: 1152, height: 768 };
+let warmUpTimer = null;
+let warmUpCancelled = false;
+
+function cancelWarmUp() {
+  warmUpCancelled = true;
+  if (warmUpTimer === null) return;
+  clearTimeout(warmUpTimer);
+  warmUpTimer = null;
+  self.postMessage({ kind: WORKER.warmed, skipped: true });
+}
+
+/** A JPEG with detail everywhere (overlapping discs of random colours), drawn and encoded by the
+ *  browser so that the page downloads no picture for it. */
+async function madeUpPhoto() {
+  const { width, height } = WARM_UP_SIZE;
+  const canvas = new OffscreenCanvas(width, height);
+  const context = canvas.getContext('2d');
+  let seed = 1;
+  const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  for (let i = 0; i < 400; i++) {
+    context.fillStyle = `rgb(${random() * 255} ${random() * 255} ${random() * 255})`;
+    context.beginPath();
+    context.arc(random() * width, random() * height, 2 + random() * 40, 0, 2 * Math.PI);
+    context.fill();
+  }
+  const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
+  return new Uint8Array(await blob.arrayBuffer());
+}
+
+async function warmUp(imaging) {
+  warmUpTimer = null;
+  const started = performance.now();
+  try {
+    // Without OffscreenCanvas (Safari before 16.4) the first photo warms the engine itself.
+    if (typeof OffscreenCanvas === 'undefined') throw new Error('no OffscreenCanvas');
+    const jpeg = await madeUpPhoto();
+    if (warmUpCancelled) {
+      self.postMessage({ kind: WORKER.warmed, skipped: true });
+      return;
+    }
+    const options = imaging.defaultOptions();
+    // 3/8 (the scaled transforms) and 8/8, each resized a little and encoded as the app does.
+    for (const width of [(WARM_UP_SIZE.width * 3) / 8 - 8, WARM_UP_SIZE.width - 8]) {
+      const resize = { ...options.resize, mode: { tag: 'fit-width', val: width } };
+      const image = imaging.Image.decode(jpeg, { limits: options.limits, intendedResize: resize });
+      try {
+        const resized = image.resize(resize);
+        try {
+          resized.encode(options.encode);
+        } finally {
+          resized[Symbol.dispose]();
+        }
+      } finally {
+        image[Symbol.dispose]();
+      }
+    }
+    self.postMessage({ kind: WORKER.warmed, ms: performance.now() - started });
+  } catch (e) {
+    self.postMessage({ kind: WORKER.warmed, error: String(e?.message ?? e?.payload?.tag ?? e) });
+  }
+}
+
 /** Keeps the resized `images` of file `id` (and the widths `skipped`) for quick re-encodes;
  *  false when they are too large to keep. */
 function remember(id, key, images, skipped, limit) {
@@ -168,7 +240,10 @@ self.onmessage = async ({ data }) => {
     if (data.full) fullModule = Promise.resolve(data.full);
     loadEngine(instantiate(data.module));
     engine.then(
-      () => self.postMessage({ kind: WORKER.loaded }),
+      ({ imaging }) => {
+        self.postMessage({ kind: WORKER.loaded });
+        if (data.warm) warmUpTimer = setTimeout(() => warmUp(imaging), WARM_UP_DELAY_MS);
+      },
       (e) => self.postMessage({ kind: WORKER.loaded, error: `The image engine could not be loaded: ${e.message ?? e}` }),
     );
     return;
@@ -181,6 +256,7 @@ self.onmessage = async ({ data }) => {
     data.ids.forEach(forget);
     return;
   }
+  cancelWarmUp();
   const { id } = data;
   let imaging;
   try {
