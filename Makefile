@@ -382,5 +382,7 @@ bench: component setup-chromium setup-bench
 	node tests/bench/browser.mjs
 	@# Issue 12's W1–W4: the app's worker pool vs the browser's own path, pica, jSquash and native.
 	node tests/bench/workloads.mjs
+	@# A session's first three photos on fresh browsers: the pool warmed up, cold, the browser's path.
+	node tests/bench/first-photo.mjs
 	@# Every encoder on the same 1920-wide pixels: bytes, SSIMULACRA2, SSIM, time; writes docs/codecs.md.
 	node tests/bench/codecs.mjs

@@ -96,8 +96,9 @@ function thumbnailOf(imaging, image) {
 // called once per image, so a session's first photo ran wholly unoptimised (a 24-megapixel JPEG
 // to 1920 pixels: 250–400 ms in Chromium, against 105–140 ms for the next ones). So one worker of
 // the page (the others share its compiled module, and the optimised code with it) sends a made-up
-// photo through the JPEG path, at a scaled and at a full-size decode, a moment after loading,
-// unless a file comes first: that file then warms the engine itself (docs/performance.md).
+// photo through the JPEG path (baseline and progressive, 4:2:0 and 4:2:2, scaled and full-size
+// decodes) a moment after loading, unless a file comes first: that file then warms the engine
+// itself (docs/performance.md).
 const WARM_UP_DELAY_MS = 250;
 const WARM_UP_SIZE = { width: 1152, height: 768 };
 let warmUpTimer = null;
@@ -141,14 +142,26 @@ async function warmUp(imaging) {
       return;
     }
     const options = imaging.defaultOptions();
-    // 3/8 (the scaled transforms) and 8/8, each resized a little and encoded as the app does.
-    for (const width of [(WARM_UP_SIZE.width * 3) / 8 - 8, WARM_UP_SIZE.width - 8]) {
-      const resize = { ...options.resize, mode: { tag: 'fit-width', val: width } };
-      const image = imaging.Image.decode(jpeg, { limits: options.limits, intendedResize: resize });
+    // The canvas writes baseline 4:2:0; the engine rewrites it as progressive 4:2:2 so that those
+    // decoding paths warm up too. Each decode is resized a little and encoded as the app does:
+    // at 3/8 (the scaled transforms) and at 8/8.
+    const { width } = WARM_UP_SIZE;
+    const rewrite = structuredClone(options.encode);
+    rewrite.encoding.format = 'jpeg';
+    rewrite.encoding.jpeg = { progressive: true, chromaSubsampling: 'yuv422' };
+    rewrite.keepSmallerOriginal = false;
+    const passes = [
+      [jpeg, (width * 3) / 8 - 8, options.encode],
+      [jpeg, width - 8, rewrite],
+    ];
+    for (const [input, target, encoding] of passes) {
+      const resize = { ...options.resize, mode: { tag: 'fit-width', val: target } };
+      const image = imaging.Image.decode(input, { limits: options.limits, intendedResize: resize });
       try {
         const resized = image.resize(resize);
         try {
-          resized.encode(options.encode);
+          const { bytes } = resized.encode(encoding);
+          if (encoding === rewrite) passes.push([bytes, (width * 3) / 8 - 16, options.encode]);
         } finally {
           resized[Symbol.dispose]();
         }
