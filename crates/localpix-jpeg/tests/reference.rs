@@ -135,7 +135,7 @@ fn decodes_at_other_eighths_are_within_rounding_of_libjpeg_turbo() {
                 // 4:2:0 chroma past 4/8: libjpeg makes 10×10 to 14×14 samples of each chroma
                 // block with its IDCT; ours makes 5×5 to 7×7 and upsamples them (no transform
                 // past 8×8). Both are fair; they part most at these pictures' hard coloured
-                // edges (photos: mean 0.4 to 0.6, docs/jpeg-decoder.md).
+                // edges (photos: means 0.3 to 0.8, docs/jpeg-decoder.md).
                 assert!(mean < 12.0, "{name} at {eighths}/8: mean difference {mean:.3} from djpeg (max {max})");
             } else {
                 // The same transform as libjpeg's jidctint (an N-point IDCT of the N×N lowest
