@@ -14,7 +14,7 @@ export const WORKER = Object.freeze({
   full: 'full', // the full engine's compiled module, which the worker asked for
   // worker → page
   loaded: 'loaded',
-  warmed: 'warmed', // the warm-up ran ({ ms }), or did not ({ skipped } or { error })
+  warmed: 'warmed', // the warm-up ran ({ ms, passes }), or did not ({ skipped } or { error })
   needFull: 'need-full', // a job needs a codec only the full engine has: send its module
   progress: 'progress',
   done: 'done',

@@ -3,7 +3,7 @@
 //   in:  { kind: load, module: the light engine's compiled main core module, helpers: jco's helper
 //          modules compiled, by name, full?: the full engine's main core module, when the page
 //          has it already, warm?: run the warm-up below }  → { kind: loaded, error? } once
-//          instantiated, then with `warm` { kind: warmed, ms | skipped | error }
+//          instantiated, then with `warm` { kind: warmed, ms and passes | skipped | error }
 //        { kind: full, module?, error? }  the full engine's module, which this worker asked for
 //        { kind: forget, ids: [id…] }  drop what is kept of these files
 //        { kind: job, id, bytes: ArrayBuffer (transferred), options: WIT `options`, widths?: [w…] }
@@ -94,15 +94,16 @@ function thumbnailOf(imaging, image) {
 // V8 (like SpiderMonkey) runs a WebAssembly function unoptimised until it has run a while, and
 // optimises it for its next call: the decoder's, the resize's and the encoder's loops are each
 // called once per image, so a session's first photo ran wholly unoptimised (a 24-megapixel JPEG
-// to 1920 pixels: 250–400 ms in Chromium, against 105–140 ms for the next ones). So one worker of
+// to 1920 pixels: 200–290 ms in Chromium, against 100–150 ms for the next ones). So one worker of
 // the page (the others share its compiled module, and the optimised code with it) sends a made-up
-// photo through the JPEG path (baseline and progressive, 4:2:0 and 4:2:2, scaled and full-size
-// decodes) a moment after loading, unless a file comes first: that file then warms the engine
-// itself (docs/performance.md).
+// JPEG (baseline and progressive, 4:2:0 and 4:2:2, scaled and full-size decodes) and a made-up RGBA
+// PNG through the engine a moment after loading, unless a file comes first: that file then warms
+// the engine itself (docs/performance.md).
 const WARM_UP_DELAY_MS = 250;
 const WARM_UP_SIZE = { width: 1152, height: 768 };
 let warmUpTimer = null;
 let warmUpCancelled = false;
+let warmUpPasses = 0;
 
 function cancelWarmUp() {
   warmUpCancelled = true;
@@ -112,64 +113,84 @@ function cancelWarmUp() {
   self.postMessage({ kind: WORKER.warmed, skipped: true });
 }
 
-/** A JPEG with detail everywhere (overlapping discs of random colours), drawn and encoded by the
- *  browser so that the page downloads no picture for it. */
-async function madeUpPhoto() {
+/** A picture with detail everywhere (overlapping discs of random colours, half of them see-through
+ *  on a transparent ground for the PNG), drawn and encoded by the browser so that the page
+ *  downloads no picture for it. */
+async function madeUpPicture(type) {
   const { width, height } = WARM_UP_SIZE;
   const canvas = new OffscreenCanvas(width, height);
   const context = canvas.getContext('2d');
   let seed = 1;
   const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
   for (let i = 0; i < 400; i++) {
-    context.fillStyle = `rgb(${random() * 255} ${random() * 255} ${random() * 255})`;
+    const alpha = type === 'image/png' && i % 2 ? 0.5 : 1;
+    context.fillStyle = `rgb(${random() * 255} ${random() * 255} ${random() * 255} / ${alpha})`;
     context.beginPath();
     context.arc(random() * width, random() * height, 2 + random() * 40, 0, 2 * Math.PI);
     context.fill();
   }
-  const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
+  const blob = await canvas.convertToBlob({ type, quality: 0.9 });
   return new Uint8Array(await blob.arrayBuffer());
+}
+
+/** Decodes `input` for a resize to `width`, resizes and encodes it with `encode`; the result's
+ *  bytes. */
+function warmUpPass(imaging, options, input, width, encode) {
+  warmUpPasses += 1;
+  const resize = { ...options.resize, mode: { tag: 'fit-width', val: width } };
+  const image = imaging.Image.decode(input, { limits: options.limits, intendedResize: resize });
+  try {
+    const resized = image.resize(resize);
+    try {
+      return resized.encode(encode).bytes;
+    } finally {
+      resized[Symbol.dispose]();
+    }
+  } finally {
+    image[Symbol.dispose]();
+  }
 }
 
 async function warmUp(imaging) {
   warmUpTimer = null;
   const started = performance.now();
+  const skipped = () => {
+    self.postMessage({ kind: WORKER.warmed, skipped: true });
+    return true;
+  };
+  // Between passes a file that came in goes first, and ends the warm-up: it waits for one pass
+  // at most.
+  const yielded = () => new Promise((resolve) => setTimeout(resolve, 0)).then(() => warmUpCancelled && skipped());
   try {
     // Without OffscreenCanvas (Safari before 16.4) the first photo warms the engine itself.
     if (typeof OffscreenCanvas === 'undefined') throw new Error('no OffscreenCanvas');
-    const jpeg = await madeUpPhoto();
-    if (warmUpCancelled) {
-      self.postMessage({ kind: WORKER.warmed, skipped: true });
-      return;
-    }
+    const jpeg = await madeUpPicture('image/jpeg');
+    if (warmUpCancelled) return skipped();
     const options = imaging.defaultOptions();
-    // The canvas writes baseline 4:2:0; the engine rewrites it as progressive 4:2:2 so that those
-    // decoding paths warm up too. Each decode is resized a little and encoded as the app does:
-    // at 3/8 (the scaled transforms) and at 8/8.
     const { width } = WARM_UP_SIZE;
-    const rewrite = structuredClone(options.encode);
-    rewrite.encoding.format = 'jpeg';
+    const asJpeg = structuredClone(options.encode);
+    asJpeg.encoding.format = 'jpeg';
+    // The canvas writes baseline 4:2:0 JPEG; the engine rewrites it as progressive 4:2:2 so that
+    // those decoding paths warm up too. Decodes at 3/8 (the scaled transforms) and 8/8.
+    const rewrite = structuredClone(asJpeg);
     rewrite.encoding.jpeg = { progressive: true, chromaSubsampling: 'yuv422' };
     rewrite.keepSmallerOriginal = false;
-    const passes = [
-      [jpeg, (width * 3) / 8 - 8, options.encode],
-      [jpeg, width - 8, rewrite],
-    ];
-    for (const [input, target, encoding] of passes) {
-      const resize = { ...options.resize, mode: { tag: 'fit-width', val: target } };
-      const image = imaging.Image.decode(input, { limits: options.limits, intendedResize: resize });
-      try {
-        const resized = image.resize(resize);
-        try {
-          const { bytes } = resized.encode(encoding);
-          if (encoding === rewrite) passes.push([bytes, (width * 3) / 8 - 16, options.encode]);
-        } finally {
-          resized[Symbol.dispose]();
-        }
-      } finally {
-        image[Symbol.dispose]();
-      }
-    }
-    self.postMessage({ kind: WORKER.warmed, ms: performance.now() - started });
+    warmUpPass(imaging, options, jpeg, (width * 3) / 8 - 8, asJpeg);
+    if (await yielded()) return;
+    const progressive = warmUpPass(imaging, options, jpeg, width - 8, rewrite);
+    if (await yielded()) return;
+    warmUpPass(imaging, options, progressive, (width * 3) / 8 - 16, asJpeg);
+    if (await yielded()) return;
+    // RGBA PNG, as screenshots are: decoded at half size for a resize to a quarter or less
+    // (decode/png/half.rs) and at full size, each resized and written as PNG.
+    const png = await madeUpPicture('image/png');
+    if (warmUpCancelled) return skipped();
+    const asPng = structuredClone(options.encode);
+    asPng.encoding.format = 'png';
+    warmUpPass(imaging, options, png, width / 4 - 8, asPng);
+    if (await yielded()) return;
+    warmUpPass(imaging, options, png, width - 8, asPng);
+    self.postMessage({ kind: WORKER.warmed, ms: performance.now() - started, passes: warmUpPasses });
   } catch (e) {
     self.postMessage({ kind: WORKER.warmed, error: String(e?.message ?? e?.payload?.tag ?? e) });
   }

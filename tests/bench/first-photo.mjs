@@ -3,7 +3,8 @@
 // (app/js/worker.js, `warmUp`), the same pool without it, and the browser's own path
 // (createImageBitmap with resizeQuality 'high' + OffscreenCanvas.convertToBlob). A new Chromium
 // for every measurement (V8 shares compiled WebAssembly, optimised code included, within a
-// renderer process), the three taking turns. Medians of RUNS rounds (default 3) for W1 and W2.
+// renderer process), the three taking turns. Medians of RUNS rounds (default 3) for issue 12's
+// W1, W2 and W3.
 // `node tests/bench/first-photo.mjs`; writes target/bench/first-photo.json. Needs ../shared/corpus.
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -19,8 +20,9 @@ const RUNS = Number(process.env.RUNS ?? 3);
 const PAUSE_MS = 3000;
 const JOBS = 3;
 const WORKLOADS = [
-  { id: 'W1', name: 'kleiber-6028x3391.jpg', mode: { tag: 'fit-within', val: { width: 1920, height: 1920 } }, out: { width: 1920, height: 1080 } },
-  { id: 'W2', name: 'painting-6000x4000.jpg', mode: { tag: 'fit-width', val: 1920 }, out: { width: 1920, height: 1280 } },
+  { id: 'W1', name: 'kleiber-6028x3391.jpg', mode: { tag: 'fit-within', val: { width: 1920, height: 1920 } }, out: { width: 1920, height: 1080 }, format: 'jpeg' },
+  { id: 'W2', name: 'painting-6000x4000.jpg', mode: { tag: 'fit-width', val: 1920 }, out: { width: 1920, height: 1280 }, format: 'jpeg' },
+  { id: 'W3', name: 'patak-5120x2880-rgba.png', mode: { tag: 'fit-width', val: 1280 }, out: { width: 1280, height: 720 }, format: 'png' },
 ];
 const PATHS = ['localpix, warmed up', 'localpix, cold', "browser's own path"];
 
@@ -37,7 +39,7 @@ writeFileSync(
   join(dir, 'page.mjs'),
   `import { WorkerPool } from './bridge.js';
 const pause = () => new Promise((resolve) => setTimeout(resolve, ${PAUSE_MS}));
-const read = async (name) => new File([await (await fetch('photos/' + name)).blob()], name, { type: 'image/jpeg' });
+const read = async (name) => new File([await (await fetch('photos/' + name)).blob()], name, { type: name.endsWith('.png') ? 'image/png' : 'image/jpeg' });
 window.localpix = async (name, options, warmUp) => {
   const pool = new WorkerPool(1, { warmUp });
   await pool.ready;
@@ -49,9 +51,11 @@ window.localpix = async (name, options, warmUp) => {
     await pool.run(i + 1, file, options, () => {});
     times.push(performance.now() - t0);
   }
-  return times;
+  // The warm-up's own time (worker.js), when it ran: done within the pause.
+  const warmed = await Promise.race([pool.warmedUp, new Promise((resolve) => setTimeout(() => resolve(null), 0))]);
+  return { times, warmUpMs: warmed?.ms ?? null };
 };
-window.browser = async (name, out) => {
+window.browser = async (name, out, type) => {
   const file = await read(name);
   await pause();
   const times = [];
@@ -61,10 +65,10 @@ window.browser = async (name, out) => {
     const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
     canvas.getContext('2d').drawImage(bitmap, 0, 0);
     bitmap.close();
-    await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.8 });
+    await canvas.convertToBlob({ type, quality: 0.8 });
     times.push(performance.now() - t0);
   }
-  return times;
+  return { times, warmUpMs: null };
 };`,
 );
 writeFileSync(join(dir, 'index.html'), '<!doctype html><title>first photo</title><script type="module" src="page.mjs"></script>');
@@ -77,10 +81,10 @@ async function once(path, w) {
     const page = await context.newPage();
     await page.goto(server.url);
     await page.waitForFunction(() => window.localpix);
-    if (path === PATHS[2]) return await page.evaluate(([name, out]) => window.browser(name, out), [w.name, w.out]);
+    if (path === PATHS[2]) return await page.evaluate(([name, out, type]) => window.browser(name, out, type), [w.name, w.out, `image/${w.format}`]);
     const options = imaging.defaultOptions();
     options.resize.mode = w.mode;
-    options.encode.encoding.format = 'jpeg';
+    options.encode.encoding.format = w.format;
     return await page.evaluate(([name, options, warm]) => window.localpix(name, options, warm), [w.name, options, path === PATHS[0]]);
   } finally {
     await context.close();
@@ -89,7 +93,7 @@ async function once(path, w) {
 
 const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const loadBefore = loadavg();
-const runs = {}; // `${workload}/${path}` -> [[ms × JOBS] per round]
+const runs = {}; // `${workload}/${path}` -> [{ times: [ms × JOBS], warmUpMs } per round]
 for (let round = 0; round < RUNS; round++) {
   for (const w of WORKLOADS) {
     // Each round starts with another path, so that none always follows a browser's exit.
@@ -104,15 +108,17 @@ await server.close?.();
 rmSync(dir, { recursive: true, force: true });
 
 console.log(`\nMedians of ${RUNS} rounds, ms, each in a fresh headless Chromium, after a ${PAUSE_MS / 1000} s pause; load ${loadBefore.map((l) => l.toFixed(2)).join(' ')} → ${loadavg().map((l) => l.toFixed(2)).join(' ')}.\n`);
-console.log('| workload | path | 1st photo | 2nd | 3rd |');
-console.log('|---|---|--:|--:|--:|');
+console.log('| workload | path | 1st photo | 2nd | 3rd | warm-up (in the pause) |');
+console.log('|---|---|--:|--:|--:|--:|');
 const results = [];
 for (const w of WORKLOADS) {
   for (const path of PATHS) {
     const rounds = runs[`${w.id}/${path}`];
-    const medians = Array.from({ length: JOBS }, (_, j) => median(rounds.map((r) => r[j])));
-    results.push({ workload: w.id, file: w.name, path, medians, rounds });
-    console.log(`| ${w.id} | ${path} | ${medians.map((m) => m.toFixed(0)).join(' | ')} |`);
+    const medians = Array.from({ length: JOBS }, (_, j) => median(rounds.map((r) => r.times[j])));
+    const warmUps = rounds.map((r) => r.warmUpMs).filter((ms) => ms !== null);
+    const warmUp = warmUps.length ? median(warmUps) : null;
+    results.push({ workload: w.id, file: w.name, path, medians, warmUpMs: warmUp, rounds });
+    console.log(`| ${w.id} | ${path} | ${medians.map((m) => m.toFixed(0)).join(' | ')} | ${warmUp === null ? '' : warmUp.toFixed(0)} |`);
   }
 }
 mkdirSync(join(ROOT, 'target/bench'), { recursive: true });

@@ -1,5 +1,5 @@
 // The engine's warm-up (app/js/worker.js, `warmUp`): the first worker of a pool sends a made-up
-// photo through the JPEG path a moment after loading, so that the first real photo runs on
+// JPEG and PNG through the engine a moment after loading, so that the first real photo runs on
 // optimised code; a file that comes first cancels it and is processed as usual. Its benefit is a
 // time (tests/bench/first-photo.mjs); here, that it runs, once, and never stands in a file's way.
 // Runs the real pool and engine in Chromium, without building the app.
@@ -71,6 +71,8 @@ test('the first worker warms the engine up after loading, once for the pool', as
   assert.equal(result.outcome.error, undefined, `the warm-up failed: ${result.outcome.error}`);
   assert.equal(result.outcome.skipped, undefined, 'nothing came first, yet the warm-up was skipped');
   assert.ok(result.outcome.ms > 0, `warm-up time ${result.outcome.ms}`);
+  // Three JPEG passes (baseline at 3/8 and 8/8, progressive 4:2:2 at 3/8), two PNG (half, whole).
+  assert.equal(result.outcome.passes, 5);
   assert.equal(result.messages, 1, 'one worker warms the engine up, not each');
   assert.equal(result.width, 200);
   assert.ok(result.bytes > 1000, `a ${result.bytes}-byte result`);
