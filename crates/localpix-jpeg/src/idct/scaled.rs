@@ -130,18 +130,12 @@ mod tests {
 
     #[test]
     fn the_written_out_3x3_is_the_tables() {
-        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut noise = crate::idct::tests::Noise::new(0x2545_F491_4F6C_DD1D);
         for round in 0..20_000 {
-            let mut next = || {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                state
-            };
             // Photo-like values, and any at all (damaged data) one round in four.
-            let range = if round % 4 == 0 { 65536 } else { 1024 };
-            let coef: [i16; 64] = std::array::from_fn(|_| ((next() % range) as i64 - (range / 2) as i64) as i16);
-            let quant: [u16; 64] = std::array::from_fn(|_| if round % 4 == 0 { next() as u16 } else { 1 + (next() % 40) as u16 });
+            let coef: [i16; 64] = std::array::from_fn(|_| if round % 4 == 0 { noise.next() as i16 } else { noise.signed(512) as i16 });
+            let quant: [u16; 64] =
+                std::array::from_fn(|_| if round % 4 == 0 { noise.next() as u16 } else { 1 + (noise.next() % 40) as u16 });
             let (mut a, mut b) = ([0u8; 24], [0u8; 24]);
             idct3(&coef, &quant, &mut a, 8);
             idct(&K3, &coef, &quant, &mut b, 8);

@@ -196,7 +196,7 @@ pub(super) fn clear(block: &mut [i16; 64]) {
     }
 }
 
-/// `i32x4_splat` of lane `LANE` of `(low, high)`, eight 32-bit lanes. `lane` is a constant
+/// `i32x4_splat` of lane `lane` of `(low, high)`, eight 32-bit lanes. `lane` is a constant
 /// wherever this is called (the loops over N unroll), so the match folds to one shuffle.
 #[inline(always)]
 fn lane_splat(v: (v128, v128), lane: usize) -> v128 {
