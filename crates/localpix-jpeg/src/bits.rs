@@ -22,6 +22,8 @@ pub(crate) struct BitReader<'a> {
     padding: u32,
     /// Set once a marker stops the loading; `pos` is then at its 0xFF.
     at_marker: bool,
+    /// Zero bits supplied at a marker so far (not truncation: damaged data, decoded as zeros).
+    marker_zeros: u32,
 }
 
 /// Whether any byte of `word` is 0xFF (a zero byte of its complement: the classic SWAR test).
@@ -47,7 +49,15 @@ fn load_be(bytes: &[u8; 8]) -> u64 {
 
 impl<'a> BitReader<'a> {
     pub fn new(data: &'a [u8], pos: usize) -> Self {
-        Self { data, pos, buf: 0, count: 0, padding: 0, at_marker: false }
+        Self { data, pos, buf: 0, count: 0, padding: 0, at_marker: false, marker_zeros: 0 }
+    }
+
+    /// A reader whose next bit is `bit` (a [`BitReader::bit_position`] of the same data).
+    pub fn at_bit(data: &'a [u8], bit: u64) -> Self {
+        let mut reader = Self::new(data, (bit / 8) as usize);
+        reader.ensure(8);
+        reader.consume((bit % 8) as u32);
+        reader
     }
 
     /// Makes at least `n` bits (n ≤ 57) available.
@@ -106,6 +116,7 @@ impl<'a> BitReader<'a> {
         self.buf &= !(u64::MAX >> self.count);
         while self.count <= 56 {
             let byte = if self.at_marker {
+                self.marker_zeros = self.marker_zeros.saturating_add(8);
                 0
             } else {
                 match (self.data.get(self.pos), self.data.get(self.pos + 1)) {
@@ -115,6 +126,7 @@ impl<'a> BitReader<'a> {
                     }
                     (Some(0xFF), Some(_)) => {
                         self.at_marker = true;
+                        self.marker_zeros = self.marker_zeros.saturating_add(8);
                         0
                     }
                     (Some(0xFF), None) | (None, _) => {
@@ -159,6 +171,7 @@ impl<'a> BitReader<'a> {
         self.count = 0;
         self.padding = 0;
         self.at_marker = false;
+        self.marker_zeros = 0;
         // Skip what remains of the interval (only bits before the marker in valid files).
         loop {
             let Some(ff) = self.data.get(self.pos..).and_then(|rest| rest.iter().position(|&b| b == 0xFF)) else {
@@ -186,6 +199,39 @@ impl<'a> BitReader<'a> {
                 }
             }
         }
+    }
+
+    /// Where the next bit comes from: bit `n % 8` (the most significant first) of byte `n / 8` of
+    /// the data, stuffing counted as the data has it. Two readers of the same data at the same
+    /// position read the same bits from there on, whatever they loaded before: this is what lets
+    /// a decode started at a guess recognise where it joined the true sequence of blocks
+    /// (`crate::halves`). Once the data is used up (a marker, the end), the position of that
+    /// point plus the zero bits taken past it.
+    pub fn bit_position(&self) -> u64 {
+        let supplied = self.padding.saturating_add(self.marker_zeros);
+        if self.count <= supplied {
+            return self.pos as u64 * 8 + u64::from(supplied - self.count);
+        }
+        // The unread bits are the last `count - supplied` loaded: walk back over their bytes, a
+        // 0x00 after 0xFF being stuffing, not data.
+        let mut unread = self.count - supplied;
+        let mut at = self.pos;
+        loop {
+            at -= 1;
+            if self.data[at] == 0 && at > 0 && self.data[at - 1] == 0xFF {
+                at -= 1;
+            }
+            if unread <= 8 {
+                return at as u64 * 8 + u64::from(8 - unread);
+            }
+            unread -= 8;
+        }
+    }
+
+    /// Whether every bit of the data up to the marker or the end that stopped the reader has been
+    /// taken: what comes now is zeros the data does not have.
+    pub fn exhausted(&self) -> bool {
+        (self.at_marker || self.padding > 0) && self.count <= self.padding.saturating_add(self.marker_zeros)
     }
 
     /// Bits taken so far (for tests: data without stuffing).
@@ -259,6 +305,50 @@ mod tests {
         reader.ensure(1);
         reader.take(1);
         assert!(reader.overran());
+    }
+
+    /// The position is where the next bit is in the data, stuffing counted, whatever the reader
+    /// loaded ahead; a reader started there reads on the same bits.
+    #[test]
+    fn bit_positions_are_where_the_next_bit_is_in_the_data() {
+        // Data with stuffing in runs and apart, then a marker.
+        let mut data: Vec<u8> = (0..300u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+        for at in [20, 21, 22, 23, 50, 131, 132, 200] {
+            data[at] = 0xFF;
+        }
+        let mut stuffed = Vec::new();
+        // Where each unstuffed byte is in the data.
+        let mut origin = Vec::new();
+        for &byte in &data {
+            origin.push(stuffed.len());
+            stuffed.push(byte);
+            if byte == 0xFF {
+                stuffed.push(0x00);
+            }
+        }
+        stuffed.extend_from_slice(&[0xFF, 0xD9]);
+        let mut reader = BitReader::new(&stuffed, 0);
+        let mut taken = 0usize;
+        for n in (1..=16).cycle().take(320) {
+            let position = reader.bit_position();
+            if taken < data.len() * 8 {
+                assert_eq!(position, origin[taken / 8] as u64 * 8 + (taken % 8) as u64, "after {taken} bits");
+                let mut fresh = BitReader::at_bit(&stuffed, position);
+                let (mut a, b) = (reader, &mut fresh);
+                a.ensure(16);
+                b.ensure(16);
+                assert_eq!(a.peek(16), b.peek(16), "after {taken} bits");
+                assert!(!reader.exhausted());
+            } else {
+                // Past the marker: its position plus the zeros taken.
+                assert_eq!(position, (stuffed.len() as u64 - 2) * 8 + (taken - data.len() * 8) as u64);
+                assert!(reader.exhausted());
+            }
+            reader.ensure(n);
+            reader.take(n);
+            taken += n as usize;
+        }
+        assert!(taken > data.len() * 8, "the test reads past the marker");
     }
 
     #[test]

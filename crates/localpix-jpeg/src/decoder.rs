@@ -7,7 +7,7 @@ use crate::{
     error::{Error, Result},
     frame::Frame,
     progressive,
-    segments::{self, Coding, Segments, marker},
+    segments::{self, Coding, ScanHeader, Segments, marker},
     sequential::{self, Tables},
 };
 
@@ -30,6 +30,41 @@ pub(crate) enum Skipping {
 }
 
 pub(crate) fn decode_skipping(data: &[u8], options: &Options, skipping: Skipping) -> Result<Image> {
+    match walk(data, options, skipping, Until::End)? {
+        Walked::Image(image) => Ok(image),
+        Walked::FirstScan(..) => unreachable!("a walk to the end gives the image"),
+    }
+}
+
+/// Everything a decode knows when the first scan's entropy-coded data begins: the frame laid out
+/// (no samples yet), the tables in force, that scan's header, and where its data starts.
+pub(crate) struct FirstScan {
+    pub frame: Frame,
+    pub tables: Tables,
+    pub scan: ScanHeader,
+    pub data_at: usize,
+}
+
+/// Reads the headers up to the first scan's data, as a whole decode does.
+pub(crate) fn first_scan(data: &[u8], options: &Options) -> Result<FirstScan> {
+    match walk(data, options, Skipping::Nothing, Until::FirstScan)? {
+        Walked::FirstScan(first) => Ok(*first),
+        Walked::Image(_) => unreachable!("a walk to the first scan stops there"),
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Until {
+    End,
+    FirstScan,
+}
+
+enum Walked {
+    Image(Image),
+    FirstScan(Box<FirstScan>),
+}
+
+fn walk(data: &[u8], options: &Options, skipping: Skipping, until: Until) -> Result<Walked> {
     if !(1..=8).contains(&options.eighths) {
         return Err(Error::unsupported(format!("decoding at {}/8 (only 1/8 to 8/8)", options.eighths)));
     }
@@ -50,7 +85,7 @@ pub(crate) fn decode_skipping(data: &[u8], options: &Options, skipping: Skipping
             // No end-of-image marker: a sequential image whose scans all ended is whole (some
             // writers omit the marker); anything else is cut short.
             Err(Error::Truncated) => match frame {
-                Some(frame) if frame.header.coding == Coding::Sequential && frame.is_complete() => return finish(frame),
+                Some(frame) if frame.header.coding == Coding::Sequential && frame.is_complete() => return finish(frame).map(Walked::Image),
                 _ => return Err(Error::Truncated),
             },
             Err(e) => return Err(e),
@@ -71,15 +106,23 @@ pub(crate) fn decode_skipping(data: &[u8], options: &Options, skipping: Skipping
             marker::SOS => {
                 let header_at = segments.pos;
                 let body = segments.segment()?;
-                let frame = frame.as_mut().ok_or_else(|| Error::malformed("a scan comes before the frame header"))?;
-                let scan = segments::parse_scan(body, &frame.header)?;
+                let scan = match &frame {
+                    Some(frame) => segments::parse_scan(body, &frame.header)?,
+                    None => return Err(Error::malformed("a scan comes before the frame header")),
+                };
                 if scans == 0 {
+                    let Some(first) = frame.as_mut() else { unreachable!("checked above") };
                     // libjpeg decides at the first scan, having seen every header before it.
-                    let ids: Vec<u8> = frame.header.components.iter().map(|c| c.id).collect();
-                    frame.color = ColorSpace::guess(&ids, jfif, adobe);
-                    if frame.header.coding == Coding::Progressive && options.eighths < 8 && skipping == Skipping::Unneeded {
-                        unneeded = progressive::unneeded_scans(data, header_at, frame);
+                    let ids: Vec<u8> = first.header.components.iter().map(|c| c.id).collect();
+                    first.color = ColorSpace::guess(&ids, jfif, adobe);
+                    if until == Until::FirstScan {
+                        let Some(frame) = frame.take() else { unreachable!("checked above") };
+                        return Ok(Walked::FirstScan(Box::new(FirstScan { frame, tables, scan, data_at: segments.pos })));
                     }
+                }
+                let Some(frame) = frame.as_mut() else { unreachable!("checked above") };
+                if scans == 0 && frame.header.coding == Coding::Progressive && options.eighths < 8 && skipping == Skipping::Unneeded {
+                    unneeded = progressive::unneeded_scans(data, header_at, frame);
                 }
                 scans += 1;
                 if scans > MAX_SCANS {
@@ -95,7 +138,9 @@ pub(crate) fn decode_skipping(data: &[u8], options: &Options, skipping: Skipping
                     Coding::Progressive => progressive::decode_scan(frame, &scan, &tables, data, segments.pos)?,
                 };
             }
-            marker::EOI => return frame.ok_or_else(|| Error::malformed("the image ends before its frame header")).and_then(finish),
+            marker::EOI => {
+                return frame.ok_or_else(|| Error::malformed("the image ends before its frame header")).and_then(finish).map(Walked::Image);
+            }
             marker::APP0 => jfif |= segments::is_jfif(segments.segment()?),
             marker::APP14 => {
                 if let Some(transform) = segments::adobe_transform(segments.segment()?) {

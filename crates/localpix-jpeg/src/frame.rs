@@ -30,6 +30,9 @@ pub(crate) struct Plane {
     pub upsampling: Upsampling,
     /// Rows of `samples` decoded so far.
     pub rows_ready: usize,
+    /// The first row `samples` holds: 0 but in a part of the image (`crate::halves`), whose
+    /// planes start at the block row it decodes first.
+    pub first_row: usize,
     /// Index of the frame's quantisation table, and the table itself once a scan has latched it
     /// (libjpeg keeps the table in force at the component's first scan).
     pub quant_index: usize,
@@ -45,7 +48,7 @@ impl Plane {
     /// Where block (x, y) starts in `samples`.
     #[inline(always)]
     pub fn block_offset(&self, x: usize, y: usize) -> usize {
-        y * self.block_size * self.stride + x * self.block_size
+        (y * self.block_size - self.first_row) * self.stride + x * self.block_size
     }
 
     /// Writes one block's samples from its coefficients, which the caller then clears.
@@ -57,7 +60,7 @@ impl Plane {
         let stride = self.stride;
         // The plane grows a row of blocks at a time (blocks come in order), zeroed while in cache
         // rather than all at once up front.
-        let end = (y + 1) * size * stride;
+        let end = ((y + 1) * size - self.first_row) * stride;
         if self.samples.len() < end {
             self.samples.resize(end, 0);
         }
@@ -95,6 +98,9 @@ pub(crate) struct Frame {
     pub planes: Vec<Plane>,
     pub color: ColorSpace,
     output: Vec<u8>,
+    /// The output rows made, from `rows.start` (0 but in a part of the image) to `rows_done`, of
+    /// the `rows` wanted.
+    rows: std::ops::Range<usize>,
     rows_done: usize,
     /// A row of each component upsampled to the output's width.
     upsampled: Vec<Vec<u8>>,
@@ -162,6 +168,7 @@ impl Frame {
                     samples: Vec::with_capacity(stride * rows),
                     upsampling: Upsampling::choose(ratio.0, ratio.1, scaled > 1, plane_width),
                     rows_ready: 0,
+                    first_row: 0,
                     quant_index: c.quant_table,
                     quant: None,
                     coefficients: if progressive { vec![0; mcus_wide * c.h * mcus_high * c.v * 64] } else { Vec::new() },
@@ -177,17 +184,32 @@ impl Frame {
             planes,
             color,
             output: Vec::with_capacity(width * height * color.output_channels()),
+            rows: 0..height,
             rows_done: 0,
             upsampled: header.components.iter().map(|_| vec![0; width + 64]).collect(),
             header,
         })
     }
 
+    /// Makes only output rows `rows`, from planes that hold sample rows from `first_rows` (one
+    /// per plane) on: a part of the image (`crate::halves`). Before any block is decoded.
+    pub fn keep_only(&mut self, rows: std::ops::Range<usize>, first_rows: &[usize]) {
+        debug_assert!(self.rows_done == 0 && rows.end <= self.height);
+        for (plane, &first) in self.planes.iter_mut().zip(first_rows) {
+            plane.first_row = first;
+            plane.samples = Vec::with_capacity(plane.samples.capacity().saturating_sub(first * plane.stride));
+        }
+        self.output = Vec::with_capacity(rows.len() * self.width * self.color.output_channels());
+        self.rows_done = rows.start;
+        self.rows = rows;
+    }
+
     /// Converts every output row whose component rows are all decoded.
     pub fn emit_ready_rows(&mut self) {
         let channels = self.color.output_channels();
         let row_bytes = self.width * channels;
-        while self.rows_done < self.height {
+        let first = self.rows.start;
+        while self.rows_done < self.rows.end {
             let y = self.rows_done;
             let ready = self.planes.iter().all(|p| {
                 let (near, far) = p.upsampling.source_rows(y, p.height);
@@ -199,21 +221,21 @@ impl Frame {
             for (plane, upsampled) in self.planes.iter().zip(&mut self.upsampled) {
                 if plane.upsampling != Upsampling::None {
                     let (near, far) = plane.upsampling.source_rows(y, plane.height);
-                    let row = |r: usize| &plane.samples[r * plane.stride..][..plane.width];
+                    let row = |r: usize| &plane.samples[(r - plane.first_row) * plane.stride..][..plane.width];
                     plane.upsampling.row(y, row(near), row(far), &mut upsampled[..self.width]);
                 }
             }
             let mut rows: [&[u8]; 4] = [&[]; 4];
             for ((row, plane), upsampled) in rows.iter_mut().zip(&self.planes).zip(&self.upsampled) {
                 *row = if plane.upsampling == Upsampling::None {
-                    &plane.samples[y * plane.stride..][..self.width]
+                    &plane.samples[(y - plane.first_row) * plane.stride..][..self.width]
                 } else {
                     &upsampled[..self.width]
                 };
             }
             // Grown a row at a time: zeroing the whole output first would be a pass over memory.
-            self.output.resize((y + 1) * row_bytes, 0);
-            color::convert_row(self.color, &rows[..self.planes.len()], &mut self.output[y * row_bytes..][..row_bytes]);
+            self.output.resize((y + 1 - first) * row_bytes, 0);
+            color::convert_row(self.color, &rows[..self.planes.len()], &mut self.output[(y - first) * row_bytes..][..row_bytes]);
             self.rows_done += 1;
         }
     }
@@ -226,7 +248,7 @@ impl Frame {
     /// The output pixels, once every row is converted.
     pub fn into_output(mut self) -> Vec<u8> {
         self.emit_ready_rows();
-        debug_assert_eq!(self.rows_done, self.height);
+        debug_assert_eq!(self.rows_done, self.rows.end);
         self.output
     }
 }

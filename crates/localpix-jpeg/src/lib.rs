@@ -35,6 +35,7 @@ mod color;
 mod decoder;
 mod error;
 mod frame;
+pub mod halves;
 mod huffman;
 mod idct;
 mod progressive;

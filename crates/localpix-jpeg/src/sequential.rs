@@ -79,22 +79,28 @@ impl Restarts {
 }
 
 /// What one scanned component needs while its blocks are decoded.
-struct Part<'t> {
-    plane: usize,
-    dc: &'t HuffmanTable,
-    ac: &'t HuffmanTable,
-    quant: [u16; 64],
-    prediction: i32,
+pub(crate) struct Part<'t> {
+    pub plane: usize,
+    pub dc: &'t HuffmanTable,
+    pub ac: &'t HuffmanTable,
+    pub quant: [u16; 64],
+    pub prediction: i32,
 }
 
-/// Decodes one scan whose entropy-coded data starts at `start`; returns where it stopped.
-pub(crate) fn decode_scan(frame: &mut Frame, scan: &ScanHeader, tables: &Tables, data: &[u8], start: usize) -> Result<usize> {
+/// Each scanned component's tables, its quantisation table latched, predictions at zero.
+pub(crate) fn parts<'t>(frame: &mut Frame, scan: &ScanHeader, tables: &'t Tables) -> Result<Vec<Part<'t>>> {
     latch_quant_tables(frame, scan, tables)?;
     let mut parts = Vec::with_capacity(scan.components.len());
     for sc in &scan.components {
         let quant = frame.planes[sc.index].quant.unwrap_or([1; 64]);
         parts.push(Part { plane: sc.index, dc: tables.dc(sc.dc_table)?, ac: tables.ac(sc.ac_table)?, quant, prediction: 0 });
     }
+    Ok(parts)
+}
+
+/// Decodes one scan whose entropy-coded data starts at `start`; returns where it stopped.
+pub(crate) fn decode_scan(frame: &mut Frame, scan: &ScanHeader, tables: &Tables, data: &[u8], start: usize) -> Result<usize> {
+    let mut parts = parts(frame, scan, tables)?;
     let mut reader = BitReader::new(data, start);
     let mut restarts = Restarts::new(tables.restart_interval);
     let mut block = WorkBlock::default();
@@ -166,7 +172,7 @@ static ZIGZAG_WORK: [u8; 128] = {
 
 /// One block's coefficients while they are decoded: natural order, not dequantised, plus the
 /// spill slot of `ZIGZAG_WORK` (never read).
-struct WorkBlock([i16; 80]);
+pub(crate) struct WorkBlock([i16; 80]);
 
 impl Default for WorkBlock {
     fn default() -> Self {
@@ -176,13 +182,13 @@ impl Default for WorkBlock {
 
 impl WorkBlock {
     #[inline(always)]
-    fn coefficients(&self) -> &[i16; 64] {
+    pub fn coefficients(&self) -> &[i16; 64] {
         &self.0.as_chunks::<64>().0[0]
     }
 
     /// Zeroes what `decode` wrote: everything if it had AC coefficients, else the DC.
     #[inline(always)]
-    fn clear(&mut self, has_ac: bool) {
+    pub fn clear(&mut self, has_ac: bool) {
         if has_ac {
             idct::clear(&mut self.0.as_chunks_mut::<64>().0[0]);
         } else {
@@ -193,7 +199,7 @@ impl WorkBlock {
     /// Decodes one block's DC difference and AC coefficients (the block is all zeros on entry).
     /// Returns false when it had no AC coefficient (true may still mean all zeros).
     #[inline(always)]
-    fn decode(&mut self, reader: &mut BitReader, dc: &HuffmanTable, ac: &HuffmanTable, prediction: &mut i32) -> Result<bool> {
+    pub fn decode(&mut self, reader: &mut BitReader, dc: &HuffmanTable, ac: &HuffmanTable, prediction: &mut i32) -> Result<bool> {
         use crate::huffman::ac_entry::{get, *};
         let block = &mut self.0;
         // A code is at most 16 bits and its magnitude at most 15: 32 bits cover one coefficient,
