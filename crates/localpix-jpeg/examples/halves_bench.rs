@@ -25,7 +25,16 @@ fn main() {
     let options = Options { eighths, ..Default::default() };
     let plan = halves::plan(&data, &options).expect("reads").expect("a file decoded in halves (baseline, one scan, no restarts)");
 
-    let names = ["whole", "first: decode", "first: finish", "second: decode", "second: finish", "two cores (estimate)", "two threads"];
+    let names = [
+        "whole",
+        "first: decode",
+        "first: finish",
+        "second: decode",
+        "second: finish",
+        "two cores (estimate)",
+        "two threads",
+        "two wholes on two threads",
+    ];
     let mut times: Vec<Vec<f64>> = vec![Vec::new(); names.len()];
     let mut in_step = 0;
     for _ in 0..runs {
@@ -43,9 +52,9 @@ fn main() {
         let t = Instant::now();
         let second = SecondHalf::decode(&data, &options, plan).expect("second half");
         times[3].push(ms(t));
-        in_step += usize::from(second.in_step(&seam));
+        in_step += usize::from(second.in_step(&data, &seam));
         let t = Instant::now();
-        let bottom = second.finish(seam).expect("second half's rows");
+        let bottom = second.finish(&data, seam).expect("second half's rows");
         times[4].push(ms(t));
         let n = times[1].len() - 1;
         let estimate = times[1][n].max(times[3][n]) + times[2][n].max(times[4][n]);
@@ -60,7 +69,7 @@ fn main() {
                 let (data, options) = (&data, &options);
                 let second = s.spawn(move || {
                     let second = SecondHalf::decode(data, options, plan).expect("second half");
-                    second.finish(seam_arrives.recv().expect("a seam")).expect("second half's rows")
+                    second.finish(data, seam_arrives.recv().expect("a seam")).expect("second half's rows")
                 });
                 let first = FirstHalf::decode(data, options, plan).expect("first half");
                 seams.send(first.seam().expect("a seam")).expect("sent");
@@ -69,6 +78,15 @@ fn main() {
             });
             times[6].push(ms(t));
             std::hint::black_box(image);
+            // What this machine's second core gives: two whole decodes at once (2× "whole" if
+            // the cores shared nothing).
+            let t = Instant::now();
+            std::thread::scope(|s| {
+                let other = s.spawn(|| decode(&data, &options).expect("decodes"));
+                std::hint::black_box(decode(&data, &options).expect("decodes"));
+                std::hint::black_box(other.join().expect("second thread"));
+            });
+            times[7].push(ms(t));
         }
     }
     let name = path.rsplit('/').next().unwrap_or(path);

@@ -206,30 +206,32 @@ impl<'a> BitReader<'a> {
     /// position read the same bits from there on, whatever they loaded before: this is what lets
     /// a decode started at a guess recognise where it joined the true sequence of blocks
     /// (`crate::halves`). Once the data is used up (a marker, the end), the position of that
-    /// point plus the zero bits taken past it.
-    pub fn bit_position(&self) -> u64 {
+    /// point plus the zero bits taken past it. (By value, as the slow paths: a reader whose address
+    /// escaped to a call would be kept in memory through the decoding loop.)
+    #[inline(never)]
+    pub fn bit_position(self) -> u64 {
         let supplied = self.padding.saturating_add(self.marker_zeros);
         if self.count <= supplied {
             return self.pos as u64 * 8 + u64::from(supplied - self.count);
         }
-        // The unread bits are the last `count - supplied` loaded: walk back over their bytes, a
-        // 0x00 after 0xFF being stuffing, not data.
-        let mut unread = self.count - supplied;
-        let mut at = self.pos;
-        loop {
-            at -= 1;
-            if self.data[at] == 0 && at > 0 && self.data[at - 1] == 0xFF {
-                at -= 1;
-            }
-            if unread <= 8 {
-                return at as u64 * 8 + u64::from(8 - unread);
-            }
-            unread -= 8;
+        walk_back(self.data, self.pos, self.count - supplied)
+    }
+
+    /// The reader's place, taken cheaply (per MCU, in `crate::halves`), for [`position_of_mark`]
+    /// to turn into its bit position later, only where needed.
+    #[inline(always)]
+    pub fn mark(&self) -> u64 {
+        if self.padding | self.marker_zeros == 0 {
+            // `count` is at most 64: seven bits.
+            (self.pos as u64) << 7 | u64::from(self.count)
+        } else {
+            EXACT | self.bit_position()
         }
     }
 
     /// Whether every bit of the data up to the marker or the end that stopped the reader has been
     /// taken: what comes now is zeros the data does not have.
+    #[inline(always)]
     pub fn exhausted(&self) -> bool {
         (self.at_marker || self.padding > 0) && self.count <= self.padding.saturating_add(self.marker_zeros)
     }
@@ -244,6 +246,34 @@ impl<'a> BitReader<'a> {
     /// reader, or past everything loaded.
     pub fn position(&self) -> usize {
         self.pos
+    }
+}
+
+/// Marks a [`BitReader::mark`] that holds the bit position itself (a reader past the data).
+const EXACT: u64 = 1 << 63;
+
+/// The bit position of a reader's [`BitReader::mark`] over `data`.
+pub(crate) fn position_of_mark(data: &[u8], mark: u64) -> u64 {
+    if mark & EXACT != 0 {
+        return mark & !EXACT;
+    }
+    let (pos, count) = ((mark >> 7) as usize, (mark & 127) as u32);
+    if count == 0 { pos as u64 * 8 } else { walk_back(data, pos, count) }
+}
+
+/// The bit position `unread` (> 0) bits of data before byte `pos`: walks back over their bytes, a
+/// 0x00 after 0xFF being stuffing, not data.
+fn walk_back(data: &[u8], pos: usize, mut unread: u32) -> u64 {
+    let mut at = pos;
+    loop {
+        at -= 1;
+        if data[at] == 0 && at > 0 && data[at - 1] == 0xFF {
+            at -= 1;
+        }
+        if unread <= 8 {
+            return at as u64 * 8 + u64::from(8 - unread);
+        }
+        unread -= 8;
     }
 }
 
@@ -331,6 +361,7 @@ mod tests {
         let mut taken = 0usize;
         for n in (1..=16).cycle().take(320) {
             let position = reader.bit_position();
+            assert_eq!(position_of_mark(&stuffed, reader.mark()), position, "after {taken} bits");
             if taken < data.len() * 8 {
                 assert_eq!(position, origin[taken / 8] as u64 * 8 + (taken % 8) as u64, "after {taken} bits");
                 let mut fresh = BitReader::at_bit(&stuffed, position);

@@ -28,7 +28,7 @@ use std::ops::Range;
 
 use crate::{
     Image, Options, PixelFormat,
-    bits::BitReader,
+    bits::{BitReader, position_of_mark},
     color::ColorSpace,
     decoder::{self, FirstScan},
     error::{Error, Result},
@@ -99,8 +99,7 @@ fn splittable(start: &FirstScan) -> bool {
 }
 
 /// What a half knows of the scan: its tables and how its MCUs are laid out.
-struct Scan<'d> {
-    data: &'d [u8],
+struct Scan {
     frame: Frame,
     tables: sequential::Tables,
     scan: crate::segments::ScanHeader,
@@ -108,8 +107,8 @@ struct Scan<'d> {
     layout: Layout,
 }
 
-impl<'d> Scan<'d> {
-    fn read(data: &'d [u8], options: &Options) -> Result<Self> {
+impl Scan {
+    fn read(data: &[u8], options: &Options) -> Result<Self> {
         let start = decoder::first_scan(data, options)?;
         if !splittable(&start) {
             return Err(Error::unsupported("decoding in halves (a progressive file, restart markers or a scan per component)"));
@@ -117,7 +116,7 @@ impl<'d> Scan<'d> {
         let FirstScan { mut frame, tables, scan, data_at } = start;
         sequential::latch_quant_tables(&mut frame, &scan, &tables)?;
         let layout = Layout::of(&frame, scan.components.iter().map(|c| c.index), options.eighths as usize);
-        Ok(Self { data, frame, tables, scan, data_at, layout })
+        Ok(Self { frame, tables, scan, data_at, layout })
     }
 
     fn parts(&self) -> Result<Vec<Part<'_>>> {
@@ -141,12 +140,13 @@ impl<'d> Scan<'d> {
         let quant: Vec<[u16; 64]> = self.scan.components.iter().map(|sc| self.frame.planes[sc.index].quant.unwrap_or([1; 64])).collect();
         let mut block = [0i16; 64];
         let mut corners = &store.corners[mcus.start * layout.corners_per_mcu..];
-        for n in 0..mcus.len() {
-            let (x, y) = ((first + n) % layout.wide, (first + n) / layout.wide);
-            for at in &layout.blocks {
+        let (mut x, mut y) = (first % layout.wide, first / layout.wide);
+        for &with_ac in &store.with_ac[mcus.clone()] {
+            for (i, at) in layout.blocks.iter().enumerate() {
                 let (corner, rest) = corners.split_at(at.size * at.size);
                 corners = rest;
-                let has_ac = corner[1..].iter().any(|&c| c != 0);
+                // As in the whole decode: `put_block` checks whether the corner holds any.
+                let has_ac = with_ac & (1 << i) != 0;
                 if has_ac {
                     corner_to_block(corner, &mut block);
                 }
@@ -157,11 +157,13 @@ impl<'d> Scan<'d> {
                     block = [0; 64];
                 }
             }
-            if x + 1 == layout.wide {
+            x += 1;
+            if x == layout.wide {
                 for (plane, rows_per) in self.frame.planes.iter_mut().zip(&layout.plane_rows) {
                     plane.rows_ready = ((y + 1) * rows_per).min(plane.height);
                 }
                 self.frame.emit_ready_rows();
+                (x, y) = (0, y + 1);
             }
         }
         for plane in &mut self.frame.planes {
@@ -252,12 +254,25 @@ impl Layout {
 #[derive(Default)]
 struct Coefficients {
     corners: Vec<i16>,
+    /// Where each MCU began, as [`BitReader::mark`]s (the second half's only).
     starts: Vec<u64>,
+    /// Per MCU, which of its blocks had AC coefficients (bit i for block i; an MCU has at most
+    /// 10 blocks): the others are filled from their DC without reading their corner.
+    with_ac: Vec<u16>,
 }
 
 impl Coefficients {
+    /// Room for `mcus` MCUs (more can come).
+    fn with_capacity(layout: &Layout, mcus: usize) -> Self {
+        Self {
+            corners: Vec::with_capacity(mcus * layout.corners_per_mcu),
+            starts: Vec::with_capacity(mcus),
+            with_ac: Vec::with_capacity(mcus),
+        }
+    }
+
     fn mcus(&self) -> usize {
-        self.starts.len()
+        self.with_ac.len()
     }
 
     /// The DC value stored for the last block of scan component `part` in MCU `mcu`.
@@ -322,89 +337,133 @@ fn corner_to_block(corner: &[i16], block: &mut [i16; 64]) {
 }
 
 /// Decodes MCUs from `reader` into `store` until `stop` (asked before each MCU with the number
-/// decoded so far, the reader and the predictions) says to.
-fn decode_mcus(
-    reader: &mut BitReader,
+/// decoded so far, the reader and the predictions) says to; gives the reader back where it
+/// stopped. (By value: as in `sequential::decode_scan`, a reader behind a reference would live in
+/// memory rather than in registers, a load and a store on every symbol.)
+fn decode_mcus<'a>(
+    reader: BitReader<'a>,
     parts: &mut [Part],
     layout: &Layout,
     store: &mut Coefficients,
-    mut stop: impl FnMut(usize, &BitReader, &[Part]) -> Result<bool>,
+    record_starts: bool,
+    stop: impl FnMut(usize, BitReader, &[Part]) -> Result<bool>,
+) -> (BitReader<'a>, Result<()>) {
+    let mut out = reader;
+    let result = decode_mcus_into(&mut out, parts, layout, store, record_starts, stop);
+    (out, result)
+}
+
+#[inline(never)]
+fn decode_mcus_into(
+    out: &mut BitReader,
+    parts: &mut [Part],
+    layout: &Layout,
+    store: &mut Coefficients,
+    record_starts: bool,
+    mut stop: impl FnMut(usize, BitReader, &[Part]) -> Result<bool>,
 ) -> Result<()> {
+    let mut reader = *out;
     let mut block = WorkBlock::default();
     let mut n = 0;
-    while !stop(n, reader, parts)? {
-        store.starts.push(reader.bit_position());
-        for at in &layout.blocks {
+    let result = loop {
+        match stop(n, reader, parts) {
+            Ok(false) => {}
+            Ok(true) => break Ok(()),
+            Err(e) => break Err(e),
+        }
+        if record_starts {
+            store.starts.push(reader.mark());
+        }
+        let mut kept = store.corners.len();
+        store.corners.resize(kept + layout.corners_per_mcu, 0);
+        let mut failed = None;
+        let mut with_ac = 0u16;
+        for (i, at) in layout.blocks.iter().enumerate() {
             let part = &mut parts[at.part];
-            let has_ac = block.decode(reader, part.dc, part.ac, &mut part.prediction)?;
-            let kept = store.corners.len();
-            store.corners.resize(kept + at.size * at.size, 0);
-            let corner = &mut store.corners[kept..];
+            let has_ac = match block.decode(&mut reader, part.dc, part.ac, &mut part.prediction) {
+                Ok(has_ac) => has_ac,
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            };
+            let corner = &mut store.corners[kept..kept + at.size * at.size];
+            kept += at.size * at.size;
             if has_ac {
                 block_to_corner(block.coefficients(), corner);
+                with_ac |= 1 << i;
             } else {
                 corner[0] = block.coefficients()[0];
             }
             block.clear(has_ac);
         }
+        if let Some(e) = failed {
+            break Err(e);
+        }
+        store.with_ac.push(with_ac);
         n += 1;
-    }
-    Ok(())
+    };
+    *out = reader;
+    result
 }
 
 /// Decodes the MCUs `first ..` of the image from `reader` (predictions as they are in `parts`)
 /// into a new store, with the whole decode's check for a file cut short after each MCU row.
-fn decode_exactly(reader: &mut BitReader, parts: &mut [Part], layout: &Layout, first: usize) -> Result<Coefficients> {
-    let mut store = Coefficients::default();
+fn decode_exactly<'a>(reader: BitReader<'a>, parts: &mut [Part], layout: &Layout, first: usize) -> Result<(BitReader<'a>, Coefficients)> {
+    let mut store = Coefficients::with_capacity(layout, layout.mcus() - first);
     let count = layout.mcus() - first;
-    decode_mcus(reader, parts, layout, &mut store, |n, reader, _| {
+    let (reader, decoded) = decode_mcus(reader, parts, layout, &mut store, false, |n, reader, _| {
         if n > 0 && (first + n).is_multiple_of(layout.wide) && reader.overran() {
             return Err(Error::Truncated);
         }
         Ok(n == count)
-    })?;
-    Ok(store)
+    });
+    decoded?;
+    Ok((reader, store))
 }
 
 /// The top half of a decode in halves: from the start of the data to two MCU rows past the seam.
-pub struct FirstHalf<'d> {
-    scan: Scan<'d>,
+pub struct FirstHalf {
+    scan: Scan,
     store: Coefficients,
     seam: Option<Seam>,
 }
 
-impl<'d> FirstHalf<'d> {
+impl FirstHalf {
     /// Decodes the entropy-coded data from its start to a little past `plan.from`.
-    pub fn decode(data: &'d [u8], options: &Options, plan: Plan) -> Result<Self> {
+    pub fn decode(data: &[u8], options: &Options, plan: Plan) -> Result<Self> {
         let scan = Scan::read(data, options)?;
         let layout = &scan.layout;
         let mut parts = scan.parts()?;
-        let mut reader = BitReader::new(data, scan.data_at);
         let look_from = plan.seam_after as u64 * 8;
         let mut seam = None;
         let mut end = layout.mcus();
-        let mut store = Coefficients::default();
-        decode_mcus(&mut reader, &mut parts, layout, &mut store, |n, reader, parts| {
-            if n == 0 || !n.is_multiple_of(layout.wide) {
-                return Ok(n == end);
-            }
-            if reader.overran() {
-                return Err(Error::Truncated);
-            }
-            let row = n / layout.wide;
-            // The seam needs a row of context on each side of it in the other half. Not past a
-            // marker (damage): from there the whole decode decodes zeros, which the second half,
-            // reading the data after it, would not.
-            if seam.is_none() && row + 2 <= layout.high && reader.bit_position() >= look_from && !reader.exhausted() {
-                let mut predictions = [0; 4];
-                for (prediction, part) in predictions.iter_mut().zip(parts) {
-                    *prediction = part.prediction;
+        // Room for the MCUs up to the seam, guessed from the bytes, and some.
+        let share = plan.seam_after.saturating_sub(scan.data_at) as f64 / data.len().saturating_sub(scan.data_at).max(1) as f64;
+        let mut store = Coefficients::with_capacity(layout, ((layout.mcus() as f64 * share * 1.25) as usize).min(layout.mcus()));
+        let (reader, decoded) =
+            decode_mcus(BitReader::new(data, scan.data_at), &mut parts, layout, &mut store, false, |n, reader, parts| {
+                if n == 0 || !n.is_multiple_of(layout.wide) {
+                    return Ok(n == end);
                 }
-                seam = Some(Seam { row: row as u32, bit: reader.bit_position(), predictions });
-                end = (row + 2) * layout.wide;
-            }
-            Ok(n == end)
-        })?;
+                if reader.overran() {
+                    return Err(Error::Truncated);
+                }
+                let row = n / layout.wide;
+                // The seam needs a row of context on each side of it in the other half. Not past a
+                // marker (damage): from there the whole decode decodes zeros, which the second half,
+                // reading the data after it, would not.
+                if seam.is_none() && row + 2 <= layout.high && reader.bit_position() >= look_from && !reader.exhausted() {
+                    let mut predictions = [0; 4];
+                    for (prediction, part) in predictions.iter_mut().zip(parts) {
+                        *prediction = part.prediction;
+                    }
+                    seam = Some(Seam { row: row as u32, bit: reader.bit_position(), predictions });
+                    end = (row + 2) * layout.wide;
+                }
+                Ok(n == end)
+            });
+        decoded?;
         if reader.overran() {
             return Err(Error::Truncated);
         }
@@ -433,21 +492,23 @@ impl<'d> FirstHalf<'d> {
 
 /// The bottom half of a decode in halves: from a byte near the middle to the end, its
 /// coefficients kept until the seam says where they belong.
-pub struct SecondHalf<'d> {
-    scan: Scan<'d>,
+pub struct SecondHalf {
+    scan: Scan,
     store: Coefficients,
     /// Where the last MCU decoded ended.
     end_bit: u64,
 }
 
-impl<'d> SecondHalf<'d> {
+impl SecondHalf {
     /// Decodes from `plan.from` to the end of the data, not knowing yet which blocks these are.
     /// Where the bits do not decode (before meeting the true sequence, or damaged data), starts
     /// again just past that point.
-    pub fn decode(data: &'d [u8], options: &Options, plan: Plan) -> Result<Self> {
+    pub fn decode(data: &[u8], options: &Options, plan: Plan) -> Result<Self> {
         let scan = Scan::read(data, options)?;
         let layout = &scan.layout;
         let mut from = plan.from.max(scan.data_at);
+        let share = data.len().saturating_sub(from) as f64 / data.len().saturating_sub(scan.data_at).max(1) as f64;
+        let expected = ((layout.mcus() as f64 * share * 1.25) as usize).min(layout.mcus());
         let mut store = Coefficients::default();
         let mut end_bit = data.len() as u64 * 8;
         while from < data.len() {
@@ -457,10 +518,15 @@ impl<'d> SecondHalf<'d> {
                 continue;
             }
             let mut parts = scan.parts()?;
-            let mut reader = BitReader::new(data, from);
-            store = Coefficients::default();
-            let decoded =
-                decode_mcus(&mut reader, &mut parts, layout, &mut store, |n, reader, _| Ok(n == layout.mcus() || reader.exhausted()));
+            store.corners.clear();
+            store.starts.clear();
+            store.with_ac.clear();
+            store.with_ac.reserve(expected);
+            store.corners.reserve(expected * layout.corners_per_mcu);
+            store.starts.reserve(expected);
+            let (reader, decoded) = decode_mcus(BitReader::new(data, from), &mut parts, layout, &mut store, true, |n, reader, _| {
+                Ok(n == layout.mcus() || reader.exhausted())
+            });
             match decoded {
                 Ok(()) => {
                     end_bit = reader.bit_position();
@@ -468,7 +534,9 @@ impl<'d> SecondHalf<'d> {
                 }
                 Err(_) => {
                     from = (reader.bit_position() / 8) as usize + 1;
-                    store = Coefficients::default();
+                    store.corners.clear();
+                    store.starts.clear();
+                    store.with_ac.clear();
                 }
             }
         }
@@ -477,19 +545,23 @@ impl<'d> SecondHalf<'d> {
 
     /// Which of the MCUs decoded is the seam's, when this half was in step there (and has every
     /// MCU from it to the end).
-    fn in_step_at(&self, seam: &Seam) -> Option<usize> {
+    fn in_step_at(&self, data: &[u8], seam: &Seam) -> Option<usize> {
         let count = self.scan.layout.mcus().checked_sub(seam.row as usize * self.scan.layout.wide)?;
-        self.store.starts.binary_search(&seam.bit).ok().filter(|&at| self.store.mcus() - at >= count)
+        // The marks' positions rise with them: a binary search turns only a few into positions.
+        let at = self.store.starts.binary_search_by(|&mark| position_of_mark(data, mark).cmp(&seam.bit)).ok()?;
+        (self.store.mcus() - at >= count).then_some(at)
     }
 
     /// Whether this half met the true sequence of blocks before `seam`, so that
-    /// [`SecondHalf::finish`] needs no second decode.
-    pub fn in_step(&self, seam: &Seam) -> bool {
-        self.in_step_at(seam).is_some()
+    /// [`SecondHalf::finish`] needs no second decode; `data` is the file given to
+    /// [`SecondHalf::decode`].
+    pub fn in_step(&self, data: &[u8], seam: &Seam) -> bool {
+        self.in_step_at(data, seam).is_some()
     }
 
-    /// The output rows from the row after the seam's to the end.
-    pub fn finish(self, seam: Seam) -> Result<Band> {
+    /// The output rows from the row after the seam's to the end; `data` is the file given to
+    /// [`SecondHalf::decode`].
+    pub fn finish(self, data: &[u8], seam: Seam) -> Result<Band> {
         let layout = &self.scan.layout;
         let row = seam.row as usize;
         if row == 0 || row + 2 > layout.high {
@@ -498,14 +570,15 @@ impl<'d> SecondHalf<'d> {
         let first = row * layout.wide;
         let count = layout.mcus() - first;
         let rows = self.scan.output_rows_before(row + 1)..self.scan.frame.height;
-        if let Some(at) = self.in_step_at(&seam) {
+        if let Some(at) = self.in_step_at(data, &seam) {
             // In step from `at`: only the DC values are off, by the difference of predictions.
             let mut offsets = [0i16; 4];
             for (part, offset) in offsets.iter_mut().enumerate().take(self.scan.scan.components.len()) {
                 let ours = if at == 0 { 0 } else { self.store.last_dc(layout, at - 1, part) };
                 *offset = (seam.predictions[part] as i16).wrapping_sub(ours);
             }
-            after_the_scan(self.scan.data, self.store.starts.get(at + count).copied().unwrap_or(self.end_bit))?;
+            let end = self.store.starts.get(at + count).map_or(self.end_bit, |&mark| position_of_mark(data, mark));
+            after_the_scan(data, end)?;
             let store = self.store;
             return self.scan.replay(&store, at..at + count, first, offsets, rows);
         }
@@ -514,12 +587,11 @@ impl<'d> SecondHalf<'d> {
         for (part, &prediction) in parts.iter_mut().zip(&seam.predictions) {
             part.prediction = prediction;
         }
-        let mut reader = BitReader::at_bit(self.scan.data, seam.bit);
-        let store = decode_exactly(&mut reader, &mut parts, layout, first)?;
+        let (reader, store) = decode_exactly(BitReader::at_bit(data, seam.bit), &mut parts, layout, first)?;
         if reader.overran() {
             return Err(Error::Truncated);
         }
-        after_the_scan(self.scan.data, reader.bit_position())?;
+        after_the_scan(data, reader.bit_position())?;
         self.scan.replay(&store, 0..count, first, [0; 4], rows)
     }
 }

@@ -44,8 +44,8 @@ fn in_halves(data: &[u8], options: &Options, plan: Plan) -> Result<(Image, Optio
         assert_eq!((band.first_row, band.image.height), (0, band.full_height));
         return Ok((band.image, None));
     };
-    let in_step = second.in_step(&seam);
-    let image = halves::join(first.finish()?, second.finish(seam)?)?;
+    let in_step = second.in_step(data, &seam);
+    let image = halves::join(first.finish()?, second.finish(data, seam)?)?;
     Ok((image, Some(in_step)))
 }
 
@@ -87,7 +87,7 @@ fn a_second_half_that_started_past_the_seam_decodes_again_from_it() {
     // It starts three quarters in; the first half hands over a quarter in.
     let plan = Plan { from: data_at + (data.len() - data_at) * 3 / 4, seam_after: data_at + (data.len() - data_at) / 4 };
     let seam = FirstHalf::decode(&data, &options, plan).unwrap().seam().unwrap();
-    assert!(!SecondHalf::decode(&data, &options, plan).unwrap().in_step(&seam));
+    assert!(!SecondHalf::decode(&data, &options, plan).unwrap().in_step(&data, &seam));
     let (image, step) = in_halves(&data, &options, plan).unwrap();
     assert_eq!(step, Some(false));
     assert!(image == decode(&data, &options).unwrap());
