@@ -7,7 +7,9 @@
 // Jobs for a file go back to the worker that last handled it when that worker is free, so a change
 // of encoding settings re-encodes its decoded image instead of decoding again. Other jobs go
 // largest image first (in pixels, read from each file's header): a batch's big photo started last
-// would leave the other workers idle while it runs alone at the end (issue 12, W4).
+// would leave the other workers idle while it runs alone at the end (issue 12, W4). A large JPEG
+// that would leave a worker idle (nothing else queued) is sent to that one too, which decodes its
+// bottom half while the job's worker decodes the top (worker.js, "halves").
 
 import { ENGINE, POOL_ERRORS, WORKER } from './protocol.js';
 
@@ -60,16 +62,22 @@ const HEAD = 512 * 1024;
 // bytes, as a typical photo JPEG holds about eight pixels per byte.
 const PIXELS_PER_BYTE = 8;
 
-/** Width × height of `file` from its header, or an estimate from its size. */
-async function pixelsOf(file) {
+// JPEGs from this size are worth a second worker (the engine's `plan-halves` has the last word: it
+// also wants a baseline file reduced to half its size or less, core-component/src/pipeline/halves.rs).
+const HALVES_MIN_PIXELS = 8_000_000;
+
+/** `{ pixels, jpeg }`: width × height of `file` from its header, or an estimate from its size,
+ *  and whether it starts as a JPEG does. */
+async function weigh(file) {
   try {
     const head = new DataView(await file.slice(0, HEAD).arrayBuffer());
     const size = dimensions(head);
-    if (size) return size.width * size.height;
+    const jpeg = head.byteLength >= 2 && head.getUint16(0) === 0xffd8;
+    if (size) return { pixels: size.width * size.height, jpeg };
   } catch {
     // Unreadable: the job itself will say so.
   }
-  return file.size * PIXELS_PER_BYTE;
+  return { pixels: file.size * PIXELS_PER_BYTE, jpeg: false };
 }
 
 function dimensions(v) {
@@ -209,7 +217,10 @@ export class WorkerPool {
    *  the same task: a batch's files arrive one `run` at a time, and the largest can only go first
    *  if it is in the queue, weighed, when workers pick. */
   enqueue(job) {
-    job.weighed = pixelsOf(job.file).then((pixels) => (job.pixels = pixels));
+    job.weighed = weigh(job.file).then(({ pixels, jpeg }) => {
+      job.pixels = pixels;
+      job.jpeg = jpeg;
+    });
     this.queue.push(job);
     if (this.dispatchQueued) return;
     this.dispatchQueued = true;
@@ -241,8 +252,19 @@ export class WorkerPool {
       this.queue.splice(index, 1);
       const worker = idle.includes(this.lastWorker.get(job.id)) ? this.lastWorker.get(job.id) : idle[0];
       if (job.alone) this.endIdle(worker);
-      this.start(worker, job);
+      const second = this.queue.length ? null : this.secondHalfWorker(job, worker, idle);
+      this.start(worker, job, second);
     }
+  }
+
+  /** An idle worker other than `worker` to decode the bottom half of `job`'s file, when it is a
+   *  large JPEG; the worker is marked busy with it. */
+  secondHalfWorker(job, worker, idle) {
+    if (job.kind || job.alone || !job.jpeg || job.pixels < HALVES_MIN_PIXELS) return null;
+    const other = idle.find((w) => w !== worker);
+    if (!other) return null;
+    other.job = { half: job, reject: () => {} };
+    return other;
   }
 
   /** Ends every idle worker but `keep`, giving their memory back. */
@@ -279,23 +301,44 @@ export class WorkerPool {
     return worker;
   }
 
-  async start(worker, job) {
+  async start(worker, job, second = null) {
     worker.job = job;
     this.lastWorker.set(job.id, worker);
     let bytes;
     let result;
+    let copy;
     try {
-      bytes = await job.file.arrayBuffer();
-      result = await job.result?.arrayBuffer();
+      // Read twice rather than copied here: the main thread copies no image bytes.
+      [bytes, result, copy] = await Promise.all([job.file.arrayBuffer(), job.result?.arrayBuffer(), second && job.file.arrayBuffer()]);
     } catch (e) {
       worker.job = null;
+      this.freeSecondHalf(second, job);
       job.reject({ tag: POOL_ERRORS.unreadable, val: `The file could not be read: ${e.message ?? e}` });
       this.dispatch();
       return;
     }
-    if (worker.job !== job) return; // cancelled while reading
+    if (worker.job !== job) return this.freeSecondHalf(second, job); // cancelled while reading
     const transfer = result ? [bytes, result] : [bytes];
-    worker.postMessage({ kind: job.kind ?? WORKER.job, id: job.id, bytes, result, options: job.options, widths: job.widths }, transfer);
+    let halfPort;
+    if (second?.job?.half === job) {
+      const channel = new MessageChannel();
+      halfPort = channel.port1;
+      transfer.push(halfPort);
+      second.postMessage({ kind: WORKER.half, id: job.id, bytes: copy, options: job.options, port: channel.port2 }, [copy, channel.port2]);
+    }
+    worker.postMessage({ kind: job.kind ?? WORKER.job, id: job.id, bytes, result, options: job.options, widths: job.widths, halfPort }, transfer);
+  }
+
+  /** Lets `second` go back to work when it was kept for `job`'s second half. */
+  freeSecondHalf(second, job) {
+    if (second?.job?.half !== job) return;
+    second.job = null;
+    this.dispatch();
+  }
+
+  /** `job` has ended: the worker decoding its second half, if any, stops waiting for it. */
+  endSecondHalf(job) {
+    for (const worker of this.workers) if (worker.job?.half === job) worker.postMessage({ kind: WORKER.halfEnd, id: job.id });
   }
 
   receive(worker, message) {
@@ -320,6 +363,13 @@ export class WorkerPool {
       this.onWarmed(outcome);
       return;
     }
+    if (message.kind === WORKER.halfDone) {
+      if (worker.job?.half) {
+        worker.job = null;
+        this.dispatch();
+      }
+      return;
+    }
     const job = worker.job;
     if (!job || message.id !== job.id) return;
     if (message.kind === WORKER.progress) {
@@ -331,6 +381,7 @@ export class WorkerPool {
       return;
     }
     worker.job = null;
+    this.endSecondHalf(job);
     // The memory a job that ran alone took stays with its worker: end it.
     if (job.alone) this.end(worker);
     if (message.kind === WORKER.done) {
@@ -344,6 +395,14 @@ export class WorkerPool {
   crash(worker, message) {
     const job = worker.job;
     this.replace(worker);
+    if (job?.half) {
+      // A second half's worker: the job's own worker decodes the file whole.
+      this.workers.find((w) => w.job === job.half)?.postMessage({ kind: WORKER.halfLost, id: job.half.id });
+      console.warn(`localpix: the image worker decoding half of ${job.half.file.name} stopped: ${message}`);
+      this.dispatch();
+      return;
+    }
+    if (job) this.endSecondHalf(job);
     // What the engine said (`unreachable`, an allocation that failed) helps a bug report, not the
     // person: the console keeps it, the row gets a sentence naming the file and what to try.
     console.warn(`localpix: the image worker stopped on ${job?.file.name ?? 'no file'}: ${message}`);

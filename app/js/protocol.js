@@ -12,6 +12,9 @@ export const WORKER = Object.freeze({
   difference: 'difference', // picture where a result differs from its resized original
   forget: 'forget', // drop what is kept of these files
   full: 'full', // the full engine's compiled module, which the worker asked for
+  half: 'half', // decode the second half of another worker's job's file (worker.js, "halves")
+  halfLost: 'half-lost', // the worker decoding this job's second half is gone
+  halfEnd: 'half-end', // the job whose second half this worker decodes has ended
   // worker → page
   loaded: 'loaded',
   warmed: 'warmed', // the warm-up ran ({ ms, passes }), or did not ({ skipped } or { error })
@@ -20,6 +23,7 @@ export const WORKER = Object.freeze({
   done: 'done',
   failed: 'failed', // the engine refused the file: a typed error, the file's fault
   crashed: 'crashed', // the engine trapped: this worker must be replaced
+  halfDone: 'half-done', // this worker is done with a second half
 });
 
 /** The engine as jco writes it for the browser (`--instantiation async`), beside the app: the module

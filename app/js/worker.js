@@ -10,6 +10,10 @@
 //          widths (ascending): one result per width, each fit to it, from one decode
 //        { kind: difference, id, bytes, result: ArrayBuffer of the result, options, widths? }  → done with a
 //          PNG Blob of where the result differs from the resized original (magnified)
+//        a job may carry `halfPort`: a MessagePort to another worker that was sent the same file as
+//          { kind: half, id, bytes, options, port }: the two decode it in halves (below)
+//        { kind: half-lost, id }  that worker is gone: decode the file whole
+//        { kind: half-end, id }  the job whose second half this worker decodes has ended
 //   out: { kind: need-full }  send the full engine's compiled module (answered by `full`)
 //        { id, kind: progress, stage: STAGES[i], info? (WIT `image-info`, with the first stage) }
 //        { id, kind: done, report: { info, output: WIT `output` without its bytes, resized: the
@@ -18,6 +22,8 @@
 //          skipped: [w…] widths the original is too narrow for }   (kept*: fields found in the result itself)
 //        { id, kind: failed, error: WIT `error` ({ tag, val }) }   the file's fault
 //        { id, kind: crashed, message }                           a trap: replace this worker
+//        { id, kind: half-done, gave }   this worker is done with the second half of job `id`
+//          (gave: whether it posted the rows)
 // The engine's decode of the last few files is kept, so a change of encoding settings re-encodes
 // without decoding again.
 // Two builds of the engine share one interface and one jco glue (Makefile, `component`): the light
@@ -196,6 +202,84 @@ async function warmUp(imaging) {
   }
 }
 
+// --- Halves: one large JPEG decoded by two workers at once (WIT `first-half`, `second-half`;
+// docs/performance.md). When a large JPEG comes while another worker is idle, the page sends the
+// file to both: this worker's job carries a MessagePort to the other, which gets a `half` message
+// with its end. Both ask the engine for the same plan; this one decodes the top half, posts the
+// seam, transforms its rows while the other transforms the bottom half's, and joins the rows it
+// posts back. Anything amiss (no plan, an engine error, the other worker gone) and the file is
+// decoded whole, as alone: the whole decode gives the file's own error, if any.
+const waits = new Map(); // job id -> ends its wait for the other worker (with null)
+
+/** What comes next on `port`, or null when the page says the other side is gone (`id`'s
+ *  half-lost or half-end). */
+function nextFrom(port, id) {
+  return new Promise((resolve) => {
+    waits.set(id, () => resolve(null));
+    port.onmessage = ({ data }) => resolve(data);
+  }).finally(() => waits.delete(id));
+}
+
+/** Whether `e` is the engine's typed error (the file's fault) rather than a trap. */
+const typed = (e) => e && typeof e === 'object' && 'payload' in e;
+
+/** `input` decoded with the worker at the other end of `port` doing the bottom half; null when it
+ *  is decoded whole instead (the caller does that). */
+async function decodeInHalves(imaging, input, options, port, id) {
+  let first = null;
+  let seam = null;
+  try {
+    const plan = imaging.planHalves(input, options);
+    if (!plan) return null;
+    try {
+      first = imaging.FirstHalf.decode(input, options, plan);
+      seam = first.seam() ?? null;
+    } catch (e) {
+      if (!typed(e)) throw e;
+      return null;
+    }
+    port.postMessage({ seam });
+    first.finish();
+    const answer = seam ? await nextFrom(port, id) : { rows: new Uint8Array(0) };
+    if (!answer?.rows) return null;
+    return first.join(answer.rows);
+  } catch (e) {
+    if (!typed(e)) throw e;
+    return null;
+  } finally {
+    if (!seam) port.postMessage({ seam: null });
+    port.close();
+    first?.[Symbol.dispose]();
+  }
+}
+
+/** The bottom half of the file of job `id` (see `decodeInHalves`; `options`: the job's WIT
+ *  `options`): decoded while the other worker decodes the top, finished with its seam, and the
+ *  rows posted back on `port`. */
+async function decodeSecondHalf(imaging, { id, bytes, options, port }) {
+  // Listening before the decode: the seam may come while it runs.
+  const seamComes = nextFrom(port, id);
+  let second = null;
+  let rows = null;
+  try {
+    const input = new Uint8Array(bytes);
+    // As the job's worker decodes it (`run`): the same options give the same plan.
+    const decodeOptions = { limits: options.limits, intendedResize: options.resize };
+    const plan = imaging.planHalves(input, decodeOptions);
+    second = plan && imaging.SecondHalf.decode(input, decodeOptions, plan);
+    const seam = second && (await seamComes)?.seam;
+    if (seam) rows = second.finish(seam);
+  } catch (e) {
+    if (!typed(e)) throw e;
+  } finally {
+    port.postMessage({ rows }, rows ? [rows.buffer] : []);
+    port.close();
+    waits.delete(id);
+    second?.[Symbol.dispose]();
+    self.postMessage({ id, kind: WORKER.halfDone, gave: Boolean(rows) });
+  }
+}
+
 /** Keeps the resized `images` of file `id` (and the widths `skipped`) for quick re-encodes;
  *  false when they are too large to keep. */
 function remember(id, key, images, skipped, limit) {
@@ -290,7 +374,19 @@ self.onmessage = async ({ data }) => {
     data.ids.forEach(forget);
     return;
   }
+  if (data.kind === WORKER.halfLost || data.kind === WORKER.halfEnd) {
+    waits.get(data.id)?.();
+    return;
+  }
   cancelWarmUp();
+  if (data.kind === WORKER.half) {
+    try {
+      await decodeSecondHalf((await (fullEngine ?? engine)).imaging, data);
+    } catch (e) {
+      self.postMessage({ id: data.id, kind: WORKER.crashed, message: String(e?.message ?? e) });
+    }
+    return;
+  }
   const { id } = data;
   let imaging;
   try {
@@ -338,6 +434,9 @@ function report(id, e) {
 /** Job `data` on the engine `imaging`; posts its progress and result, throws the engine's error. */
 async function run(imaging, data) {
   const { id, bytes, options, result } = data;
+  // Used once: a job run again (on the full engine) decodes whole.
+  const halfPort = data.halfPort;
+  data.halfPort = null;
   let passing = []; // resized images too large to keep: ended after this job
   try {
     const input = new Uint8Array(bytes);
@@ -346,8 +445,15 @@ async function run(imaging, data) {
     const key = JSON.stringify([options.limits, options.resize, widths]);
     self.postMessage({ id, kind: WORKER.progress, stage: DECODING, info });
     let { images, skipped } = decoded.get(id)?.key === key ? decoded.get(id) : {};
+    const decodeOptions = { limits: options.limits, intendedResize: options.resize };
+    if (images && halfPort) {
+      // Kept from before: the other worker has nothing to do.
+      halfPort.postMessage({ seam: null });
+      halfPort.close();
+    }
     if (!images) {
-      const image = imaging.Image.decode(input, { limits: options.limits, intendedResize: options.resize });
+      const halves = halfPort ? await decodeInHalves(imaging, input, decodeOptions, halfPort, id) : null;
+      const image = halves ?? imaging.Image.decode(input, decodeOptions);
       self.postMessage({ id, kind: WORKER.progress, stage: RESIZING });
       try {
         ({ images, skipped } = widths ? resizeToWidths(image, options.resize, widths) : { images: [image.resize(options.resize)], skipped: [] });

@@ -9,6 +9,8 @@ use exports::localpix::image::imaging as wit;
 
 use localpix_contract as api;
 
+use std::cell::RefCell;
+
 use crate::pipeline;
 
 struct Component;
@@ -18,8 +20,19 @@ export!(Component);
 /// The `image` resource: one decoded image.
 struct ImageResource(pipeline::Image);
 
+/// The `first-half` and `second-half` resources: a JPEG decoded by two engines at once. Their
+/// methods take `&self`, and each step moves the half on.
+struct FirstHalfResource(RefCell<pipeline::FirstHalf>);
+struct SecondHalfResource(RefCell<pipeline::SecondHalf>);
+
 impl wit::Guest for Component {
     type Image = ImageResource;
+    type FirstHalf = FirstHalfResource;
+    type SecondHalf = SecondHalfResource;
+
+    fn plan_halves(input: Vec<u8>, options: wit::DecodeOptions) -> Option<wit::HalvesPlan> {
+        pipeline::plan_halves(&input, &decode_options(options)).map(Into::into)
+    }
 
     fn resize_image(input: Vec<u8>, target: wit::Dimensions) -> Result<Vec<u8>, String> {
         pipeline::resize_image(&input, target.into())
@@ -44,10 +57,13 @@ impl wit::Guest for Component {
     }
 }
 
+fn decode_options(options: wit::DecodeOptions) -> api::DecodeOptions {
+    api::DecodeOptions { limits: options.limits.into(), intended_resize: options.intended_resize.map(Into::into) }
+}
+
 impl wit::GuestImage for ImageResource {
     fn decode(input: Vec<u8>, options: wit::DecodeOptions) -> Result<wit::Image, wit::Error> {
-        let options = api::DecodeOptions { limits: options.limits.into(), intended_resize: options.intended_resize.map(Into::into) };
-        Ok(wit::Image::new(ImageResource(pipeline::Image::decode(&input, &options)?)))
+        Ok(wit::Image::new(ImageResource(pipeline::Image::decode(&input, &decode_options(options))?)))
     }
 
     fn info(&self) -> wit::ImageInfo {
@@ -68,6 +84,69 @@ impl wit::GuestImage for ImageResource {
 
     fn difference(&self, encoded: Vec<u8>, options: wit::EncodeOptions, magnify: u8) -> Result<wit::Output, wit::Error> {
         Ok(self.0.difference(&encoded, &options.into(), magnify)?.into())
+    }
+}
+
+impl wit::GuestFirstHalf for FirstHalfResource {
+    fn decode(input: Vec<u8>, options: wit::DecodeOptions, plan: wit::HalvesPlan) -> Result<wit::FirstHalf, wit::Error> {
+        let half = pipeline::FirstHalf::decode(&input, &decode_options(options), plan.into())?;
+        Ok(wit::FirstHalf::new(FirstHalfResource(RefCell::new(half))))
+    }
+
+    fn seam(&self) -> Option<wit::Seam> {
+        self.0.borrow().seam().map(Into::into)
+    }
+
+    fn finish(&self) -> Result<(), wit::Error> {
+        Ok(self.0.borrow_mut().finish()?)
+    }
+
+    fn join(&self, second: Vec<u8>) -> Result<wit::Image, wit::Error> {
+        Ok(wit::Image::new(ImageResource(self.0.borrow_mut().join(second)?)))
+    }
+}
+
+impl wit::GuestSecondHalf for SecondHalfResource {
+    fn decode(input: Vec<u8>, options: wit::DecodeOptions, plan: wit::HalvesPlan) -> Result<wit::SecondHalf, wit::Error> {
+        let half = pipeline::SecondHalf::decode(input, &decode_options(options), plan.into())?;
+        Ok(wit::SecondHalf::new(SecondHalfResource(RefCell::new(half))))
+    }
+
+    fn finish(&self, seam: wit::Seam) -> Result<Vec<u8>, wit::Error> {
+        let seam = localpix_jpeg::halves::Seam::try_from(seam)?;
+        Ok(self.0.borrow_mut().finish(seam)?)
+    }
+}
+
+impl From<localpix_jpeg::halves::Plan> for wit::HalvesPlan {
+    fn from(plan: localpix_jpeg::halves::Plan) -> Self {
+        // Files are under 4 GiB: WebAssembly's memory holds them whole.
+        wit::HalvesPlan { second_from: plan.from as u32, seam_after: plan.seam_after as u32 }
+    }
+}
+
+impl From<wit::HalvesPlan> for localpix_jpeg::halves::Plan {
+    fn from(plan: wit::HalvesPlan) -> Self {
+        localpix_jpeg::halves::Plan { from: plan.second_from as usize, seam_after: plan.seam_after as usize }
+    }
+}
+
+impl From<localpix_jpeg::halves::Seam> for wit::Seam {
+    fn from(seam: localpix_jpeg::halves::Seam) -> Self {
+        wit::Seam { row: seam.row, bit: seam.bit, predictions: seam.predictions.to_vec() }
+    }
+}
+
+impl TryFrom<wit::Seam> for localpix_jpeg::halves::Seam {
+    type Error = wit::Error;
+
+    fn try_from(seam: wit::Seam) -> Result<Self, wit::Error> {
+        let mut predictions = [0; 4];
+        if seam.predictions.len() > predictions.len() {
+            return Err(api::Error::invalid("A seam has at most four predictions.").into());
+        }
+        predictions[..seam.predictions.len()].copy_from_slice(&seam.predictions);
+        Ok(localpix_jpeg::halves::Seam { row: seam.row, bit: seam.bit, predictions })
     }
 }
 

@@ -1,7 +1,7 @@
 // `make bench`: issue 12's workloads W1–W4 in one interleaved run in headless Chromium, each path
 // taking its turn within every run so that a change in the shared machine's load falls on all alike:
-//   localpix   the app's own WorkerPool (app/js/bridge.js + worker.js, the jco component), 1 worker,
-//              and 2 workers for the batch
+//   localpix   the app's own WorkerPool (app/js/bridge.js + worker.js, the jco component), 1 worker
+//              and 2 (which decode one large JPEG in halves, and share a batch)
 //   browser    Chromium's createImageBitmap (resizeQuality 'high') + OffscreenCanvas.convertToBlob
 //   pica       pica's Lanczos3 in its workers and wasm, the canvas encodes
 //   jSquash    Squoosh's codecs: decode, resize (lanczos3), encode, on the page's thread
@@ -49,12 +49,12 @@ const WORKLOADS = [
   .filter((w) => !process.env.ONLY || process.env.ONLY.split(',').includes(w.id))
   .map((w) => ({ ...w, jobs: w.files.map((name) => ({ name, mode: w.mode, format: w.format, out: outSize(name, w.mode) })) }));
 
-// Each path: the page's function and its options. localpix with 2 workers only where there is a
-// batch to share.
+// Each path: the page's function and its options. localpix with 2 workers (the app's pool on a
+// 2-core device): a batch shares them, and one large JPEG is decoded in halves by both.
 const PATHS = [
   { id: 'browser', label: "browser's own path", fn: 'browser' },
   { id: 'localpix-1', label: 'localpix (app pool, 1 worker)', fn: 'localpix', workers: 1 },
-  { id: 'localpix-2', label: 'localpix (app pool, 2 workers)', fn: 'localpix', workers: 2, only: ['W4'] },
+  { id: 'localpix-2', label: 'localpix (app pool, 2 workers)', fn: 'localpix', workers: 2 },
   { id: 'pica', label: 'pica 10 (lanczos3, workers + wasm)', fn: 'pica' },
   { id: 'jsquash', label: 'jSquash (decode, resize lanczos3, encode)', fn: 'jsquash' },
 ];

@@ -27,14 +27,19 @@ pub fn eighths(stored: Dimensions, min: Dimensions) -> u32 {
 pub fn decode(bytes: &[u8], container: &Container, limits: &Limits, eighths: u32) -> Result<Decoded> {
     let options = localpix_jpeg::Options { eighths, max_memory: u64::from(limits.max_memory) };
     let image = localpix_jpeg::decode(bytes, &options).map_err(|e| map_error(e, container, limits))?;
+    Ok(decoded(image, eighths))
+}
+
+/// The decoder's pixels as the engine's: its buffer becomes the engine's, with no copy but for
+/// CMYK, which becomes RGB.
+pub fn decoded(image: localpix_jpeg::Image, eighths: u32) -> Decoded {
     let size = Dimensions::new(image.width, image.height);
-    // The decoder's buffer becomes the engine's: no copy but for CMYK, which becomes RGB.
     let pixels = match image.format {
         PixelFormat::L8 => Pixels::new(Layout::Gray, size, image.pixels),
         PixelFormat::Rgb24 => Pixels::new(Layout::Rgb, size, image.pixels),
         PixelFormat::Cmyk32 => Pixels::new(Layout::Rgb, size, cmyk_to_rgb(&image.pixels)),
     };
-    Ok(Decoded { pixels, eighths })
+    Decoded { pixels, eighths }
 }
 
 /// Ink amounts (the decoder has already undone Adobe's inversion) to light, without a profile:
@@ -44,7 +49,7 @@ fn cmyk_to_rgb(cmyk: &[u8]) -> Vec<u8> {
     cmyk.chunks_exact(4).flat_map(|p| [through(p[0], p[3]), through(p[1], p[3]), through(p[2], p[3])]).collect()
 }
 
-fn map_error(err: localpix_jpeg::Error, container: &Container, limits: &Limits) -> Error {
+pub fn map_error(err: localpix_jpeg::Error, container: &Container, limits: &Limits) -> Error {
     match err {
         localpix_jpeg::Error::Truncated => Error::truncated("JPEG"),
         localpix_jpeg::Error::Malformed(what) => Error::malformed(format!("The JPEG data is damaged ({what}).")),

@@ -3,7 +3,7 @@
 
 #[cfg(feature = "heic")]
 mod heic;
-mod jpeg;
+pub(crate) mod jpeg;
 #[cfg(feature = "jxl")]
 mod jxl;
 mod png;
@@ -111,7 +111,7 @@ fn decoder_error(format: ImageFormat, bytes: &[u8], e: image::ImageError) -> err
 }
 
 /// How many eighths of the stored size on each side `decode` gives the pixels at (8: whole).
-fn eighths(container: &Container, min_stored: Option<Dimensions>) -> u32 {
+pub(crate) fn eighths(container: &Container, min_stored: Option<Dimensions>) -> u32 {
     match (container.format, min_stored) {
         (ImageFormat::Jpeg, Some(min)) => jpeg::eighths(container.stored, min),
         _ => 8,

@@ -26,6 +26,10 @@ use crate::{
 
 pub use localpix_contract::{DecodeOptions, EncodeOptions, ImageInfo, Options, Output, Quality, QualityScore};
 
+mod halves;
+
+pub use halves::{FirstHalf, SecondHalf, plan_halves};
+
 /// What `probe` reports of a file's headers and metadata.
 fn info_of(container: &Container) -> ImageInfo {
     let orientation = container.blocks.orientation();
@@ -93,6 +97,47 @@ impl Source {
     }
 }
 
+/// How a file is to be decoded, decided from its headers and the options before any pixel is:
+/// the smallest size the intended resize needs, and whether the file is kept.
+struct Planned {
+    container: Container,
+    orientation: Orientation,
+    /// The smallest stored size the intended resize needs (`decode::decode`'s `min_stored`).
+    min_stored: Option<Dimensions>,
+    keeps_original: bool,
+    job: memory::Job,
+}
+
+impl Planned {
+    /// Refuses, from the header, a file over the limits before anything large is allocated.
+    fn new(container: Container, file_bytes: usize, options: &DecodeOptions) -> Result<Self> {
+        let orientation = container.blocks.orientation();
+        // The resize's sizes are of the picture after its turn; both sizes here are as stored.
+        let (min_stored, output, changes) = match &options.intended_resize {
+            Some(resize) => {
+                let turned = orientation.then(resize.turn);
+                let display = turned.display(container.stored);
+                let plan = resize::plan(display.width.into(), display.height.into(), resize)?;
+                let changes = !plan.is_identity(display) || resize.turn != Orientation::Normal;
+                (Some(turned.display(needed_detail(display, &plan))), Some(turned.display(plan.output)), changes)
+            }
+            None => (None, None, false),
+        };
+        // Refused before anything large is allocated: too many pixels, or more memory than allowed.
+        options.limits.check(container.stored)?;
+        // The file is kept to stand in for an output of the same pixels (`keep-smaller-original`);
+        // when the intended resize changes them, no output can be, and the copy would only take
+        // memory through every stage (13 MB for a 5120×2880 PNG, beside its 59 MB decode).
+        let keeps_original = Source::keepable(&container) && !changes;
+        let job = memory::Job::new(&container, file_bytes, keeps_original, decode::decoded_size(&container, min_stored));
+        memory::check(&options.limits, job.decoding(), container.stored, "decoding it")?;
+        if let Some(output) = output {
+            memory::check(&options.limits, job.resizing(output), container.stored, "decoding and resizing it")?;
+        }
+        Ok(Self { container, orientation, min_stored, keeps_original, job })
+    }
+}
+
 /// A decoded image.
 #[derive(Clone, Debug)]
 pub struct Image {
@@ -122,33 +167,17 @@ impl Image {
     }
 
     fn decode_container(bytes: &[u8], container: Container, options: &DecodeOptions) -> Result<Image> {
-        let orientation = container.blocks.orientation();
-        // The resize's sizes are of the picture after its turn; both sizes here are as stored.
-        let (min_stored, output, changes) = match &options.intended_resize {
-            Some(resize) => {
-                let turned = orientation.then(resize.turn);
-                let display = turned.display(container.stored);
-                let plan = resize::plan(display.width.into(), display.height.into(), resize)?;
-                let changes = !plan.is_identity(display) || resize.turn != Orientation::Normal;
-                (Some(turned.display(needed_detail(display, &plan))), Some(turned.display(plan.output)), changes)
-            }
-            None => (None, None, false),
-        };
-        // Refused before anything large is allocated: too many pixels, or more memory than allowed.
-        options.limits.check(container.stored)?;
-        // The file is kept to stand in for an output of the same pixels (`keep-smaller-original`);
-        // when the intended resize changes them, no output can be, and the copy would only take
-        // memory through every stage (13 MB for a 5120×2880 PNG, beside its 59 MB decode).
-        let keeps_original = Source::keepable(&container) && !changes;
-        let job = memory::Job::new(&container, bytes.len(), keeps_original, decode::decoded_size(&container, min_stored));
-        memory::check(&options.limits, job.decoding(), container.stored, "decoding it")?;
-        if let Some(output) = output {
-            memory::check(&options.limits, job.resizing(output), container.stored, "decoding and resizing it")?;
-        }
-        let decoded = decode::decode(bytes, &container, &options.limits, min_stored)?;
+        let planned = Planned::new(container, bytes.len(), options)?;
+        let decoded = decode::decode(bytes, &planned.container, &options.limits, planned.min_stored)?;
+        Ok(Self::from_decoded(bytes, planned, decoded, options))
+    }
+
+    /// The image of `decoded`, the pixels of the file `bytes` decoded as `planned`.
+    fn from_decoded(bytes: &[u8], planned: Planned, decoded: decode::Decoded, options: &DecodeOptions) -> Image {
+        let Planned { container, orientation, keeps_original, job, .. } = planned;
         let info = info_of(&container);
         let original = keeps_original.then(|| bytes.to_vec());
-        Ok(Image {
+        Image {
             source: Arc::new(Source { info, blocks: container.blocks, original, job }),
             pixels: decoded.pixels,
             orientation,
@@ -157,7 +186,7 @@ impl Image {
             limits: options.limits,
             filter: Filter::default(),
             untouched: decoded.eighths == 8,
-        })
+        }
     }
 
     /// What was read from the file.

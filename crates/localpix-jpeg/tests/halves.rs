@@ -169,5 +169,6 @@ fn corpus_photos_decoded_in_halves_are_the_whole_decodes() {
         assert!(image == decode(&data, &options).unwrap(), "{}", path.display());
         checked += 1;
     }
-    assert!(checked >= 4, "{checked} corpus photos in halves");
+    eprintln!("{checked} corpus photos decoded in halves");
+    assert!(checked >= 6, "{checked} corpus photos in halves");
 }

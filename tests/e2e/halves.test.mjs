@@ -1,0 +1,125 @@
+// One large JPEG decoded by two workers at once (app/js/worker.js, "halves"; WIT `first-half`,
+// `second-half`): when the pool has an idle worker and nothing else queued, a large JPEG's bottom
+// half is decoded there while the job's worker decodes the top. The result is the file a single
+// worker makes, byte for byte; smaller files, other formats and busy pools go as before; a file the
+// halves cannot decode gets the whole decode's own error. Its benefit is a time
+// (tests/bench/workloads.mjs); here, that it is used, and changes nothing else.
+// Runs the real pool and engine in Chromium, without building the app.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { imaging } from '../../target/component/node/localpix_core.js';
+import { serveDir } from '../../tools/serve.mjs';
+import { launch } from '../support/browser.mjs';
+import { fixturePath } from '../support/files.mjs';
+import { poolSite } from '../support/pool-site.mjs';
+
+const PHOTO = 'photo-640x400.jpg';
+let dir;
+let server;
+let context;
+let page;
+
+before(async () => {
+  dir = poolSite('localpix-halves-');
+  copyFileSync(fixturePath(PHOTO), join(dir, PHOTO));
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>halves</title>');
+  server = await serveDir(dir);
+  context = await launch();
+  page = await context.newPage();
+  await page.goto(server.url);
+});
+
+after(async () => {
+  await context?.close();
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs `script` in the page with `make(width, height, type)` (a made-up picture as a File, drawn
+ *  and encoded by the browser: its JPEGs are baseline, one scan, no restart markers), `run(size,
+ *  files, options)` (each file through a fresh pool of `size` workers, all at once; gives each
+ *  file's result bytes or error tag, and the second-half messages the pool received) and the
+ *  default options fit to 1920 pixels. */
+async function inPage(script) {
+  const options = imaging.defaultOptions();
+  options.resize.mode = { tag: 'fit-within', val: { width: 1920, height: 1920 } };
+  return page.evaluate(
+    async ([options, script]) => {
+      const { WorkerPool } = await import('./bridge.js');
+      const make = async (width, height, type = 'image/jpeg') => {
+        const canvas = new OffscreenCanvas(width, height);
+        const context = canvas.getContext('2d');
+        let seed = 7;
+        const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+        for (let i = 0; i < 3000; i++) {
+          context.fillStyle = `rgb(${random() * 255} ${random() * 255} ${random() * 255})`;
+          context.beginPath();
+          context.arc(random() * width, random() * height, 2 + random() * 60, 0, 2 * Math.PI);
+          context.fill();
+        }
+        return new File([await canvas.convertToBlob({ type, quality: 0.9 })], `made-up.${type.split('/')[1]}`, { type });
+      };
+      const run = async (size, files, options) => {
+        const pool = new WorkerPool(size, { warmUp: false });
+        await pool.ready;
+        const halves = [];
+        const receive = pool.receive.bind(pool);
+        pool.receive = (worker, message) => {
+          if (message.kind === 'half-done') halves.push(message.gave);
+          receive(worker, message);
+        };
+        const results = await Promise.all(
+          files.map((file, id) =>
+            pool.run(id, file, options, () => {}).then(
+              async ({ blob }) => Array.from(new Uint8Array(await blob.arrayBuffer())),
+              (error) => error.tag,
+            ),
+          ),
+        );
+        for (const worker of pool.workers) worker.terminate();
+        return { results, halves };
+      };
+      return new Function('make', 'run', 'options', `return (async () => { ${script} })()`)(make, run, options);
+    },
+    [options, script],
+  );
+}
+
+test('a large JPEG with a worker to spare is decoded in halves, to the same result', async () => {
+  const { one, two } = await inPage(`
+    const photo = await make(4000, 2600);
+    return { one: await run(1, [photo], options), two: await run(2, [photo], options) };
+  `);
+  assert.deepEqual(two.halves, [true], 'the second worker decoded the bottom half and gave its rows');
+  assert.deepEqual(one.halves, [], 'a lone worker decodes whole');
+  assert.ok(Array.isArray(two.results[0]) && two.results[0].length > 10_000, `result: ${two.results[0]}`);
+  assert.ok(two.results[0].length === one.results[0].length && two.results[0].every((b, i) => b === one.results[0][i]), 'the results differ');
+});
+
+test('small JPEGs, other formats and busy pools are decoded whole', async () => {
+  const { small, png, busy } = await inPage(`
+    const large = await make(4000, 2600);
+    return {
+      small: await run(2, [await make(2000, 1500)], options),
+      png: await run(2, [await make(4000, 2600, 'image/png')], options),
+      busy: await run(2, [large, large], options),
+    };
+  `);
+  assert.deepEqual(small.halves, [], 'a 3-megapixel JPEG');
+  assert.deepEqual(png.halves, [], 'a PNG');
+  assert.deepEqual(busy.halves, [], 'two large JPEGs on two workers: one each');
+  for (const { results } of [small, png, busy]) assert.ok(results.every(Array.isArray), `results: ${results.map((r) => (Array.isArray(r) ? r.length : r))}`);
+});
+
+test('a large JPEG cut short fails as it does on one worker', async () => {
+  const { one, two } = await inPage(`
+    const photo = await make(4000, 2600);
+    const cut = new File([photo.slice(0, Math.floor(photo.size * 0.7))], 'cut.jpeg', { type: 'image/jpeg' });
+    return { one: await run(1, [cut], options), two: await run(2, [cut], options) };
+  `);
+  assert.equal(typeof one.results[0], 'string', 'an error');
+  assert.equal(two.results[0], one.results[0]);
+});
