@@ -258,10 +258,11 @@ export class WorkerPool {
   }
 
   /** An idle worker other than `worker` to decode the bottom half of `job`'s file, when it is a
-   *  large JPEG; the worker is marked busy with it. */
+   *  large JPEG; the worker is marked busy with it. Only one whose engine is loaded: the job's
+   *  worker would otherwise wait for the instantiation. */
   secondHalfWorker(job, worker, idle) {
     if (job.kind || job.alone || !job.jpeg || job.pixels < HALVES_MIN_PIXELS) return null;
-    const other = idle.find((w) => w !== worker);
+    const other = idle.find((w) => w !== worker && w.engineLoaded);
     if (!other) return null;
     other.job = { half: job, reject: () => {} };
     return other;
@@ -355,12 +356,19 @@ export class WorkerPool {
     }
     if (message.kind === WORKER.loaded) {
       if (message.error) worker.loadedReject(message.error);
-      else worker.loadedResolve();
+      else {
+        worker.engineLoaded = true;
+        worker.loadedResolve();
+      }
       return;
     }
     if (message.kind === WORKER.warmed) {
       const { kind, ...outcome } = message;
       this.onWarmed(outcome);
+      return;
+    }
+    if (message.kind === WORKER.crashed && worker.job?.half) {
+      this.crash(worker, message.message);
       return;
     }
     if (message.kind === WORKER.halfDone) {

@@ -261,6 +261,7 @@ async function decodeSecondHalf(imaging, { id, bytes, options, port }) {
   const seamComes = nextFrom(port, id);
   let second = null;
   let rows = null;
+  let trap = null;
   try {
     const input = new Uint8Array(bytes);
     // As the job's worker decodes it (`run`): the same options give the same plan.
@@ -270,14 +271,16 @@ async function decodeSecondHalf(imaging, { id, bytes, options, port }) {
     const seam = second && (await seamComes)?.seam;
     if (seam) rows = second.finish(seam);
   } catch (e) {
-    if (!typed(e)) throw e;
-  } finally {
-    port.postMessage({ rows }, rows ? [rows.buffer] : []);
-    port.close();
-    waits.delete(id);
-    second?.[Symbol.dispose]();
-    self.postMessage({ id, kind: WORKER.halfDone, gave: Boolean(rows) });
+    if (!typed(e)) trap = e;
   }
+  // Without rows the other worker decodes the file whole.
+  port.postMessage({ rows }, rows ? [rows.buffer] : []);
+  port.close();
+  waits.delete(id);
+  // A trap leaves the engine untrustworthy: the caller reports it, and the page replaces this worker.
+  if (trap) throw trap;
+  second?.[Symbol.dispose]();
+  self.postMessage({ id, kind: WORKER.halfDone, gave: Boolean(rows) });
 }
 
 /** Keeps the resized `images` of file `id` (and the widths `skipped`) for quick re-encodes;

@@ -62,9 +62,17 @@ async function inPage(script) {
         }
         return new File([await canvas.convertToBlob({ type, quality: 0.9 })], `made-up.${type.split('/')[1]}`, { type });
       };
-      const run = async (size, files, options) => {
+      const run = async (size, files, options, { breakHalf = false } = {}) => {
         const pool = new WorkerPool(size, { warmUp: false });
         await pool.ready;
+        if (breakHalf) {
+          // The second half's worker gets options it cannot read: it throws, as on a trap.
+          for (const worker of pool.workers) {
+            const post = worker.postMessage.bind(worker);
+            worker.postMessage = (message, transfer) => post(message.kind === 'half' ? { ...message, options: null } : message, transfer);
+          }
+        }
+        const first = new Set(pool.workers);
         const halves = [];
         const receive = pool.receive.bind(pool);
         pool.receive = (worker, message) => {
@@ -79,8 +87,10 @@ async function inPage(script) {
             ),
           ),
         );
+        const workers = pool.workers.length;
+        const replaced = pool.workers.filter((worker) => !first.has(worker)).length;
         for (const worker of pool.workers) worker.terminate();
-        return { results, halves };
+        return { results, halves, workers, replaced };
       };
       return new Function('make', 'run', 'options', `return (async () => { ${script} })()`)(make, run, options);
     },
@@ -122,4 +132,15 @@ test('a large JPEG cut short fails as it does on one worker', async () => {
   `);
   assert.equal(typeof one.results[0], 'string', 'an error');
   assert.equal(two.results[0], one.results[0]);
+});
+
+test("when the second half's worker stops, the job's worker decodes whole and the pool replaces it", async () => {
+  const { one, broken } = await inPage(`
+    const photo = await make(4000, 2600);
+    return { one: await run(1, [photo], options), broken: await run(2, [photo], options, { breakHalf: true }) };
+  `);
+  assert.deepEqual(broken.halves, [], 'no rows came from the stopped worker');
+  assert.equal(broken.replaced, 1, 'the stopped worker was replaced');
+  assert.equal(broken.workers, 2);
+  assert.ok(broken.results[0].length === one.results[0].length && broken.results[0].every((b, i) => b === one.results[0][i]), 'the results differ');
 });
