@@ -289,7 +289,7 @@ export class WorkerPool {
     const warm = !this.warmAsked;
     this.warmAsked = true;
     Promise.all([this.engine, this.helpers]).then(
-      ([module, helpers]) => worker.postMessage({ kind: WORKER.load, module, helpers, full: this.fullModule, warm }),
+      ([module, helpers]) => worker.postMessage({ kind: WORKER.load, module, helpers, full: this.fullModule, warm, warmHalves: this.size > 1 }),
       (e) => worker.loadedReject(`The image engine could not be loaded: ${e.message ?? e}`),
     );
     worker.onmessage = ({ data }) => this.receive(worker, data);

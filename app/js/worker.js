@@ -4,6 +4,8 @@
 //          modules compiled, by name, full?: the full engine's main core module, when the page
 //          has it already, warm?: run the warm-up below }  → { kind: loaded, error? } once
 //          instantiated, then with `warm` { kind: warmed, ms and passes | skipped | error }
+//          (`warmHalves`: the warm-up also decodes a large made-up JPEG in halves, `split` says
+//          whether it was split)
 //        { kind: full, module?, error? }  the full engine's module, which this worker asked for
 //        { kind: forget, ids: [id…] }  drop what is kept of these files
 //        { kind: job, id, bytes: ArrayBuffer (transferred), options: WIT `options`, widths?: [w…] }
@@ -107,6 +109,8 @@ function thumbnailOf(imaging, image) {
 // the engine itself (docs/performance.md).
 const WARM_UP_DELAY_MS = 250;
 const WARM_UP_SIZE = { width: 1152, height: 768 };
+// Over the 8 megapixels from which a JPEG is decoded in halves (core-component/src/pipeline/halves.rs).
+const WARM_UP_HALVES_SIZE = { width: 3600, height: 2240 };
 let warmUpTimer = null;
 let warmUpCancelled = false;
 let warmUpPasses = 0;
@@ -122,13 +126,14 @@ function cancelWarmUp() {
 /** A picture with detail everywhere (overlapping discs of random colours, half of them see-through
  *  on a transparent ground for the PNG), drawn and encoded by the browser so that the page
  *  downloads no picture for it. */
-async function madeUpPicture(type) {
-  const { width, height } = WARM_UP_SIZE;
+async function madeUpPicture(type, { width, height } = WARM_UP_SIZE) {
   const canvas = new OffscreenCanvas(width, height);
   const context = canvas.getContext('2d');
   let seed = 1;
   const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
-  for (let i = 0; i < 400; i++) {
+  // As many discs per pixel at any size: detail everywhere.
+  const discs = Math.round((400 * width * height) / (WARM_UP_SIZE.width * WARM_UP_SIZE.height));
+  for (let i = 0; i < discs; i++) {
     const alpha = type === 'image/png' && i % 2 ? 0.5 : 1;
     context.fillStyle = `rgb(${random() * 255} ${random() * 255} ${random() * 255} / ${alpha})`;
     context.beginPath();
@@ -157,8 +162,30 @@ function warmUpPass(imaging, options, input, width, encode) {
   }
 }
 
-async function warmUp(imaging) {
+/** `input` decoded in halves, both in this worker, for a resize to 3/8 of its width; whether the
+ *  second half had rows to give. */
+function warmUpHalves(imaging, options, input) {
+  warmUpPasses += 1;
+  const resize = { ...options.resize, mode: { tag: 'fit-width', val: (WARM_UP_HALVES_SIZE.width * 3) / 8 - 8 } };
+  const decodeOptions = { limits: options.limits, intendedResize: resize };
+  const plan = imaging.planHalves(input, decodeOptions);
+  if (!plan) throw new Error('the made-up photo was not split');
+  const first = imaging.FirstHalf.decode(input, decodeOptions, plan);
+  const second = imaging.SecondHalf.decode(input, decodeOptions, plan);
+  try {
+    const seam = first.seam();
+    first.finish();
+    first.join(seam ? second.finish(seam) : new Uint8Array(0))[Symbol.dispose]();
+    return Boolean(seam);
+  } finally {
+    first[Symbol.dispose]();
+    second[Symbol.dispose]();
+  }
+}
+
+async function warmUp(imaging, halves) {
   warmUpTimer = null;
+  let split = false;
   const started = performance.now();
   const skipped = () => {
     self.postMessage({ kind: WORKER.warmed, skipped: true });
@@ -196,7 +223,16 @@ async function warmUp(imaging) {
     warmUpPass(imaging, options, png, width / 4 - 8, asPng);
     if (await yielded()) return;
     warmUpPass(imaging, options, png, width - 8, asPng);
-    self.postMessage({ kind: WORKER.warmed, ms: performance.now() - started, passes: warmUpPasses });
+    if (halves) {
+      // A pool of two or more decodes a large JPEG in halves (below): a photo large enough to
+      // split, decoded at 3/8 as both workers would, the halves' code warming for both (a module's
+      // optimised code is shared by its workers).
+      if (await yielded()) return;
+      const large = await madeUpPicture('image/jpeg', WARM_UP_HALVES_SIZE);
+      if (warmUpCancelled) return skipped();
+      split = warmUpHalves(imaging, options, large);
+    }
+    self.postMessage({ kind: WORKER.warmed, ms: performance.now() - started, passes: warmUpPasses, split });
   } catch (e) {
     self.postMessage({ kind: WORKER.warmed, error: String(e?.message ?? e?.payload?.tag ?? e) });
   }
@@ -363,7 +399,7 @@ self.onmessage = async ({ data }) => {
     engine.then(
       ({ imaging }) => {
         self.postMessage({ kind: WORKER.loaded });
-        if (data.warm) warmUpTimer = setTimeout(() => warmUp(imaging), WARM_UP_DELAY_MS);
+        if (data.warm) warmUpTimer = setTimeout(() => warmUp(imaging, data.warmHalves), WARM_UP_DELAY_MS);
       },
       (e) => self.postMessage({ kind: WORKER.loaded, error: `The image engine could not be loaded: ${e.message ?? e}` }),
     );

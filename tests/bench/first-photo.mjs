@@ -4,7 +4,8 @@
 // (createImageBitmap with resizeQuality 'high' + OffscreenCanvas.convertToBlob). A new Chromium
 // for every measurement (V8 shares compiled WebAssembly, optimised code included, within a
 // renderer process), the three taking turns. Medians of RUNS rounds (default 3) for issue 12's
-// W1, W2 and W3.
+// W1, W2 and W3. WORKERS=2 gives the pool two workers (a large JPEG is then decoded in halves);
+// ONLY=W1 (or W1,W3) measures some workloads.
 // `node tests/bench/first-photo.mjs`; writes target/bench/first-photo.json. Needs ../shared/corpus.
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -17,13 +18,15 @@ import { ROOT, corpusPath } from '../support/files.mjs';
 import { poolSite } from '../support/pool-site.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 3);
+const WORKERS = Number(process.env.WORKERS ?? 1);
 const PAUSE_MS = 3000;
 const JOBS = 3;
-const WORKLOADS = [
+const ALL = [
   { id: 'W1', name: 'kleiber-6028x3391.jpg', mode: { tag: 'fit-within', val: { width: 1920, height: 1920 } }, out: { width: 1920, height: 1080 }, format: 'jpeg' },
   { id: 'W2', name: 'painting-6000x4000.jpg', mode: { tag: 'fit-width', val: 1920 }, out: { width: 1920, height: 1280 }, format: 'jpeg' },
   { id: 'W3', name: 'patak-5120x2880-rgba.png', mode: { tag: 'fit-width', val: 1280 }, out: { width: 1280, height: 720 }, format: 'png' },
 ];
+const WORKLOADS = ALL.filter((w) => !process.env.ONLY || process.env.ONLY.split(',').includes(w.id));
 const PATHS = ['localpix, warmed up', 'localpix, cold', "browser's own path"];
 
 const missing = WORKLOADS.map((w) => w.name).filter((name) => !corpusPath(name));
@@ -41,7 +44,7 @@ writeFileSync(
 const pause = () => new Promise((resolve) => setTimeout(resolve, ${PAUSE_MS}));
 const read = async (name) => new File([await (await fetch('photos/' + name)).blob()], name, { type: name.endsWith('.png') ? 'image/png' : 'image/jpeg' });
 window.localpix = async (name, options, warmUp) => {
-  const pool = new WorkerPool(1, { warmUp });
+  const pool = new WorkerPool(${WORKERS}, { warmUp });
   await pool.ready;
   const file = await read(name);
   await pause();
