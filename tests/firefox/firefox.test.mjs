@@ -2,8 +2,9 @@
 // (no browser is downloaded). The release build loads and its engine starts, a batch of fixtures
 // is processed, one result and the ZIP are saved as downloads and read back, compare opens, the
 // app reloads from its service worker with the server gone, and the widget works on a second
-// origin (and takes the dark theme it is given). Chromium covers the rest (tests/e2e/); this is
-// what must hold in both.
+// origin (and takes the dark theme it is given), and the worker pool decodes a large JPEG in two
+// halves across its two workers. Chromium covers the rest (tests/e2e/); this is what must hold in
+// both.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import puppeteer from 'puppeteer-core';
 import { imaging } from '../../target/component/node/localpix_core.js';
 import { serveDir } from '../../tools/serve.mjs';
 import { fixturePath, ROOT, scratchDir } from '../support/files.mjs';
+import { poolSite } from '../support/pool-site.mjs';
 import { readZip } from '../support/zip.mjs';
 
 const FIREFOX = process.env.FIREFOX ?? '/usr/bin/firefox-esr';
@@ -180,6 +182,54 @@ test('Firefox: the widget on a second origin sends its results to the host page'
     await page.close();
   } finally {
     await host.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("Firefox: a large JPEG is decoded in halves by the pool's two workers, to the same bytes as by one", async () => {
+  const dir = poolSite('localpix-firefox-halves-');
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>halves</title>');
+  const site = await serveDir(dir);
+  const page = await browser.newPage();
+  try {
+    await page.goto(site.url);
+    const options = imaging.defaultOptions();
+    options.resize.mode = { tag: 'fit-within', val: { width: 1920, height: 1920 } };
+    const result = await page.evaluate(async (options) => {
+      const { WorkerPool } = await import('./bridge.js');
+      // A made-up 10.4 MP photo, drawn and encoded (baseline) by the browser.
+      const canvas = new OffscreenCanvas(4000, 2600);
+      const context = canvas.getContext('2d');
+      let seed = 7;
+      const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+      for (let i = 0; i < 3000; i++) {
+        context.fillStyle = `rgb(${random() * 255} ${random() * 255} ${random() * 255})`;
+        context.beginPath();
+        context.arc(random() * 4000, random() * 2600, 2 + random() * 60, 0, 2 * Math.PI);
+        context.fill();
+      }
+      const file = new File([await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 })], 'made-up.jpeg', { type: 'image/jpeg' });
+      const run = async (size) => {
+        const pool = new WorkerPool(size, { warmUp: false });
+        await pool.ready;
+        const halves = [];
+        const receive = pool.receive.bind(pool);
+        pool.receive = (worker, message) => {
+          if (message.kind === 'half-done') halves.push(message.gave);
+          receive(worker, message);
+        };
+        const { blob } = await pool.run(1, file, options, () => {});
+        for (const worker of pool.workers) worker.terminate();
+        return { halves, bytes: new Uint8Array(await blob.arrayBuffer()) };
+      };
+      const [one, two] = [await run(1), await run(2)];
+      return { halves: two.halves, length: one.bytes.length, same: one.bytes.length === two.bytes.length && one.bytes.every((b, i) => b === two.bytes[i]) };
+    }, options);
+    assert.deepEqual(result.halves, [true], 'the second worker decoded the bottom half and gave its rows');
+    assert.ok(result.length > 10_000 && result.same, `the results differ (${result.length} bytes by one worker)`);
+  } finally {
+    await page.close();
+    await site.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });
