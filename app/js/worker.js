@@ -256,6 +256,9 @@ function nextFrom(port, id) {
   }).finally(() => waits.delete(id));
 }
 
+/** WIT `decode-options` for a job's WIT `options`: its limits, and its resize as the intended one. */
+const decodeOptionsOf = (options) => ({ limits: options.limits, intendedResize: options.resize });
+
 /** Whether `e` is the engine's typed error (the file's fault) rather than a trap. */
 const typed = (e) => e && typeof e === 'object' && 'payload' in e;
 
@@ -267,13 +270,8 @@ async function decodeInHalves(imaging, input, options, port, id) {
   try {
     const plan = imaging.planHalves(input, options);
     if (!plan) return null;
-    try {
-      first = imaging.FirstHalf.decode(input, options, plan);
-      seam = first.seam() ?? null;
-    } catch (e) {
-      if (!typed(e)) throw e;
-      return null;
-    }
+    first = imaging.FirstHalf.decode(input, options, plan);
+    seam = first.seam() ?? null;
     port.postMessage({ seam });
     first.finish();
     const answer = seam ? await nextFrom(port, id) : { rows: new Uint8Array(0) };
@@ -301,7 +299,7 @@ async function decodeSecondHalf(imaging, { id, bytes, options, port }) {
   try {
     const input = new Uint8Array(bytes);
     // As the job's worker decodes it (`run`): the same options give the same plan.
-    const decodeOptions = { limits: options.limits, intendedResize: options.resize };
+    const decodeOptions = decodeOptionsOf(options);
     const plan = imaging.planHalves(input, decodeOptions);
     second = plan && imaging.SecondHalf.decode(input, decodeOptions, plan);
     const seam = second && (await seamComes)?.seam;
@@ -461,7 +459,7 @@ self.onmessage = async ({ data }) => {
 
 /** Tells the page why job `id` failed: the file's fault (a typed error), or a trap. */
 function report(id, e) {
-  if (e && 'payload' in e) {
+  if (typed(e)) {
     forget(id);
     self.postMessage({ id, kind: WORKER.failed, error: e.payload });
   } else {
@@ -484,7 +482,7 @@ async function run(imaging, data) {
     const key = JSON.stringify([options.limits, options.resize, widths]);
     self.postMessage({ id, kind: WORKER.progress, stage: DECODING, info });
     let { images, skipped } = decoded.get(id)?.key === key ? decoded.get(id) : {};
-    const decodeOptions = { limits: options.limits, intendedResize: options.resize };
+    const decodeOptions = decodeOptionsOf(options);
     if (images && halfPort) {
       // Kept from before: the other worker has nothing to do.
       halfPort.postMessage({ seam: null });

@@ -157,6 +157,15 @@ fn walk(data: &[u8], options: &Options, skipping: Skipping, until: Until) -> Res
     }
 }
 
+/// What the output's bytes are for a picture in `color`.
+pub(crate) fn pixel_format(color: ColorSpace) -> PixelFormat {
+    match color {
+        ColorSpace::Gray => PixelFormat::L8,
+        ColorSpace::YCbCr | ColorSpace::Rgb => PixelFormat::Rgb24,
+        ColorSpace::Cmyk | ColorSpace::Ycck => PixelFormat::Cmyk32,
+    }
+}
+
 fn finish(mut frame: Frame) -> Result<Image> {
     if frame.planes.iter().any(|p| p.quant.is_none()) {
         return Err(Error::malformed("a colour component has no scan"));
@@ -170,11 +179,7 @@ fn finish(mut frame: Frame) -> Result<Image> {
             }
         }
     }
-    let format = match frame.color {
-        ColorSpace::Gray => PixelFormat::L8,
-        ColorSpace::YCbCr | ColorSpace::Rgb => PixelFormat::Rgb24,
-        ColorSpace::Cmyk | ColorSpace::Ycck => PixelFormat::Cmyk32,
-    };
+    let format = pixel_format(frame.color);
     let (width, height) = (frame.width as u32, frame.height as u32);
     Ok(Image { width, height, format, pixels: frame.into_output() })
 }

@@ -27,9 +27,8 @@
 use std::ops::Range;
 
 use crate::{
-    Image, Options, PixelFormat,
+    Image, Options,
     bits::{BitReader, position_of_mark},
-    color::ColorSpace,
     decoder::{self, FirstScan},
     error::{Error, Result},
     frame::Frame,
@@ -120,12 +119,7 @@ impl Scan {
     }
 
     fn parts(&self) -> Result<Vec<Part<'_>>> {
-        let mut parts = Vec::with_capacity(self.scan.components.len());
-        for sc in &self.scan.components {
-            let quant = self.frame.planes[sc.index].quant.unwrap_or([1; 64]);
-            parts.push(Part { plane: sc.index, dc: self.tables.dc(sc.dc_table)?, ac: self.tables.ac(sc.ac_table)?, quant, prediction: 0 });
-        }
-        Ok(parts)
+        sequential::parts(&self.frame, &self.scan, &self.tables)
     }
 
     /// Transforms and converts `mcus` of `store` (MCU `first` of the image and on, DC values
@@ -169,11 +163,7 @@ impl Scan {
         for plane in &mut self.frame.planes {
             plane.rows_ready = plane.height;
         }
-        let format = match self.frame.color {
-            ColorSpace::Gray => PixelFormat::L8,
-            ColorSpace::YCbCr | ColorSpace::Rgb => PixelFormat::Rgb24,
-            ColorSpace::Cmyk | ColorSpace::Ycck => PixelFormat::Cmyk32,
-        };
+        let format = decoder::pixel_format(self.frame.color);
         let width = self.frame.width as u32;
         let pixels = self.frame.into_output();
         Ok(Band { first_row: rows.start as u32, full_height, image: Image { width, height: rows.len() as u32, format, pixels } })

@@ -87,9 +87,8 @@ pub(crate) struct Part<'t> {
     pub prediction: i32,
 }
 
-/// Each scanned component's tables, its quantisation table latched, predictions at zero.
-pub(crate) fn parts<'t>(frame: &mut Frame, scan: &ScanHeader, tables: &'t Tables) -> Result<Vec<Part<'t>>> {
-    latch_quant_tables(frame, scan, tables)?;
+/// Each scanned component's tables (its quantisation table latched already), predictions at zero.
+pub(crate) fn parts<'t>(frame: &Frame, scan: &ScanHeader, tables: &'t Tables) -> Result<Vec<Part<'t>>> {
     let mut parts = Vec::with_capacity(scan.components.len());
     for sc in &scan.components {
         let quant = frame.planes[sc.index].quant.unwrap_or([1; 64]);
@@ -100,6 +99,7 @@ pub(crate) fn parts<'t>(frame: &mut Frame, scan: &ScanHeader, tables: &'t Tables
 
 /// Decodes one scan whose entropy-coded data starts at `start`; returns where it stopped.
 pub(crate) fn decode_scan(frame: &mut Frame, scan: &ScanHeader, tables: &Tables, data: &[u8], start: usize) -> Result<usize> {
+    latch_quant_tables(frame, scan, tables)?;
     let mut parts = parts(frame, scan, tables)?;
     let mut reader = BitReader::new(data, start);
     let mut restarts = Restarts::new(tables.restart_interval);
