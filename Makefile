@@ -285,8 +285,9 @@ test-native: setup-rust
 	cargo test -p localpix-settings
 	cargo test -p localpix-jpeg
 	cargo test -p localpix-webp
-	@# The JPEG encoder's copy: its quicker trellis against the published one (crates/mozjpeg-rs).
-	cargo test -p mozjpeg-rs --lib trellis::
+	@# The JPEG encoder's copy: its quicker trellis against the published one, and its encode in
+	@# bands (two workers sharing one JPEG) against the whole encode (crates/mozjpeg-rs).
+	cargo test -p mozjpeg-rs --lib -- trellis:: encode::bands::
 	@mkdir -p target && rm -f $(SKIP_LOG)
 	LOCALPIX_SKIP_LOG=$(CURDIR)/$(SKIP_LOG) cargo test -p localpix-core
 	@if [ -s $(SKIP_LOG) ]; then sort -u $(SKIP_LOG); fi
@@ -309,7 +310,7 @@ test-jpeg-wasm: setup-rust setup-npm
 .PHONY: test-engine-wasm
 test-engine-wasm: setup-rust setup-npm
 	$(WASI_TEST) -p localpix-core --no-default-features --lib -- decode::png score:: resize::
-	$(WASI_TEST) -p mozjpeg-rs --lib -- simd:: trellis:: color:: sample:: entropy::
+	$(WASI_TEST) -p mozjpeg-rs --lib -- simd:: trellis:: color:: sample:: entropy:: encode::bands::
 
 # Pillow, an independent decoder for the interoperability tests, in its own virtualenv.
 TEST_VENV := target/venv-test

@@ -4,8 +4,8 @@
 //          modules compiled, by name, full?: the full engine's main core module, when the page
 //          has it already, warm?: run the warm-up below }  → { kind: loaded, error? } once
 //          instantiated, then with `warm` { kind: warmed, ms and passes | skipped | error }
-//          (`warmHalves`: the warm-up also decodes a large made-up JPEG in halves, `split` says
-//          whether it was split)
+//          (`warmHalves`: the warm-up also decodes a large made-up JPEG in halves and shares its
+//          encode with itself, `split` and `shared` say whether it did)
 //        { kind: full, module?, error? }  the full engine's module, which this worker asked for
 //        { kind: forget, ids: [id…] }  drop what is kept of these files
 //        { kind: job, id, bytes: ArrayBuffer (transferred), options: WIT `options`, widths?: [w…] }
@@ -16,6 +16,8 @@
 //          { kind: half, id, bytes, options, port }: the two decode it in halves (below)
 //        { kind: half-lost, id }  that worker is gone: decode the file whole
 //        { kind: half-end, id }  the job whose second half this worker decodes has ended
+//        (on the port, between the two workers: the seam, the rows, then the encode's band and its
+//        quantised bytes, or a band of null when the encode is not shared: see "Halves" below)
 //   out: { kind: need-full }  send the full engine's compiled module (answered by `full`)
 //        { id, kind: progress, stage: STAGES[i], info? (WIT `image-info`, with the first stage) }
 //        { id, kind: done, report: { info, output: WIT `output` without its bytes, resized: the
@@ -24,8 +26,8 @@
 //          skipped: [w…] widths the original is too narrow for }   (kept*: fields found in the result itself)
 //        { id, kind: failed, error: WIT `error` ({ tag, val }) }   the file's fault
 //        { id, kind: crashed, message }                           a trap: replace this worker
-//        { id, kind: half-done, gave }   this worker is done with the second half of job `id`
-//          (gave: whether it posted the rows)
+//        { id, kind: half-done, gave, quantized }   this worker is done with the second half of
+//          job `id` (gave: whether it posted the rows; quantized: a band of the shared encode)
 // The engine's decode of the last few files is kept, so a change of encoding settings re-encodes
 // without decoding again.
 // Two builds of the engine share one interface and one jco glue (Makefile, `component`): the light
@@ -162,8 +164,9 @@ function warmUpPass(imaging, options, input, width, encode) {
   }
 }
 
-/** `input` decoded in halves, both in this worker, for a resize to 3/8 of its width; whether the
- *  second half had rows to give. */
+/** `input` decoded in halves, both in this worker, for a resize to 3/8 of its width, and the
+ *  result's encode shared with itself (`encodeShared`): `{ split, shared }`, whether the second
+ *  half had rows to give and the engine shared the encode. */
 function warmUpHalves(imaging, options, input) {
   warmUpPasses += 1;
   const resize = { ...options.resize, mode: { tag: 'fit-width', val: (WARM_UP_HALVES_SIZE.width * 3) / 8 - 8 } };
@@ -172,20 +175,29 @@ function warmUpHalves(imaging, options, input) {
   if (!plan) throw new Error('the made-up photo was not split');
   const first = imaging.FirstHalf.decode(input, decodeOptions, plan);
   const second = imaging.SecondHalf.decode(input, decodeOptions, plan);
+  let image = null;
+  let resized = null;
+  let shared = null;
   try {
     const seam = first.seam();
     first.finish();
-    first.join(seam ? second.finish(seam) : new Uint8Array(0))[Symbol.dispose]();
-    return Boolean(seam);
+    image = first.join(seam ? second.finish(seam) : new Uint8Array(0));
+    resized = image.resize(resize);
+    shared = imaging.SharedEncode.begin(resized, options.encode);
+    if (shared) {
+      const band = shared.band();
+      shared.quantize();
+      shared.finish(imaging.quantizeBand(band));
+    }
+    return { split: Boolean(seam), shared: Boolean(shared) };
   } finally {
-    first[Symbol.dispose]();
-    second[Symbol.dispose]();
+    for (const resource of [first, second, image, resized, shared]) resource?.[Symbol.dispose]();
   }
 }
 
 async function warmUp(imaging, halves) {
   warmUpTimer = null;
-  let split = false;
+  let halvesPass = { split: false, shared: false };
   const started = performance.now();
   const skipped = () => {
     self.postMessage({ kind: WORKER.warmed, skipped: true });
@@ -225,14 +237,14 @@ async function warmUp(imaging, halves) {
     warmUpPass(imaging, options, png, width - 8, asPng);
     if (halves) {
       // A pool of two or more decodes a large JPEG in halves (below): a photo large enough to
-      // split, decoded at 3/8 as both workers would, the halves' code warming for both (a module's
-      // optimised code is shared by its workers).
+      // split, decoded at 3/8 as both workers would, then its encode shared as both would share
+      // it, the code warming for both (a module's optimised code is shared by its workers).
       if (await yielded()) return;
       const large = await madeUpPicture('image/jpeg', WARM_UP_HALVES_SIZE);
       if (warmUpCancelled) return skipped();
-      split = warmUpHalves(imaging, options, large);
+      halvesPass = warmUpHalves(imaging, options, large);
     }
-    self.postMessage({ kind: WORKER.warmed, ms: performance.now() - started, passes: warmUpPasses, split });
+    self.postMessage({ kind: WORKER.warmed, ms: performance.now() - started, passes: warmUpPasses, ...halvesPass });
   } catch (e) {
     self.postMessage({ kind: WORKER.warmed, error: String(e?.message ?? e?.payload?.tag ?? e) });
   }
@@ -262,11 +274,14 @@ const decodeOptionsOf = (options) => ({ limits: options.limits, intendedResize: 
 /** Whether `e` is the engine's typed error (the file's fault) rather than a trap. */
 const typed = (e) => e && typeof e === 'object' && 'payload' in e;
 
-/** `input` decoded with the worker at the other end of `port` doing the bottom half; null when it
- *  is decoded whole instead (the caller does that). */
+/** `{ image, port }`: `input` decoded with the worker at the other end of `port` doing the bottom
+ *  half; null when it is decoded whole instead (the caller does that). `port` is the open port
+ *  when the halves met: the other worker then waits to share the encode (`encodeShared`), and the
+ *  caller must end that; null when it need not. */
 async function decodeInHalves(imaging, input, options, port, id) {
   let first = null;
   let seam = null;
+  let joined = false;
   try {
     const plan = imaging.planHalves(input, options);
     if (!plan) return null;
@@ -276,20 +291,23 @@ async function decodeInHalves(imaging, input, options, port, id) {
     first.finish();
     const answer = seam ? await nextFrom(port, id) : { rows: new Uint8Array(0) };
     if (!answer?.rows) return null;
-    return first.join(answer.rows);
+    const image = first.join(answer.rows);
+    joined = Boolean(seam);
+    return { image, port: joined ? port : null };
   } catch (e) {
     if (!typed(e)) throw e;
     return null;
   } finally {
     if (!seam) port.postMessage({ seam: null });
-    port.close();
+    if (!joined) port.close();
     first?.[Symbol.dispose]();
   }
 }
 
 /** The bottom half of the file of job `id` (see `decodeInHalves`; `options`: the job's WIT
  *  `options`): decoded while the other worker decodes the top, finished with its seam, and the
- *  rows posted back on `port`. */
+ *  rows posted back on `port`; then, when the other worker shares its encode, the band it sends
+ *  quantised and posted back (`encodeShared`). */
 async function decodeSecondHalf(imaging, { id, bytes, options, port }) {
   // Listening before the decode: the seam may come while it runs.
   const seamComes = nextFrom(port, id);
@@ -307,14 +325,54 @@ async function decodeSecondHalf(imaging, { id, bytes, options, port }) {
   } catch (e) {
     if (!typed(e)) trap = e;
   }
+  if (!trap) second?.[Symbol.dispose]();
   // Without rows the other worker decodes the file whole.
+  const gave = Boolean(rows);
   port.postMessage({ rows }, rows ? [rows.buffer] : []);
+  // The other worker's encode: a band to quantise, or null (or the page's half-end) when it has none.
+  const band = gave && !trap ? (await nextFrom(port, id))?.band : null;
+  let quantized = null;
+  if (band) {
+    try {
+      quantized = imaging.quantizeBand(band);
+    } catch (e) {
+      if (!typed(e)) trap = e;
+    }
+    // Even after a trap: the other worker must not wait for this one.
+    port.postMessage({ quantized }, quantized ? [quantized.buffer] : []);
+  }
   port.close();
   waits.delete(id);
   // A trap leaves the engine untrustworthy: the caller reports it, and the page replaces this worker.
   if (trap) throw trap;
-  second?.[Symbol.dispose]();
-  self.postMessage({ id, kind: WORKER.halfDone, gave: Boolean(rows) });
+  self.postMessage({ id, kind: WORKER.halfDone, gave, quantized: Boolean(quantized) });
+}
+
+/** `image` encoded with `options` (WIT `encode-options`) as `encode` does, the worker at the other
+ *  end of `port` (the second half's, waiting) quantising the bottom rows when the engine shares
+ *  the encode (WIT `shared-encode`: a baseline JPEG of a megapixel or more at a fixed quality). */
+async function encodeShared(imaging, image, info, options, port, id) {
+  let shared = null;
+  try {
+    shared = imaging.SharedEncode.begin(image, options);
+    if (!shared) return encode(imaging, image, info, options);
+    const band = shared.band();
+    port.postMessage({ band }, [band.pixels.buffer]);
+    shared.quantize();
+    const answer = await nextFrom(port, id);
+    try {
+      return reported(imaging, image, info, shared.finish(answer?.quantized ?? undefined));
+    } catch (e) {
+      // A band the engine refuses (from a worker that is not the same build, say): encoded alone,
+      // which also gives the encode's own error, if that was it.
+      if (!typed(e)) throw e;
+      return encode(imaging, image, info, options);
+    }
+  } finally {
+    if (!shared) port.postMessage({ band: null });
+    port.close();
+    shared?.[Symbol.dispose]();
+  }
 }
 
 /** Keeps the resized `images` of file `id` (and the widths `skipped`) for quick re-encodes;
@@ -368,7 +426,11 @@ function resizeToWidths(image, resize, widths) {
 
 /** One resized image encoded: `{ report, blob }` (see the messages above). */
 function encode(imaging, image, info, options) {
-  const { bytes: out, ...output } = image.encode(options);
+  return reported(imaging, image, info, image.encode(options));
+}
+
+/** An engine's WIT `output` of `image` as the page gets it: its report and its file's Blob. */
+function reported(imaging, image, info, { bytes: out, ...output }) {
   // Read the result back, so the page reports what it holds rather than what was intended. The
   // engine writes one format it cannot read (AVIF): that result's fields are unknown (null), and
   // the page says so rather than "removed".
@@ -475,6 +537,7 @@ async function run(imaging, data) {
   const halfPort = data.halfPort;
   data.halfPort = null;
   let passing = []; // resized images too large to keep: ended after this job
+  let sharing = null; // the port to the second half's worker, while it waits to share the encode
   try {
     const input = new Uint8Array(bytes);
     const info = imaging.probe(input);
@@ -490,7 +553,8 @@ async function run(imaging, data) {
     }
     if (!images) {
       const halves = halfPort ? await decodeInHalves(imaging, input, decodeOptions, halfPort, id) : null;
-      const image = halves ?? imaging.Image.decode(input, decodeOptions);
+      const image = halves?.image ?? imaging.Image.decode(input, decodeOptions);
+      sharing = halves?.port ?? null;
       self.postMessage({ id, kind: WORKER.progress, stage: RESIZING });
       try {
         ({ images, skipped } = widths ? resizeToWidths(image, options.resize, widths) : { images: [image.resize(options.resize)], skipped: [] });
@@ -506,9 +570,16 @@ async function run(imaging, data) {
       return;
     }
     self.postMessage({ id, kind: WORKER.progress, stage: ENCODING });
-    const [first, ...sizes] = images.map((image) => encode(imaging, image, info, options.encode));
+    const port = images.length === 1 ? sharing : null;
+    sharing = port ? null : sharing;
+    const first = port ? await encodeShared(imaging, resized, info, options.encode, port, id) : encode(imaging, resized, info, options.encode);
+    const sizes = images.slice(1).map((image) => encode(imaging, image, info, options.encode));
     self.postMessage({ id, kind: WORKER.done, ...first, thumbnail: thumbnailOf(imaging, resized), sizes, skipped });
   } finally {
+    if (sharing) {
+      sharing.postMessage({ band: null });
+      sharing.close();
+    }
     for (const image of passing) image[Symbol.dispose]();
   }
 }

@@ -25,16 +25,21 @@ pub struct Fitted {
 }
 
 /// Encodes `pixels` with `writer`, within `max_bytes` when it is set. `metadata_for` gives the
-/// metadata for an output size (EXIF records the size).
+/// metadata for an output size (EXIF records the size); `first`, when given, is what `writer`
+/// writes of `pixels`, made elsewhere (a shared encode: `pipeline::SharedEncode`).
 pub fn encode_within(
     pixels: &Pixels,
     writer: Writer,
     metadata_for: impl Fn(Dimensions) -> OutputMetadata,
     max_bytes: Option<u32>,
     filter: Filter,
+    first: Option<Vec<u8>>,
 ) -> Result<Fitted> {
     let encode = |pixels: &Pixels, writer: Writer| writer.encode(pixels, &metadata_for(pixels.size));
-    let first = encode(pixels, writer)?;
+    let first = match first {
+        Some(first) => first,
+        None => encode(pixels, writer)?,
+    };
     let Some(budget) = max_bytes else {
         return Ok(Fitted { bytes: first, dimensions: pixels.size, writer });
     };

@@ -25,13 +25,22 @@ struct ImageResource(pipeline::Image);
 struct FirstHalfResource(RefCell<pipeline::FirstHalf>);
 struct SecondHalfResource(RefCell<pipeline::SecondHalf>);
 
+/// The `shared-encode` resource: a JPEG encoded by two engines at once. `finish` takes the encode
+/// out, so a second `finish` is an error rather than a trap.
+struct SharedEncodeResource(RefCell<Option<pipeline::SharedEncode>>);
+
 impl wit::Guest for Component {
     type Image = ImageResource;
     type FirstHalf = FirstHalfResource;
     type SecondHalf = SecondHalfResource;
+    type SharedEncode = SharedEncodeResource;
 
     fn plan_halves(input: Vec<u8>, options: wit::DecodeOptions) -> Option<wit::HalvesPlan> {
         pipeline::plan_halves(&input, &decode_options(options)).map(Into::into)
+    }
+
+    fn quantize_band(band: wit::JpegBand) -> Result<Vec<u8>, wit::Error> {
+        Ok(pipeline::quantize_band(&band.into())?)
     }
 
     fn resize_image(input: Vec<u8>, target: wit::Dimensions) -> Result<Vec<u8>, String> {
@@ -115,6 +124,57 @@ impl wit::GuestSecondHalf for SecondHalfResource {
     fn finish(&self, seam: wit::Seam) -> Result<Vec<u8>, wit::Error> {
         let seam = localpix_jpeg::halves::Seam::try_from(seam)?;
         Ok(self.0.borrow_mut().finish(seam)?)
+    }
+}
+
+impl wit::GuestSharedEncode for SharedEncodeResource {
+    fn begin(image: wit::ImageBorrow<'_>, options: wit::EncodeOptions) -> Result<Option<wit::SharedEncode>, wit::Error> {
+        let image = &image.get::<ImageResource>().0;
+        let shared = pipeline::SharedEncode::begin(image, &options.into())?;
+        Ok(shared.map(|shared| wit::SharedEncode::new(SharedEncodeResource(RefCell::new(Some(shared))))))
+    }
+
+    fn band(&self) -> Result<wit::JpegBand, wit::Error> {
+        Ok(self.0.borrow().as_ref().ok_or_else(finished)?.band().into())
+    }
+
+    fn quantize(&self) -> Result<(), wit::Error> {
+        Ok(self.0.borrow_mut().as_mut().ok_or_else(finished)?.quantize()?)
+    }
+
+    fn finish(&self, theirs: Option<Vec<u8>>) -> Result<wit::Output, wit::Error> {
+        let shared = self.0.borrow_mut().take().ok_or_else(finished)?;
+        Ok(shared.finish(theirs.as_deref())?.into())
+    }
+}
+
+fn finished() -> api::Error {
+    api::Error::invalid("This shared encode is finished.")
+}
+
+impl From<pipeline::JpegBand> for wit::JpegBand {
+    fn from(band: pipeline::JpegBand) -> Self {
+        wit::JpegBand {
+            width: band.width,
+            rows: band.rows,
+            pixels: band.pixels,
+            quality: band.quality,
+            effort: band.effort.into(),
+            chroma_subsampling: band.chroma_subsampling.into(),
+        }
+    }
+}
+
+impl From<wit::JpegBand> for pipeline::JpegBand {
+    fn from(band: wit::JpegBand) -> Self {
+        pipeline::JpegBand {
+            width: band.width,
+            rows: band.rows,
+            pixels: band.pixels,
+            quality: band.quality,
+            effort: band.effort.into(),
+            chroma_subsampling: band.chroma_subsampling.into(),
+        }
     }
 }
 

@@ -74,9 +74,13 @@ async function inPage(script) {
         }
         const first = new Set(pool.workers);
         const halves = [];
+        const shared = [];
         const receive = pool.receive.bind(pool);
         pool.receive = (worker, message) => {
-          if (message.kind === 'half-done') halves.push(message.gave);
+          if (message.kind === 'half-done') {
+            halves.push(message.gave);
+            shared.push(message.quantized);
+          }
           receive(worker, message);
         };
         const results = await Promise.all(
@@ -90,7 +94,7 @@ async function inPage(script) {
         const workers = pool.workers.length;
         const replaced = pool.workers.filter((worker) => !first.has(worker)).length;
         for (const worker of pool.workers) worker.terminate();
-        return { results, halves, workers, replaced };
+        return { results, halves, shared, workers, replaced };
       };
       return new Function('make', 'run', 'options', `return (async () => { ${script} })()`)(make, run, options);
     },
@@ -98,12 +102,13 @@ async function inPage(script) {
   );
 }
 
-test('a large JPEG with a worker to spare is decoded in halves, to the same result', async () => {
+test('a large JPEG with a worker to spare is decoded in halves and encoded by both, to the same result', async () => {
   const { one, two } = await inPage(`
     const photo = await make(4000, 2600);
     return { one: await run(1, [photo], options), two: await run(2, [photo], options) };
   `);
   assert.deepEqual(two.halves, [true], 'the second worker decoded the bottom half and gave its rows');
+  assert.deepEqual(two.shared, [true], 'the second worker quantised the bottom rows of the encode');
   assert.deepEqual(one.halves, [], 'a lone worker decodes whole');
   assert.ok(Array.isArray(two.results[0]) && two.results[0].length > 10_000, `result: ${two.results[0]}`);
   assert.ok(two.results[0].length === one.results[0].length && two.results[0].every((b, i) => b === one.results[0][i]), 'the results differ');
@@ -143,4 +148,17 @@ test("when the second half's worker stops, the job's worker decodes whole and th
   assert.equal(broken.replaced, 1, 'the stopped worker was replaced');
   assert.equal(broken.workers, 2);
   assert.ok(broken.results[0].length === one.results[0].length && broken.results[0].every((b, i) => b === one.results[0][i]), 'the results differ');
+});
+
+test('an encode the engine does not share lets the second worker go, to the same result', async () => {
+  const { one, two } = await inPage(`
+    const photo = await make(4000, 2600);
+    const smallest = structuredClone(options);
+    smallest.encode.encoding.effort = 'smallest';
+    return { one: await run(1, [photo], smallest), two: await run(2, [photo], smallest) };
+  `);
+  // Progressive JPEG (`smallest`) is written by one engine: the second worker gets no band.
+  assert.deepEqual(two.halves, [true]);
+  assert.deepEqual(two.shared, [false]);
+  assert.ok(two.results[0].length === one.results[0].length && two.results[0].every((b, i) => b === one.results[0][i]), 'the results differ');
 });

@@ -72,9 +72,10 @@ test('the first worker warms the engine up after loading, once for the pool', as
   assert.equal(result.outcome.skipped, undefined, 'nothing came first, yet the warm-up was skipped');
   assert.ok(result.outcome.ms > 0, `warm-up time ${result.outcome.ms}`);
   // Three JPEG passes (baseline at 3/8 and 8/8, progressive 4:2:2 at 3/8), two PNG (half, whole),
-  // and, in a pool of two, a large JPEG decoded in halves.
+  // and, in a pool of two, a large JPEG decoded in halves, its encode shared.
   assert.equal(result.outcome.passes, 6);
   assert.equal(result.outcome.split, true, 'the large made-up JPEG was decoded in two halves');
+  assert.equal(result.outcome.shared, true, "the large made-up JPEG's encode was shared");
   assert.equal(result.messages, 1, 'one worker warms the engine up, not each');
   assert.equal(result.width, 200);
   assert.ok(result.bytes > 1000, `a ${result.bytes}-byte result`);

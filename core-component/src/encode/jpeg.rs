@@ -62,6 +62,18 @@ pub fn encode(
             pixels.size
         )));
     }
+    let encoder = encoder(quality, effort, options, chroma_table, metadata);
+    let (width, height) = (pixels.size.width, pixels.size.height);
+    let written = match pixels.layout {
+        Layout::Gray => encoder.subsampling(Subsampling::Gray).encode_gray(&pixels.data, width, height),
+        Layout::Rgb => encoder.encode_rgb(&pixels.data, width, height),
+        other => return Err(Error::encoding(format!("internal: JPEG needs opaque pixels, got {other:?}"))),
+    };
+    written.map_err(failed)
+}
+
+/// The encoder for these settings, with the metadata it writes.
+fn encoder(quality: u8, effort: Effort, options: &JpegOptions, chroma_table: ChromaTable, metadata: &OutputMetadata) -> Encoder {
     let encoder = match (effort, options.progressive) {
         (Effort::Fast, progressive) => Encoder::new(Preset::BaselineFastest).optimize_huffman(true).progressive(progressive),
         (Effort::Balanced, false) => Encoder::new(Preset::BaselineBalanced),
@@ -82,13 +94,70 @@ pub fn encode(
     if let Some(exif) = &metadata.exif {
         encoder = encoder.exif_data(exif.clone());
     }
-    let (width, height) = (pixels.size.width, pixels.size.height);
-    let written = match pixels.layout {
-        Layout::Gray => encoder.subsampling(Subsampling::Gray).encode_gray(&pixels.data, width, height),
-        Layout::Rgb => encoder.encode_rgb(&pixels.data, width, height),
-        other => return Err(Error::encoding(format!("internal: JPEG needs opaque pixels, got {other:?}"))),
-    };
-    written.map_err(|e| Error::encoding(format!("JPEG encoding failed: {e}.")))
+    encoder
+}
+
+fn failed(e: mozjpeg_rs::Error) -> Error {
+    Error::encoding(format!("JPEG encoding failed: {e}."))
+}
+
+/// Encoding in bands, so that two engines share the work of one JPEG (`pipeline::shared`): each
+/// quantises a band of whole rows of blocks, and one writes the file from both, the bytes `encode`
+/// writes. Only a baseline JPEG (`fast`, `balanced`) of RGB pixels with the standard colour table
+/// is written so.
+pub mod bands {
+    use mozjpeg_rs::QuantizedBand;
+
+    use super::*;
+
+    /// Settings for which the encoder writes in bands.
+    pub fn possible(effort: Effort, options: &JpegOptions, chroma_table: ChromaTable, layout: Layout) -> bool {
+        effort != Effort::Smallest && !options.progressive && chroma_table == ChromaTable::Standard && layout == Layout::Rgb
+    }
+
+    /// The rows a band that does not end the picture is a multiple of (an MCU's height).
+    pub fn step(options: &JpegOptions) -> u32 {
+        settings(80, Effort::Balanced, options).band_rows()
+    }
+
+    fn settings(quality: u8, effort: Effort, options: &JpegOptions) -> Encoder {
+        encoder(quality, effort, options, ChromaTable::Standard, &OutputMetadata::default())
+    }
+
+    /// Rows `rows` of RGB `pixels` `width` wide quantised, as bytes for [`encode`].
+    pub fn quantize(pixels: &[u8], width: u32, rows: u32, quality: u8, effort: Effort, options: &JpegOptions) -> Result<Vec<u8>> {
+        Ok(settings(quality, effort, options).quantize_rgb_band(pixels, width, rows).map_err(failed)?.to_bytes())
+    }
+
+    /// Rows of `pixels` quantised for [`encode`].
+    pub fn quantize_rows(pixels: &Pixels, rows: std::ops::Range<u32>, quality: u8, effort: Effort, options: &JpegOptions) -> Result<Band> {
+        let row = pixels.size.width as usize * 3;
+        let data = &pixels.data[rows.start as usize * row..rows.end as usize * row];
+        let band = settings(quality, effort, options).quantize_rgb_band(data, pixels.size.width, rows.len() as u32);
+        Ok(Band(band.map_err(failed)?))
+    }
+
+    /// A band quantised here.
+    pub struct Band(QuantizedBand);
+
+    /// The JPEG of `size` from its bands top to bottom: this engine's, then another's as bytes
+    /// ([`quantize`]), which must be the rest of the picture.
+    pub fn encode(
+        size: crate::Dimensions,
+        ours: Band,
+        theirs: &[u8],
+        quality: u8,
+        effort: Effort,
+        options: &JpegOptions,
+        metadata: &OutputMetadata,
+    ) -> Result<Vec<u8>> {
+        let encoder = encoder(quality, effort, options, ChromaTable::Standard, metadata);
+        let theirs = QuantizedBand::from_bytes(theirs, &encoder)
+            .map_err(|e| Error::invalid(format!("The other engine's part of the JPEG is not usable: {e}.")))?;
+        encoder
+            .encode_bands(size.width, size.height, vec![ours.0, theirs])
+            .map_err(|e| Error::invalid(format!("The other engine's part of the JPEG does not fit this one: {e}.")))
+    }
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! AVIF (rav1e) with its EXIF.
 
 mod avif;
-mod jpeg;
+pub mod jpeg;
 mod png;
 mod webp;
 

@@ -27,8 +27,20 @@ use crate::{
 pub use localpix_contract::{DecodeOptions, EncodeOptions, ImageInfo, Options, Output, Quality, QualityScore};
 
 mod halves;
+mod shared;
 
 pub use halves::{FirstHalf, SecondHalf, plan_halves};
+pub use shared::{JpegBand, SharedEncode, quantize_band};
+
+/// An encode's pixels and writer, settled before the encoder runs ([`Image::prepare_output`]).
+struct Prepared<'a> {
+    pixels: Cow<'a, Pixels>,
+    /// The colour profile the output carries, if any.
+    profile: Option<Vec<u8>>,
+    writer: Writer,
+    /// The file itself, where it may be given back instead of a larger re-encode.
+    original: Option<Output>,
+}
 
 /// What `probe` reports of a file's headers and metadata.
 fn info_of(container: &Container) -> ImageInfo {
@@ -264,7 +276,13 @@ impl Image {
     /// Encodes `pixels` (this image's, borrowed or taken). With `auto` quality the quality is
     /// searched first ([`tune`]); a byte budget then lowers it further if it must.
     fn output_of(&self, pixels: Cow<'_, Pixels>, options: &EncodeOptions) -> Result<Output> {
-        let _reconstructions = crate::encode::ReconstructionsKept;
+        let prepared = self.prepare_output(pixels, options)?;
+        self.finish_output(prepared, options, None)
+    }
+
+    /// What an encode settles before its encoder runs: the pixels as they will be written
+    /// (upright, in the output's colours), the writer, and the file itself where it may stand in.
+    fn prepare_output<'a>(&self, pixels: Cow<'a, Pixels>, options: &EncodeOptions) -> Result<Prepared<'a>> {
         let writer = Writer::for_encoding(&options.encoding, Input::of(&self.source.info))?;
         let original = self.original_output(&pixels, options, writer);
         let upright = match self.orientation {
@@ -277,6 +295,13 @@ impl Image {
         memory::check(&self.limits, needed, upright.size, "encoding it at that size")?;
         let (pixels, profile) = output_colors(upright, &self.source, options, writer);
         let writer = tune::chroma_for_smallest(&pixels, writer)?;
+        Ok(Prepared { pixels, profile, writer, original })
+    }
+
+    /// The output of a prepared encode; `first`, when given, is what `prepared.writer` writes of
+    /// `prepared.pixels` (made elsewhere: a shared encode), which a byte budget may still refuse.
+    fn finish_output(&self, prepared: Prepared<'_>, options: &EncodeOptions, first: Option<Vec<u8>>) -> Result<Output> {
+        let Prepared { pixels, profile, writer, original } = prepared;
         let metadata_for = |size: Dimensions| OutputMetadata::for_policy(options.metadata, &self.source.blocks, profile.as_deref(), size);
         let tuned = match (options.encoding.quality, writer.palette_colors()) {
             (Quality::Auto(target), Some(most)) => {
@@ -293,8 +318,11 @@ impl Image {
                 (budget::Fitted { bytes: tuned.bytes, dimensions: pixels.size, writer: tuned.writer }, Some(tuned.score))
             }
             tuned => {
-                let writer = tuned.map_or(writer, |t| t.writer);
-                let fitted = budget::encode_within(&pixels, writer, metadata_for, options.max_bytes, self.filter)?;
+                let (writer, first) = match tuned {
+                    Some(t) => (t.writer, None),
+                    None => (writer, first),
+                };
+                let fitted = budget::encode_within(&pixels, writer, metadata_for, options.max_bytes, self.filter, first)?;
                 let measure = options.score || matches!(options.encoding.quality, Quality::Auto(_));
                 let score = if measure { measure_output(&pixels, &fitted, self.filter)? } else { None };
                 (fitted, score)

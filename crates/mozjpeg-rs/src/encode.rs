@@ -52,6 +52,7 @@ use crate::simd::entropy::SimdEntropyEncoder;
 use crate::trellis::{DcInput, trellis_quantize_block};
 use crate::types::{Limits, PixelDensity, Preset, Subsampling, TrellisConfig};
 
+mod bands;
 mod helpers;
 mod streaming;
 
@@ -61,6 +62,8 @@ pub(crate) use helpers::{
     natural_to_zigzag, run_dc_trellis_by_row, try_alloc_vec, try_alloc_vec_array, write_dht_marker,
     write_sos_marker,
 };
+pub use bands::QuantizedBand;
+use bands::QuantizedBlocks;
 pub use streaming::{EncodingStream, StreamingEncoder};
 
 // ============================================================================
@@ -2399,75 +2402,19 @@ impl Encoder {
         let (luma_h, luma_v) = self.subsampling.luma_factors();
         let (chroma_width, chroma_height) =
             sample::subsampled_dimensions(width, height, luma_h as usize, luma_v as usize);
-
-        let chroma_size = chroma_width
-            .checked_mul(chroma_height)
-            .ok_or(Error::AllocationFailed)?;
-        let mut cb_subsampled = try_alloc_vec(0u8, chroma_size)?;
-        let mut cr_subsampled = try_alloc_vec(0u8, chroma_size)?;
-
-        sample::downsample_plane(
-            cb_plane,
-            width,
-            height,
-            luma_h as usize,
-            luma_v as usize,
-            &mut cb_subsampled,
-        );
-        sample::downsample_plane(
-            cr_plane,
-            width,
-            height,
-            luma_h as usize,
-            luma_v as usize,
-            &mut cr_subsampled,
-        );
-
-        let (mcu_width, mcu_height) =
-            sample::mcu_aligned_dimensions(width, height, luma_h as usize, luma_v as usize);
-        let (mcu_chroma_w, mcu_chroma_h) =
-            (mcu_width / luma_h as usize, mcu_height / luma_v as usize);
-
-        let mcu_y_size = mcu_width
-            .checked_mul(mcu_height)
-            .ok_or(Error::AllocationFailed)?;
-        let mcu_chroma_size = mcu_chroma_w
-            .checked_mul(mcu_chroma_h)
-            .ok_or(Error::AllocationFailed)?;
-        let mut y_mcu = try_alloc_vec(0u8, mcu_y_size)?;
-        let mut cb_mcu = try_alloc_vec(0u8, mcu_chroma_size)?;
-        let mut cr_mcu = try_alloc_vec(0u8, mcu_chroma_size)?;
-
-        sample::expand_to_mcu(y_plane, width, height, &mut y_mcu, mcu_width, mcu_height);
-        sample::expand_to_mcu(
-            &cb_subsampled,
-            chroma_width,
-            chroma_height,
-            &mut cb_mcu,
-            mcu_chroma_w,
-            mcu_chroma_h,
-        );
-        sample::expand_to_mcu(
-            &cr_subsampled,
-            chroma_width,
-            chroma_height,
-            &mut cr_mcu,
-            mcu_chroma_w,
-            mcu_chroma_h,
-        );
-
+        let planes = self.mcu_planes(y_plane, cb_plane, cr_plane, width, height)?;
         self.encode_ycbcr_mcu_to_writer(
-            &y_mcu,
-            &cb_mcu,
-            &cr_mcu,
+            &planes.y,
+            &planes.cb,
+            &planes.cr,
             width,
             height,
-            mcu_width,
-            mcu_height,
+            planes.width,
+            planes.height,
             chroma_width,
             chroma_height,
-            mcu_chroma_w,
-            mcu_chroma_h,
+            planes.chroma_width,
+            planes.chroma_height,
             output,
         )
     }
@@ -2493,23 +2440,7 @@ impl Encoder {
         output: W,
     ) -> Result<()> {
         let (luma_h, luma_v) = self.subsampling.luma_factors();
-
-        // Step 4: Create quantization tables
-        let (luma_qtable, chroma_qtable) = {
-            let (default_luma, default_chroma) =
-                create_quant_tables(self.quality, self.quant_table_idx, self.force_baseline);
-            let luma = if let Some(ref custom) = self.custom_luma_qtable {
-                crate::quant::create_quant_table(custom, self.quality, self.force_baseline)
-            } else {
-                default_luma
-            };
-            let chroma = if let Some(ref custom) = self.custom_chroma_qtable {
-                crate::quant::create_quant_table(custom, self.quality, self.force_baseline)
-            } else {
-                default_chroma
-            };
-            (luma, chroma)
-        };
+        let (luma_qtable, chroma_qtable) = self.quant_tables_written();
 
         // Step 5: Create Huffman tables (standard tables)
         let dc_luma_huff = create_std_dc_luma_table();
@@ -2527,181 +2458,25 @@ impl Encoder {
 
         // Step 7: Write JPEG file
         let mut marker_writer = MarkerWriter::new(output);
-
-        // SOI
-        marker_writer.write_soi()?;
-
-        // APP0 (JFIF) with pixel density
-        marker_writer.write_jfif_app0(
-            self.pixel_density.unit as u8,
-            self.pixel_density.x,
-            self.pixel_density.y,
-        )?;
-
-        // APP1 (EXIF) - if present
-        if let Some(ref exif) = self.exif_data {
-            marker_writer.write_app1_exif(exif)?;
-        }
-
-        // ICC profile (if present)
-        if let Some(ref icc) = self.icc_profile {
-            marker_writer.write_icc_profile(icc)?;
-        }
-
-        // Custom APP markers
-        for (app_num, data) in &self.custom_markers {
-            marker_writer.write_app(*app_num, data)?;
-        }
-
-        // DQT (quantization tables in zigzag order) - combined into single marker
-        let luma_qtable_zz = natural_to_zigzag(&luma_qtable.values);
-        let chroma_qtable_zz = natural_to_zigzag(&chroma_qtable.values);
-        marker_writer
-            .write_dqt_multiple(&[(0, &luma_qtable_zz, false), (1, &chroma_qtable_zz, false)])?;
-
-        // SOF
-        marker_writer.write_sof(
-            self.progressive,
-            8,
-            height as u16,
-            width as u16,
-            &components,
-        )?;
-
-        // DRI (restart interval) - if enabled
-        if self.restart_interval > 0 {
-            marker_writer.write_dri(self.restart_interval)?;
-        }
-
-        // DHT (Huffman tables) - written here for non-optimized modes,
-        // or later after frequency counting for optimized modes
-        if !self.optimize_huffman {
-            // Combine all tables into single DHT marker for smaller file size
-            marker_writer.write_dht_multiple(&[
-                (0, false, &dc_luma_huff),
-                (1, false, &dc_chroma_huff),
-                (0, true, &ac_luma_huff),
-                (1, true, &ac_chroma_huff),
-            ])?;
-        }
+        self.write_headers(&mut marker_writer, width, height, &luma_qtable, &chroma_qtable, &components)?;
 
         if self.progressive {
             // Progressive mode: Store all blocks, then encode multiple scans
             let mcu_rows = mcu_height / (DCTSIZE * luma_v as usize);
             let mcu_cols = mcu_width / (DCTSIZE * luma_h as usize);
-            let num_y_blocks = mcu_rows
-                .checked_mul(mcu_cols)
-                .and_then(|n| n.checked_mul(luma_h as usize))
-                .and_then(|n| n.checked_mul(luma_v as usize))
-                .ok_or(Error::AllocationFailed)?;
-            let num_chroma_blocks = mcu_rows
-                .checked_mul(mcu_cols)
-                .ok_or(Error::AllocationFailed)?;
-
-            // Collect all quantized blocks
-            let mut y_blocks = try_alloc_vec_array::<i16, DCTSIZE2>(num_y_blocks)?;
-            let mut cb_blocks = try_alloc_vec_array::<i16, DCTSIZE2>(num_chroma_blocks)?;
-            let mut cr_blocks = try_alloc_vec_array::<i16, DCTSIZE2>(num_chroma_blocks)?;
-
-            // Optionally keep what the DC trellis reads of each raw DCT block
-            // (localpix: its DC and AC energy, 8 bytes, where 0.9.2 kept the whole block)
-            let dc_trellis_enabled = self.trellis.enabled && self.trellis.dc_enabled;
-            let mut y_raw_dct = if dc_trellis_enabled {
-                Some(try_alloc_vec(DcInput::default(), num_y_blocks)?)
-            } else {
-                None
-            };
-            let mut cb_raw_dct = if dc_trellis_enabled {
-                Some(try_alloc_vec(DcInput::default(), num_chroma_blocks)?)
-            } else {
-                None
-            };
-            let mut cr_raw_dct = if dc_trellis_enabled {
-                Some(try_alloc_vec(DcInput::default(), num_chroma_blocks)?)
-            } else {
-                None
-            };
-
-            self.collect_blocks(
+            let mut blocks = self.quantize_mcu_planes(
                 y_mcu,
-                mcu_width,
-                mcu_height,
                 cb_mcu,
                 cr_mcu,
+                mcu_width,
+                mcu_height,
                 mcu_chroma_w,
                 mcu_chroma_h,
                 &luma_qtable.values,
                 &chroma_qtable.values,
-                &ac_luma_derived,
-                &ac_chroma_derived,
-                &mut y_blocks,
-                &mut cb_blocks,
-                &mut cr_blocks,
-                y_raw_dct.as_deref_mut(),
-                cb_raw_dct.as_deref_mut(),
-                cr_raw_dct.as_deref_mut(),
-                luma_h,
-                luma_v,
             )?;
-
-            // Run DC trellis optimization if enabled
-            // C mozjpeg processes DC trellis row by row (each row is an independent chain)
-            if dc_trellis_enabled {
-                let h = luma_h as usize;
-                let v = luma_v as usize;
-                let y_block_cols = mcu_cols * h;
-                let y_block_rows = mcu_rows * v;
-
-                if let Some(ref y_raw) = y_raw_dct {
-                    run_dc_trellis_by_row(
-                        y_raw,
-                        &mut y_blocks,
-                        luma_qtable.values[0],
-                        &dc_luma_derived,
-                        self.trellis.lambda_log_scale1,
-                        self.trellis.lambda_log_scale2,
-                        y_block_rows,
-                        y_block_cols,
-                        mcu_cols,
-                        h,
-                        v,
-                        self.trellis.delta_dc_weight,
-                    );
-                }
-                // Chroma has 1x1 per MCU, so MCU order = row order
-                if let Some(ref cb_raw) = cb_raw_dct {
-                    run_dc_trellis_by_row(
-                        cb_raw,
-                        &mut cb_blocks,
-                        chroma_qtable.values[0],
-                        &dc_chroma_derived,
-                        self.trellis.lambda_log_scale1,
-                        self.trellis.lambda_log_scale2,
-                        mcu_rows,
-                        mcu_cols,
-                        mcu_cols,
-                        1,
-                        1,
-                        self.trellis.delta_dc_weight,
-                    );
-                }
-                if let Some(ref cr_raw) = cr_raw_dct {
-                    run_dc_trellis_by_row(
-                        cr_raw,
-                        &mut cr_blocks,
-                        chroma_qtable.values[0],
-                        &dc_chroma_derived,
-                        self.trellis.lambda_log_scale1,
-                        self.trellis.lambda_log_scale2,
-                        mcu_rows,
-                        mcu_cols,
-                        mcu_cols,
-                        1,
-                        1,
-                        self.trellis.delta_dc_weight,
-                    );
-                }
-            }
+            self.run_dc_trellis(&mut blocks, mcu_rows, mcu_cols, &luma_qtable.values, &chroma_qtable.values)?;
+            let QuantizedBlocks { y: mut y_blocks, cb: mut cb_blocks, cr: mut cr_blocks, .. } = blocks;
 
             // Run EOB optimization if enabled (cross-block EOBRUN optimization)
             if self.trellis.enabled && self.trellis.eob_opt {
@@ -2972,243 +2747,19 @@ impl Encoder {
             // Pass 1: Collect blocks and count frequencies
             let mcu_rows = mcu_height / (DCTSIZE * luma_v as usize);
             let mcu_cols = mcu_width / (DCTSIZE * luma_h as usize);
-            let num_y_blocks = mcu_rows
-                .checked_mul(mcu_cols)
-                .and_then(|n| n.checked_mul(luma_h as usize))
-                .and_then(|n| n.checked_mul(luma_v as usize))
-                .ok_or(Error::AllocationFailed)?;
-            let num_chroma_blocks = mcu_rows
-                .checked_mul(mcu_cols)
-                .ok_or(Error::AllocationFailed)?;
-
-            let mut y_blocks = try_alloc_vec_array::<i16, DCTSIZE2>(num_y_blocks)?;
-            let mut cb_blocks = try_alloc_vec_array::<i16, DCTSIZE2>(num_chroma_blocks)?;
-            let mut cr_blocks = try_alloc_vec_array::<i16, DCTSIZE2>(num_chroma_blocks)?;
-
-            // Optionally keep what the DC trellis reads of each raw DCT block
-            // (localpix: its DC and AC energy, 8 bytes, where 0.9.2 kept the whole block)
-            let dc_trellis_enabled = self.trellis.enabled && self.trellis.dc_enabled;
-            let mut y_raw_dct = if dc_trellis_enabled {
-                Some(try_alloc_vec(DcInput::default(), num_y_blocks)?)
-            } else {
-                None
-            };
-            let mut cb_raw_dct = if dc_trellis_enabled {
-                Some(try_alloc_vec(DcInput::default(), num_chroma_blocks)?)
-            } else {
-                None
-            };
-            let mut cr_raw_dct = if dc_trellis_enabled {
-                Some(try_alloc_vec(DcInput::default(), num_chroma_blocks)?)
-            } else {
-                None
-            };
-
-            self.collect_blocks(
+            let mut blocks = self.quantize_mcu_planes(
                 y_mcu,
-                mcu_width,
-                mcu_height,
                 cb_mcu,
                 cr_mcu,
+                mcu_width,
+                mcu_height,
                 mcu_chroma_w,
                 mcu_chroma_h,
                 &luma_qtable.values,
                 &chroma_qtable.values,
-                &ac_luma_derived,
-                &ac_chroma_derived,
-                &mut y_blocks,
-                &mut cb_blocks,
-                &mut cr_blocks,
-                y_raw_dct.as_deref_mut(),
-                cb_raw_dct.as_deref_mut(),
-                cr_raw_dct.as_deref_mut(),
-                luma_h,
-                luma_v,
             )?;
-
-            // Run DC trellis optimization if enabled
-            // C mozjpeg processes DC trellis row by row (each row is an independent chain)
-            if dc_trellis_enabled {
-                let h = luma_h as usize;
-                let v = luma_v as usize;
-                let y_block_cols = mcu_cols * h;
-                let y_block_rows = mcu_rows * v;
-
-                if let Some(ref y_raw) = y_raw_dct {
-                    run_dc_trellis_by_row(
-                        y_raw,
-                        &mut y_blocks,
-                        luma_qtable.values[0],
-                        &dc_luma_derived,
-                        self.trellis.lambda_log_scale1,
-                        self.trellis.lambda_log_scale2,
-                        y_block_rows,
-                        y_block_cols,
-                        mcu_cols,
-                        h,
-                        v,
-                        self.trellis.delta_dc_weight,
-                    );
-                }
-                // Chroma has 1x1 per MCU, so MCU order = row order
-                if let Some(ref cb_raw) = cb_raw_dct {
-                    run_dc_trellis_by_row(
-                        cb_raw,
-                        &mut cb_blocks,
-                        chroma_qtable.values[0],
-                        &dc_chroma_derived,
-                        self.trellis.lambda_log_scale1,
-                        self.trellis.lambda_log_scale2,
-                        mcu_rows,
-                        mcu_cols,
-                        mcu_cols,
-                        1,
-                        1,
-                        self.trellis.delta_dc_weight,
-                    );
-                }
-                if let Some(ref cr_raw) = cr_raw_dct {
-                    run_dc_trellis_by_row(
-                        cr_raw,
-                        &mut cr_blocks,
-                        chroma_qtable.values[0],
-                        &dc_chroma_derived,
-                        self.trellis.lambda_log_scale1,
-                        self.trellis.lambda_log_scale2,
-                        mcu_rows,
-                        mcu_cols,
-                        mcu_cols,
-                        1,
-                        1,
-                        self.trellis.delta_dc_weight,
-                    );
-                }
-            }
-
-            // Count symbol frequencies
-            let mut dc_luma_freq = FrequencyCounter::new();
-            let mut dc_chroma_freq = FrequencyCounter::new();
-            let mut ac_luma_freq = FrequencyCounter::new();
-            let mut ac_chroma_freq = FrequencyCounter::new();
-
-            let mut counter = SymbolCounter::new();
-            let blocks_per_mcu_y = (luma_h * luma_v) as usize;
-            let mut y_idx = 0;
-            let mut c_idx = 0;
-
-            for _mcu_row in 0..mcu_rows {
-                for _mcu_col in 0..mcu_cols {
-                    // Y blocks
-                    for _ in 0..blocks_per_mcu_y {
-                        counter.count_block(
-                            &y_blocks[y_idx],
-                            0,
-                            &mut dc_luma_freq,
-                            &mut ac_luma_freq,
-                        );
-                        y_idx += 1;
-                    }
-                    // Cb block
-                    counter.count_block(
-                        &cb_blocks[c_idx],
-                        1,
-                        &mut dc_chroma_freq,
-                        &mut ac_chroma_freq,
-                    );
-                    // Cr block
-                    counter.count_block(
-                        &cr_blocks[c_idx],
-                        2,
-                        &mut dc_chroma_freq,
-                        &mut ac_chroma_freq,
-                    );
-                    c_idx += 1;
-                }
-            }
-
-            // Generate optimized Huffman tables
-            let opt_dc_luma_huff = dc_luma_freq.generate_table()?;
-            let opt_dc_chroma_huff = dc_chroma_freq.generate_table()?;
-            let opt_ac_luma_huff = ac_luma_freq.generate_table()?;
-            let opt_ac_chroma_huff = ac_chroma_freq.generate_table()?;
-
-            let opt_dc_luma = DerivedTable::from_huff_table(&opt_dc_luma_huff, true)?;
-            let opt_dc_chroma = DerivedTable::from_huff_table(&opt_dc_chroma_huff, true)?;
-            let opt_ac_luma = DerivedTable::from_huff_table(&opt_ac_luma_huff, false)?;
-            let opt_ac_chroma = DerivedTable::from_huff_table(&opt_ac_chroma_huff, false)?;
-
-            // Write DHT with optimized tables - combined into single marker
-            marker_writer.write_dht_multiple(&[
-                (0, false, &opt_dc_luma_huff),
-                (1, false, &opt_dc_chroma_huff),
-                (0, true, &opt_ac_luma_huff),
-                (1, true, &opt_ac_chroma_huff),
-            ])?;
-
-            // Write SOS and encode
-            let scans = generate_baseline_scan(3);
-            let scan = &scans[0];
-            marker_writer.write_sos(scan, &components)?;
-
-            let mut output = marker_writer.into_inner();
-
-            // localpix: the entropy encoder that skips zero runs by a non-zero mask on every target
-            // (0.9.2 ran it on x86-64 only; the same bytes as its general one, which WebAssembly used).
-            {
-                let mut simd_entropy = SimdEntropyEncoder::new();
-
-                // Encode from stored blocks with restart marker support
-                y_idx = 0;
-                c_idx = 0;
-                let restart_interval = self.restart_interval as usize;
-                let mut mcu_count = 0usize;
-                let mut restart_num = 0u8;
-
-                for _mcu_row in 0..mcu_rows {
-                    for _mcu_col in 0..mcu_cols {
-                        // Emit restart marker if needed (before this MCU, not first)
-                        if restart_interval > 0
-                            && mcu_count > 0
-                            && mcu_count.is_multiple_of(restart_interval)
-                        {
-                            simd_entropy.emit_restart(restart_num);
-                            restart_num = restart_num.wrapping_add(1) & 0x07;
-                        }
-
-                        // Y blocks
-                        for _ in 0..blocks_per_mcu_y {
-                            simd_entropy.encode_block(
-                                &y_blocks[y_idx],
-                                0,
-                                &opt_dc_luma,
-                                &opt_ac_luma,
-                            );
-                            y_idx += 1;
-                        }
-                        // Cb block
-                        simd_entropy.encode_block(
-                            &cb_blocks[c_idx],
-                            1,
-                            &opt_dc_chroma,
-                            &opt_ac_chroma,
-                        );
-                        // Cr block
-                        simd_entropy.encode_block(
-                            &cr_blocks[c_idx],
-                            2,
-                            &opt_dc_chroma,
-                            &opt_ac_chroma,
-                        );
-                        c_idx += 1;
-                        mcu_count += 1;
-                    }
-                }
-
-                simd_entropy.flush();
-                output.write_all(simd_entropy.get_buffer())?;
-            }
-
-            output.write_all(&[0xFF, 0xD9])?;
+            self.run_dc_trellis(&mut blocks, mcu_rows, mcu_cols, &luma_qtable.values, &chroma_qtable.values)?;
+            self.write_optimized_baseline(marker_writer, &blocks, mcu_rows, mcu_cols, &components)?;
         } else {
             // Baseline mode: Encode directly (streaming)
             let scans = generate_baseline_scan(3);

@@ -100,6 +100,9 @@ pub enum Error {
         /// Minimum required stride in bytes
         minimum: usize,
     },
+    /// localpix: a band of a picture encoded in bands (`Encoder::encode_bands`) that does not fit
+    /// it, or bytes that are not such a band
+    InvalidBand(String),
 }
 
 impl fmt::Display for Error {
@@ -196,6 +199,7 @@ impl fmt::Display for Error {
                     stride, minimum
                 )
             }
+            Error::InvalidBand(why) => write!(f, "Invalid band: {}", why),
         }
     }
 }

@@ -286,7 +286,7 @@ pub mod imgref_ext;
 /// # Ok(())
 /// # }
 /// ```
-pub use encode::{Encode, Encoder, EncodingStream, StreamingEncoder};
+pub use encode::{Encode, Encoder, EncodingStream, QuantizedBand, StreamingEncoder};
 
 /// Cooperative cancellation trait for long-running encoding operations.
 ///
