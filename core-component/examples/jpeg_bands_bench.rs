@@ -42,13 +42,27 @@ fn main() {
         let banded = encoder.encode_bands(width, height, vec![top, bottom]).expect("written");
         let t5 = Instant::now();
         assert_eq!(banded, whole, "the bands give the whole encoder's bytes");
+        let t6 = Instant::now();
+        let strip = step * 8;
+        let mut strips = Vec::new();
+        let mut from = 0;
+        while from < height {
+            let rows = strip.min(height - from);
+            strips.push(
+                encoder.quantize_rgb_band(&rgb[from as usize * row_bytes..(from + rows) as usize * row_bytes], width, rows).expect("strip"),
+            );
+            from += rows;
+        }
+        let in_strips = encoder.encode_bands(width, height, strips).expect("strips");
+        times[5].push(t6.elapsed().as_secs_f64() * 1000.0);
+        assert_eq!(in_strips, whole);
         for (time, (a, b)) in times.iter_mut().zip([(t0, t1), (t1, t2), (t2, t3), (t3, t4), (t4, t5)]) {
             time.push((b - a).as_secs_f64() * 1000.0);
         }
     }
-    let [whole, top, bottom, carry, write, _] = times.map(|t| if t.is_empty() { 0.0 } else { median(t) });
+    let [whole, top, bottom, carry, write, strips] = times.map(median);
     println!(
-        "{{\"size\":\"{width}x{height}\",\"cut\":{cut},\"whole\":{whole:.2},\"top\":{top:.2},\"bottom\":{bottom:.2},\"carry\":{carry:.2},\"write\":{write:.2},\"estimate\":{:.2}}}",
+        "{{\"size\":\"{width}x{height}\",\"cut\":{cut},\"whole\":{whole:.2},\"top\":{top:.2},\"bottom\":{bottom:.2},\"carry\":{carry:.2},\"write\":{write:.2},\"estimate\":{:.2},\"inStrips\":{strips:.2}}}",
         top.max(bottom + carry) + write
     );
 }

@@ -2759,7 +2759,7 @@ impl Encoder {
                 &chroma_qtable.values,
             )?;
             self.run_dc_trellis(&mut blocks, mcu_rows, mcu_cols, &luma_qtable.values, &chroma_qtable.values)?;
-            self.write_optimized_baseline(marker_writer, &blocks, mcu_rows, mcu_cols, &components)?;
+            self.write_optimized_baseline(marker_writer, &blocks, None, mcu_rows, mcu_cols, &components)?;
         } else {
             // Baseline mode: Encode directly (streaming)
             let scans = generate_baseline_scan(3);

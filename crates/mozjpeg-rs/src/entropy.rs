@@ -337,14 +337,21 @@ impl SymbolCounter {
         dc_counter: &mut FrequencyCounter,
         ac_counter: &mut FrequencyCounter,
     ) {
-        // Count DC symbol
+        self.count_dc(block, component, dc_counter);
+        Self::count_ac(block, ac_counter);
+    }
+
+    /// localpix: the DC symbol of a block (its difference from the component's last DC).
+    pub fn count_dc(&mut self, block: &[i16; DCTSIZE2], component: usize, dc_counter: &mut FrequencyCounter) {
         let dc = block[0];
         let diff = dc.wrapping_sub(self.last_dc_val[component]);
         self.last_dc_val[component] = dc;
+        dc_counter.count(jpeg_nbits(diff));
+    }
 
-        let nbits = jpeg_nbits(diff);
-        dc_counter.count(nbits);
-
+    /// localpix: the AC symbols of a block, which its DC does not change (so a band of blocks can
+    /// count them before the DC trellis has settled its DCs: encode/bands.rs).
+    pub fn count_ac(block: &[i16; DCTSIZE2], ac_counter: &mut FrequencyCounter) {
         // localpix: the non-zero coefficients found from a bit mask by zigzag position and
         // walked by trailing zeros, as the entropy coder does (simd/entropy.rs), instead of a
         // branch on every coefficient: the same symbols, counted in the same order.
