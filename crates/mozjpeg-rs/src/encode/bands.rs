@@ -464,42 +464,20 @@ impl Encoder {
         luma_qtable: &[u16; DCTSIZE2],
         chroma_qtable: &[u16; DCTSIZE2],
     ) -> Result<()> {
-        if !(self.trellis.enabled && self.trellis.dc_enabled) {
-            return Ok(());
-        }
-        let (h, v) = self.subsampling.luma_factors();
-        let (h, v) = (h as usize, v as usize);
-        let dc_luma = DerivedTable::from_huff_table(&create_std_dc_luma_table(), true)?;
-        let dc_chroma = DerivedTable::from_huff_table(&create_std_dc_chroma_table(), true)?;
         let t = &self.trellis;
-        run_dc_trellis_by_row(
-            &blocks.y_dc,
-            &mut blocks.y,
-            luma_qtable[0],
-            &dc_luma,
-            t.lambda_log_scale1,
-            t.lambda_log_scale2,
-            mcu_rows * v,
-            mcu_cols * h,
-            mcu_cols,
-            h,
-            v,
-            t.delta_dc_weight,
-        );
-        // Chroma has one block per MCU, so MCU order is row order.
-        for (inputs, chroma) in [(&blocks.cb_dc, &mut blocks.cb), (&blocks.cr_dc, &mut blocks.cr)] {
+        for c in self.dc_components(blocks, luma_qtable, chroma_qtable)? {
             run_dc_trellis_by_row(
-                inputs,
-                chroma,
-                chroma_qtable[0],
-                &dc_chroma,
+                c.inputs,
+                c.quantized,
+                c.dc_quantval,
+                &c.table,
                 t.lambda_log_scale1,
                 t.lambda_log_scale2,
-                mcu_rows,
+                mcu_rows * c.v,
+                mcu_cols * c.h,
                 mcu_cols,
-                mcu_cols,
-                1,
-                1,
+                c.h,
+                c.v,
                 t.delta_dc_weight,
             );
         }
@@ -519,43 +497,53 @@ impl Encoder {
         luma_qtable: &[u16; DCTSIZE2],
         chroma_qtable: &[u16; DCTSIZE2],
     ) -> Result<()> {
-        if !(self.trellis.enabled && self.trellis.dc_enabled) {
-            return Ok(());
-        }
-        let (h, v) = self.subsampling.luma_factors();
-        let (h, v) = (h as usize, v as usize);
-        let dc_luma = DerivedTable::from_huff_table(&create_std_dc_luma_table(), true)?;
-        let dc_chroma = DerivedTable::from_huff_table(&create_std_dc_chroma_table(), true)?;
-        let components = [
-            (&blocks.y_dc, &mut blocks.y, luma_qtable[0], &dc_luma, h, v),
-            (&blocks.cb_dc, &mut blocks.cb, chroma_qtable[0], &dc_chroma, 1, 1),
-            (&blocks.cr_dc, &mut blocks.cr, chroma_qtable[0], &dc_chroma, 1, 1),
-        ];
-        for (inputs, quantized, dc_quantval, table, h, v) in components {
-            let (block_rows, block_cols) = (mcu_rows * v, mcu_cols * h);
-            let row = |r: usize| get_row_indices(r, block_cols, mcu_cols, h, v);
-            let mut last_dc = quantized[*row(start * v - 1).last().expect("a row has blocks")][0];
-            for r in start * v..block_rows {
+        let t = &self.trellis;
+        for c in self.dc_components(blocks, luma_qtable, chroma_qtable)? {
+            let (h, v) = (c.h, c.v);
+            let row = |r: usize| get_row_indices(r, mcu_cols * h, mcu_cols, h, v);
+            let mut last_dc = c.quantized[*row(start * v - 1).last().expect("a row has blocks")][0];
+            for r in start * v..mcu_rows * v {
                 let indices = row(r);
-                let before: Vec<i16> = indices.iter().map(|&i| quantized[i][0]).collect();
+                let before: Vec<i16> = indices.iter().map(|&i| c.quantized[i][0]).collect();
                 last_dc = dc_trellis_of_inputs(
-                    inputs,
-                    quantized,
+                    c.inputs,
+                    c.quantized,
                     &indices,
-                    dc_quantval,
-                    table,
+                    c.dc_quantval,
+                    &c.table,
                     last_dc,
-                    self.trellis.lambda_log_scale1,
-                    self.trellis.lambda_log_scale2,
-                    self.trellis.delta_dc_weight,
+                    t.lambda_log_scale1,
+                    t.lambda_log_scale2,
+                    t.delta_dc_weight,
                     None,
                 );
-                if indices.iter().zip(&before).all(|(&i, &dc)| quantized[i][0] == dc) {
+                if indices.iter().zip(&before).all(|(&i, &dc)| c.quantized[i][0] == dc) {
                     break;
                 }
             }
         }
         Ok(())
+    }
+
+    /// What the DC trellis works on, component by component (none when it does not run).
+    fn dc_components<'a>(
+        &self,
+        blocks: &'a mut QuantizedBlocks,
+        luma_qtable: &[u16; DCTSIZE2],
+        chroma_qtable: &[u16; DCTSIZE2],
+    ) -> Result<Vec<DcComponent<'a>>> {
+        if !(self.trellis.enabled && self.trellis.dc_enabled) {
+            return Ok(Vec::new());
+        }
+        let (h, v) = self.subsampling.luma_factors();
+        let luma = DerivedTable::from_huff_table(&create_std_dc_luma_table(), true)?;
+        let chroma = || DerivedTable::from_huff_table(&create_std_dc_chroma_table(), true);
+        // Chroma has one block per MCU, so MCU order is row order.
+        Ok(vec![
+            DcComponent { inputs: &blocks.y_dc, quantized: &mut blocks.y, dc_quantval: luma_qtable[0], table: luma, h: h as usize, v: v as usize },
+            DcComponent { inputs: &blocks.cb_dc, quantized: &mut blocks.cb, dc_quantval: chroma_qtable[0], table: chroma()?, h: 1, v: 1 },
+            DcComponent { inputs: &blocks.cr_dc, quantized: &mut blocks.cr, dc_quantval: chroma_qtable[0], table: chroma()?, h: 1, v: 1 },
+        ])
     }
 
     /// The optimised Huffman tables, the scan of all three components and EOI: what follows the
@@ -643,6 +631,17 @@ impl Encoder {
         output.write_all(&[0xFF, 0xD9])?;
         Ok(())
     }
+}
+
+/// One component's blocks for the DC trellis (`Encoder::dc_components`).
+struct DcComponent<'a> {
+    inputs: &'a [DcInput],
+    quantized: &'a mut [[i16; DCTSIZE2]],
+    dc_quantval: u16,
+    table: DerivedTable,
+    /// Blocks per MCU across and down.
+    h: usize,
+    v: usize,
 }
 
 /// MCU-aligned planes (`Encoder::mcu_planes`).
