@@ -1,7 +1,9 @@
 //! What sharing a JPEG encode between two engines can save: times the balanced encoder on the
 //! resized picture of a workload whole, then in two bands (each band's quantisation, the band
 //! carried as bytes, and the file written from both), and prints the medians as one JSON line.
-//! `estimate` is what two cores would take: the larger band, the carrying, and the writing.
+//! `estimate` is what two cores would take: the larger band, the carrying, and the writing;
+//! `bandBytes` the second band's size as carried; `inStrips` the whole encode in bands of eight
+//! MCU rows, one after another.
 //!
 //! `jpeg_bands_bench <input> <fit:W:H|width:W> jpeg [runs] [share of rows for the second band, %]`
 
@@ -29,6 +31,7 @@ fn main() {
     let cut = (height * (100 - share as u32) / 100) / step * step;
     let row_bytes = width as usize * 3;
     let mut times = [const { Vec::new() }; 6];
+    let mut band_bytes = 0;
     for _ in 0..runs {
         let t0 = Instant::now();
         let whole = encoder.encode_rgb(rgb, width, height).expect("encodes");
@@ -37,7 +40,9 @@ fn main() {
         let t2 = Instant::now();
         let bottom = encoder.quantize_rgb_band(&rgb[cut as usize * row_bytes..], width, height - cut).expect("bottom");
         let t3 = Instant::now();
-        let bottom = QuantizedBand::from_bytes(&bottom.to_bytes(), &encoder).expect("carried");
+        let carried = bottom.to_bytes();
+        band_bytes = carried.len();
+        let bottom = QuantizedBand::from_bytes(&carried, &encoder).expect("carried");
         let t4 = Instant::now();
         let banded = encoder.encode_bands(width, height, vec![top, bottom]).expect("written");
         let t5 = Instant::now();
@@ -62,7 +67,7 @@ fn main() {
     }
     let [whole, top, bottom, carry, write, strips] = times.map(median);
     println!(
-        "{{\"size\":\"{width}x{height}\",\"cut\":{cut},\"whole\":{whole:.2},\"top\":{top:.2},\"bottom\":{bottom:.2},\"carry\":{carry:.2},\"write\":{write:.2},\"estimate\":{:.2},\"inStrips\":{strips:.2}}}",
+        "{{\"size\":\"{width}x{height}\",\"cut\":{cut},\"whole\":{whole:.2},\"top\":{top:.2},\"bottom\":{bottom:.2},\"carry\":{carry:.2},\"bandBytes\":{band_bytes},\"write\":{write:.2},\"estimate\":{:.2},\"inStrips\":{strips:.2}}}",
         top.max(bottom + carry) + write
     );
 }

@@ -9,7 +9,7 @@ use exports::localpix::image::imaging as wit;
 
 use localpix_contract as api;
 
-use std::cell::RefCell;
+use std::{cell::RefCell, rc::Rc};
 
 use crate::pipeline;
 
@@ -17,8 +17,9 @@ struct Component;
 
 export!(Component);
 
-/// The `image` resource: one decoded image.
-struct ImageResource(pipeline::Image);
+/// The `image` resource: one decoded image, shared with a `shared-encode` begun from it (which
+/// reads its pixels rather than keeping a copy).
+struct ImageResource(Rc<pipeline::Image>);
 
 /// The `first-half` and `second-half` resources: a JPEG decoded by two engines at once. Their
 /// methods take `&self`, and each step moves the half on.
@@ -72,7 +73,7 @@ fn decode_options(options: wit::DecodeOptions) -> api::DecodeOptions {
 
 impl wit::GuestImage for ImageResource {
     fn decode(input: Vec<u8>, options: wit::DecodeOptions) -> Result<wit::Image, wit::Error> {
-        Ok(wit::Image::new(ImageResource(pipeline::Image::decode(&input, &decode_options(options))?)))
+        Ok(wit::Image::new(ImageResource(Rc::new(pipeline::Image::decode(&input, &decode_options(options))?))))
     }
 
     fn info(&self) -> wit::ImageInfo {
@@ -84,7 +85,7 @@ impl wit::GuestImage for ImageResource {
     }
 
     fn resize(&self, options: wit::ResizeOptions) -> Result<wit::Image, wit::Error> {
-        Ok(wit::Image::new(ImageResource(self.0.resize(&options.into())?)))
+        Ok(wit::Image::new(ImageResource(Rc::new(self.0.resize(&options.into())?))))
     }
 
     fn encode(&self, options: wit::EncodeOptions) -> Result<wit::Output, wit::Error> {
@@ -111,7 +112,7 @@ impl wit::GuestFirstHalf for FirstHalfResource {
     }
 
     fn join(&self, second: Vec<u8>) -> Result<wit::Image, wit::Error> {
-        Ok(wit::Image::new(ImageResource(self.0.borrow_mut().join(second)?)))
+        Ok(wit::Image::new(ImageResource(Rc::new(self.0.borrow_mut().join(second)?))))
     }
 }
 
@@ -129,13 +130,13 @@ impl wit::GuestSecondHalf for SecondHalfResource {
 
 impl wit::GuestSharedEncode for SharedEncodeResource {
     fn begin(image: wit::ImageBorrow<'_>, options: wit::EncodeOptions) -> Result<Option<wit::SharedEncode>, wit::Error> {
-        let image = &image.get::<ImageResource>().0;
+        let image = Rc::clone(&image.get::<ImageResource>().0);
         let shared = pipeline::SharedEncode::begin(image, &options.into())?;
         Ok(shared.map(|shared| wit::SharedEncode::new(SharedEncodeResource(RefCell::new(Some(shared))))))
     }
 
     fn band(&self) -> Result<wit::JpegBand, wit::Error> {
-        Ok(self.0.borrow().as_ref().ok_or_else(finished)?.band().into())
+        Ok(self.0.borrow().as_ref().ok_or_else(finished)?.band()?.into())
     }
 
     fn quantize(&self) -> Result<(), wit::Error> {

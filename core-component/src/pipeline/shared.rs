@@ -9,15 +9,13 @@
 //! ([`SharedEncode::finish`]): the bytes `Image::encode` gives, byte budget and all. The caller
 //! (app/js/worker.js) moves the band and its result between workers.
 
-use std::borrow::Cow;
+use std::{borrow::Cow, rc::Rc};
 
 use super::{EncodeOptions, Image, Output, Prepared};
 use crate::{
-    Dimensions,
     encode::{ChromaSubsampling, Effort, JpegOptions, Quality, Writer, jpeg::bands},
     error::{Error, Result},
     metadata::OutputMetadata,
-    pixels::{Layout, Pixels},
 };
 
 /// Pictures smaller than this are encoded by one engine: handing a band over and back costs about
@@ -50,12 +48,13 @@ pub fn quantize_band(band: &JpegBand) -> Result<Vec<u8>> {
     bands::quantize(&band.pixels, band.width, band.rows, band.quality, band.effort, &options)
 }
 
-/// A JPEG encode shared with another engine (see the module's comment).
+/// A JPEG encode shared with another engine (see the module's comment). It reads the image's
+/// pixels (upright, in the output's colours) again at each step rather than keep a copy: a copy
+/// of a 1920 × 1080 picture is 6 MB more at the memory's peak, settling them again costs nothing
+/// for an upright sRGB picture.
 pub struct SharedEncode {
-    /// The image without its pixels: what finishing reads of it (its metadata, its file).
-    image: Image,
+    image: Rc<Image>,
     options: EncodeOptions,
-    prepared: Prepared<'static>,
     quality: u8,
     effort: Effort,
     jpeg: JpegOptions,
@@ -68,7 +67,7 @@ impl SharedEncode {
     /// The encode of `image` with `options`, to share; `None` when one engine should do it all:
     /// not a baseline JPEG of RGB pixels at a fixed quality, or under a megapixel. (`auto` quality
     /// encodes many times over to search, so it is not shared.)
-    pub fn begin(image: &Image, options: &EncodeOptions) -> Result<Option<SharedEncode>> {
+    pub fn begin(image: Rc<Image>, options: &EncodeOptions) -> Result<Option<SharedEncode>> {
         if matches!(options.encoding.quality, Quality::Auto(_)) || image.pixels.size.pixels() < MIN_PIXELS {
             return Ok(None);
         }
@@ -83,34 +82,33 @@ impl SharedEncode {
         if cut == 0 || cut >= height {
             return Ok(None);
         }
-        let Prepared { pixels, profile, writer, original } = prepared;
-        let prepared = Prepared { pixels: Cow::Owned(pixels.into_owned()), profile, writer, original };
-        let image = Image { pixels: Pixels::new(Layout::Rgb, Dimensions::new(0, 0), Vec::new()), source: image.source.clone(), ..*image };
-        Ok(Some(SharedEncode { image, options: *options, prepared, quality, effort, jpeg, cut, ours: None }))
+        drop(prepared);
+        Ok(Some(SharedEncode { image, options: *options, quality, effort, jpeg, cut, ours: None }))
+    }
+
+    /// The pixels as the encoder gets them, and what else the encode settled (as in `begin`).
+    fn prepared(&self) -> Result<Prepared<'_>> {
+        self.image.prepare_output(Cow::Borrowed(&self.image.pixels), &self.options)
     }
 
     /// The rows for the other engine.
-    pub fn band(&self) -> JpegBand {
-        let size = self.prepared.pixels.size;
-        JpegBand {
-            width: size.width,
-            rows: size.height - self.cut,
-            pixels: self.their_rows().to_vec(),
+    pub fn band(&self) -> Result<JpegBand> {
+        let pixels = self.prepared()?.pixels;
+        Ok(JpegBand {
+            width: pixels.size.width,
+            rows: pixels.size.height - self.cut,
+            pixels: pixels.data[self.cut as usize * pixels.size.width as usize * 3..].to_vec(),
             quality: self.quality,
             effort: self.effort,
             chroma_subsampling: self.jpeg.chroma_subsampling,
-        }
-    }
-
-    fn their_rows(&self) -> &[u8] {
-        let pixels = &self.prepared.pixels;
-        &pixels.data[self.cut as usize * pixels.size.width as usize * 3..]
+        })
     }
 
     /// Quantises this engine's rows: call it after handing the band over.
     pub fn quantize(&mut self) -> Result<()> {
         if self.ours.is_none() {
-            self.ours = Some(bands::quantize_rows(&self.prepared.pixels, 0..self.cut, self.quality, self.effort, &self.jpeg)?);
+            let pixels = self.prepared()?.pixels;
+            self.ours = Some(bands::quantize_rows(&pixels, 0..self.cut, self.quality, self.effort, &self.jpeg)?);
         }
         Ok(())
     }
@@ -120,20 +118,21 @@ impl SharedEncode {
     /// too. Bytes that are not such a band are an error (`invalid-options`).
     pub fn finish(mut self, theirs: Option<&[u8]>) -> Result<Output> {
         self.quantize()?;
-        let size = self.prepared.pixels.size;
+        let ours = self.ours.take().expect("quantised above");
+        let prepared = self.prepared()?;
+        let size = prepared.pixels.size;
         let quantized;
         let theirs = match theirs {
             Some(theirs) => theirs,
             None => {
-                quantized = bands::quantize(self.their_rows(), size.width, size.height - self.cut, self.quality, self.effort, &self.jpeg)?;
+                let rows = &prepared.pixels.data[self.cut as usize * size.width as usize * 3..];
+                quantized = bands::quantize(rows, size.width, size.height - self.cut, self.quality, self.effort, &self.jpeg)?;
                 &quantized
             }
         };
-        let source = &self.image.source;
-        let metadata = OutputMetadata::for_policy(self.options.metadata, &source.blocks, self.prepared.profile.as_deref(), size);
-        let ours = self.ours.take().expect("quantised above");
+        let metadata = OutputMetadata::for_policy(self.options.metadata, &self.image.source.blocks, prepared.profile.as_deref(), size);
         let first = bands::encode(size, ours, theirs, self.quality, self.effort, &self.jpeg, &metadata)?;
-        self.image.finish_output(self.prepared, &self.options, Some(first))
+        self.image.finish_output(prepared, &self.options, Some(first))
     }
 }
 
@@ -149,15 +148,15 @@ mod tests {
     };
 
     /// A fixture enlarged to `width` wide: a picture of over a megapixel from the small fixtures.
-    fn enlarged(name: &str, width: u32) -> Image {
+    fn enlarged(name: &str, width: u32) -> Rc<Image> {
         let resize = ResizeOptions { mode: ResizeMode::FitWidth(width), never_upscale: false, ..default_options().resize };
-        Image::decode(&fixture(name), &DecodeOptions::default()).and_then(|image| image.resize(&resize)).expect("resizes")
+        Rc::new(Image::decode(&fixture(name), &DecodeOptions::default()).and_then(|image| image.resize(&resize)).expect("resizes"))
     }
 
     /// What two engines give: the band quantised apart, as another engine would.
-    fn shared(image: &Image, options: &EncodeOptions) -> Option<Output> {
-        let mut shared = SharedEncode::begin(image, options).expect("begins")?;
-        let band = shared.band();
+    fn shared(image: &Rc<Image>, options: &EncodeOptions) -> Option<Output> {
+        let mut shared = SharedEncode::begin(Rc::clone(image), options).expect("begins")?;
+        let band = shared.band().unwrap();
         shared.quantize().expect("quantises");
         let theirs = quantize_band(&band).expect("the other engine quantises");
         Some(shared.finish(Some(&theirs)).expect("finishes"))
@@ -197,7 +196,7 @@ mod tests {
             let two = shared(&image, options).unwrap_or_else(|| panic!("{name} is shared"));
             assert_eq!(two, alone, "{name}, {options:?}");
             // Without the other engine's band this engine quantises it too: the same output.
-            let shared = SharedEncode::begin(&image, options).unwrap().unwrap();
+            let shared = SharedEncode::begin(Rc::clone(&image), options).unwrap().unwrap();
             assert_eq!(shared.finish(None).unwrap(), alone, "{name} alone");
         }
     }
@@ -206,20 +205,20 @@ mod tests {
     fn only_a_large_baseline_jpeg_at_a_fixed_quality_is_shared() {
         let image = enlarged("photo-640x400.jpg", 1500);
         let mut options = default_options().encode;
-        assert!(SharedEncode::begin(&image, &options).unwrap().is_some());
+        assert!(SharedEncode::begin(Rc::clone(&image), &options).unwrap().is_some());
         let refused = |change: &dyn Fn(&mut EncodeOptions)| {
             let mut options = default_options().encode;
             change(&mut options);
-            SharedEncode::begin(&image, &options).unwrap().is_none()
+            SharedEncode::begin(Rc::clone(&image), &options).unwrap().is_none()
         };
         assert!(refused(&|o| o.encoding.effort = Effort::Smallest));
         assert!(refused(&|o| o.encoding.jpeg.progressive = true));
         assert!(refused(&|o| o.encoding.format = OutputFormat::Png));
         assert!(refused(&|o| o.encoding.quality = Quality::Auto(Default::default())));
         // Under a megapixel, and grey.
-        assert!(SharedEncode::begin(&enlarged("photo-640x400.jpg", 1200), &options).unwrap().is_none());
+        assert!(SharedEncode::begin(enlarged("photo-640x400.jpg", 1200), &options).unwrap().is_none());
         options.encoding.format = OutputFormat::Jpeg;
-        assert!(SharedEncode::begin(&enlarged("gray16.png", 2000), &options).unwrap().is_none());
+        assert!(SharedEncode::begin(enlarged("gray16.png", 2000), &options).unwrap().is_none());
     }
 
     #[test]
@@ -227,11 +226,11 @@ mod tests {
         let image = enlarged("photo-640x400.jpg", 1500);
         let options = default_options().encode;
         let begin = || {
-            let mut shared = SharedEncode::begin(&image, &options).unwrap().unwrap();
+            let mut shared = SharedEncode::begin(Rc::clone(&image), &options).unwrap().unwrap();
             shared.quantize().unwrap();
             shared
         };
-        let band = begin().band();
+        let band = begin().band().unwrap();
         let theirs = quantize_band(&band).unwrap();
         // Cut short, or another band's rows (one block row fewer).
         let error = begin().finish(Some(&theirs[..theirs.len() - 2])).unwrap_err();
