@@ -3,7 +3,7 @@
 // is processed, one result and the ZIP are saved as downloads and read back, compare opens, the
 // app reloads from its service worker with the server gone, and the widget works on a second
 // origin (and takes the dark theme it is given), and the worker pool decodes a large JPEG in two
-// halves across its two workers. Chromium covers the rest (tests/e2e/); this is what must hold in
+// halves across its two workers, which also share its encode. Chromium covers the rest (tests/e2e/); this is what must hold in
 // both.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -186,7 +186,7 @@ test('Firefox: the widget on a second origin sends its results to the host page'
   }
 });
 
-test("Firefox: a large JPEG is decoded in halves by the pool's two workers, to the same bytes as by one", async () => {
+test("Firefox: a large JPEG is decoded and encoded in halves by the pool's two workers, to the same bytes as by one", async () => {
   const dir = poolSite('localpix-firefox-halves-');
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>halves</title>');
   const site = await serveDir(dir);
@@ -215,7 +215,7 @@ test("Firefox: a large JPEG is decoded in halves by the pool's two workers, to t
         const halves = [];
         const receive = pool.receive.bind(pool);
         pool.receive = (worker, message) => {
-          if (message.kind === 'half-done') halves.push(message.gave);
+          if (message.kind === 'half-done') halves.push([message.gave, message.quantized]);
           receive(worker, message);
         };
         const { blob } = await pool.run(1, file, options, () => {});
@@ -225,7 +225,7 @@ test("Firefox: a large JPEG is decoded in halves by the pool's two workers, to t
       const [one, two] = [await run(1), await run(2)];
       return { halves: two.halves, length: one.bytes.length, same: one.bytes.length === two.bytes.length && one.bytes.every((b, i) => b === two.bytes[i]) };
     }, options);
-    assert.deepEqual(result.halves, [true], 'the second worker decoded the bottom half and gave its rows');
+    assert.deepEqual(result.halves, [[true, true]], 'the second worker decoded the bottom half, gave its rows and quantised the bottom of the encode');
     assert.ok(result.length > 10_000 && result.same, `the results differ (${result.length} bytes by one worker)`);
   } finally {
     await page.close();
