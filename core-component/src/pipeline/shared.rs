@@ -16,6 +16,7 @@ use crate::{
     encode::{ChromaSubsampling, Effort, JpegOptions, Quality, Writer, jpeg::bands},
     error::{Error, Result},
     metadata::OutputMetadata,
+    pixels::Pixels,
 };
 
 /// Pictures smaller than this are encoded by one engine: handing a band over and back costs about
@@ -48,12 +49,15 @@ pub fn quantize_band(band: &JpegBand) -> Result<Vec<u8>> {
     bands::quantize(&band.pixels, band.width, band.rows, band.quality, band.effort, &options)
 }
 
-/// A JPEG encode shared with another engine (see the module's comment). It reads the image's
-/// pixels (upright, in the output's colours) again at each step rather than keep a copy: a copy
-/// of a 1920 × 1080 picture is 6 MB more at the memory's peak, settling them again costs nothing
-/// for an upright sRGB picture.
+/// A JPEG encode shared with another engine (see the module's comment). The pixels as the encoder
+/// gets them (upright, in the output's colours) are the image's own for an upright picture that
+/// keeps its colours, read again at each step rather than copied (a copy of a 1920 × 1080 picture
+/// is 6 MB more at the memory's peak); a picture that had to be turned or converted is kept as it
+/// came out, not turned or converted again.
 pub struct SharedEncode {
     image: Rc<Image>,
+    /// The encode as settled, when its pixels are not the image's own.
+    changed: Option<Prepared<'static>>,
     options: EncodeOptions,
     quality: u8,
     effort: Effort,
@@ -82,18 +86,29 @@ impl SharedEncode {
         if cut == 0 || cut >= height {
             return Ok(None);
         }
-        drop(prepared);
-        Ok(Some(SharedEncode { image, options: *options, quality, effort, jpeg, cut, ours: None }))
+        let changed = match prepared.pixels {
+            Cow::Borrowed(_) => None,
+            Cow::Owned(pixels) => Some(Prepared { pixels: Cow::Owned(pixels), ..prepared }),
+        };
+        Ok(Some(SharedEncode { image, changed, options: *options, quality, effort, jpeg, cut, ours: None }))
     }
 
-    /// The pixels as the encoder gets them, and what else the encode settled (as in `begin`).
+    /// The pixels as the encoder gets them.
+    fn pixels(&self) -> Result<Cow<'_, Pixels>> {
+        Ok(match &self.changed {
+            Some(changed) => Cow::Borrowed(&*changed.pixels),
+            None => self.prepared()?.pixels,
+        })
+    }
+
+    /// The encode as `begin` settled it, for an image whose pixels need no change.
     fn prepared(&self) -> Result<Prepared<'_>> {
         self.image.prepare_output(Cow::Borrowed(&self.image.pixels), &self.options)
     }
 
     /// The rows for the other engine.
     pub fn band(&self) -> Result<JpegBand> {
-        let pixels = self.prepared()?.pixels;
+        let pixels = self.pixels()?;
         Ok(JpegBand {
             width: pixels.size.width,
             rows: pixels.size.height - self.cut,
@@ -107,7 +122,7 @@ impl SharedEncode {
     /// Quantises this engine's rows: call it after handing the band over.
     pub fn quantize(&mut self) -> Result<()> {
         if self.ours.is_none() {
-            let pixels = self.prepared()?.pixels;
+            let pixels = self.pixels()?;
             self.ours = Some(bands::quantize_rows(&pixels, 0..self.cut, self.quality, self.effort, &self.jpeg)?);
         }
         Ok(())
@@ -119,7 +134,10 @@ impl SharedEncode {
     pub fn finish(mut self, theirs: Option<&[u8]>) -> Result<Output> {
         self.quantize()?;
         let ours = self.ours.take().expect("quantised above");
-        let prepared = self.prepared()?;
+        let prepared = match self.changed.take() {
+            Some(changed) => changed,
+            None => self.prepared()?,
+        };
         let size = prepared.pixels.size;
         let quantized;
         let theirs = match theirs {
