@@ -9,7 +9,8 @@
 // largest image first (in pixels, read from each file's header): a batch's big photo started last
 // would leave the other workers idle while it runs alone at the end (issue 12, W4). A large JPEG
 // that would leave a worker idle (nothing else queued) is sent to that one too, which decodes its
-// bottom half while the job's worker decodes the top (worker.js, "halves").
+// bottom half while the job's worker decodes the top, then quantises the bottom of its encode;
+// a smaller picture written as JPEG gets that worker for its encode alone (worker.js, "halves").
 
 import { ENGINE, POOL_ERRORS, WORKER } from './protocol.js';
 
@@ -65,6 +66,12 @@ const PIXELS_PER_BYTE = 8;
 // JPEGs from this size are worth a second worker (the engine's `plan-halves` has the last word: it
 // also wants a baseline file reduced to half its size or less, core-component/src/pipeline/halves.rs).
 const HALVES_MIN_PIXELS = 8_000_000;
+
+// Smaller pictures written as JPEG from this size are worth a second worker for their encode (the
+// engine's `shared-encode` has the last word: a baseline JPEG of a megapixel or more at a fixed
+// quality, core-component/src/pipeline/shared.rs). Two megapixels in: fit within 1920 leaves a
+// photo of 4:3 or 3:2 above one megapixel.
+const SHARE_MIN_PIXELS = 2_000_000;
 
 /** `{ pixels, jpeg }`: width × height of `file` from its header, or an estimate from its size,
  *  and whether it starts as a JPEG does. */
@@ -252,19 +259,27 @@ export class WorkerPool {
       this.queue.splice(index, 1);
       const worker = idle.includes(this.lastWorker.get(job.id)) ? this.lastWorker.get(job.id) : idle[0];
       if (job.alone) this.endIdle(worker);
-      const second = this.queue.length ? null : this.secondHalfWorker(job, worker, idle);
+      const second = this.queue.length ? null : this.partner(job, worker, idle);
       this.start(worker, job, second);
     }
   }
 
   /** An idle worker other than `worker` to decode the bottom half of `job`'s file, when it is a
-   *  large JPEG; the worker is marked busy with it. Only one whose engine is loaded: the job's
-   *  worker would otherwise wait for the instantiation. */
-  secondHalfWorker(job, worker, idle) {
-    if (job.kind || job.alone || !job.jpeg || job.pixels < HALVES_MIN_PIXELS) return null;
+   *  large JPEG, and to share its encode; or only to share its encode, when it is a smaller
+   *  picture written as JPEG (`job.shareOnly`). The worker is marked busy with it. Only one whose
+   *  engine is loaded: the job's worker would otherwise wait for the instantiation. */
+  partner(job, worker, idle) {
+    if (job.kind || job.alone) return null;
+    const halves = job.jpeg && job.pixels >= HALVES_MIN_PIXELS;
+    // What the engine shares: a baseline JPEG (not `smallest`, not progressive) at a fixed quality.
+    const { format, effort, quality, jpeg } = job.options.encode.encoding;
+    const writesJpeg = format === 'jpeg' || (format === 'same-as-input' && job.jpeg);
+    const shared = writesJpeg && effort !== 'smallest' && !jpeg.progressive && quality.tag === 'fixed';
+    if (!halves && !(shared && job.pixels >= SHARE_MIN_PIXELS)) return null;
     const other = idle.find((w) => w !== worker && w.engineLoaded);
     if (!other) return null;
     other.job = { half: job, reject: () => {} };
+    job.shareOnly = !halves;
     return other;
   }
 
@@ -310,7 +325,8 @@ export class WorkerPool {
     let copy;
     try {
       // Read twice rather than copied here: the main thread copies no image bytes.
-      [bytes, result, copy] = await Promise.all([job.file.arrayBuffer(), job.result?.arrayBuffer(), second && job.file.arrayBuffer()]);
+      const halves = second && !job.shareOnly;
+      [bytes, result, copy] = await Promise.all([job.file.arrayBuffer(), job.result?.arrayBuffer(), halves && job.file.arrayBuffer()]);
     } catch (e) {
       worker.job = null;
       this.freeSecondHalf(second, job);
@@ -325,9 +341,11 @@ export class WorkerPool {
       const channel = new MessageChannel();
       halfPort = channel.port1;
       transfer.push(halfPort);
-      second.postMessage({ kind: WORKER.half, id: job.id, bytes: copy, options: job.options, port: channel.port2 }, [copy, channel.port2]);
+      if (job.shareOnly) second.postMessage({ kind: WORKER.share, id: job.id, port: channel.port2 }, [channel.port2]);
+      else second.postMessage({ kind: WORKER.half, id: job.id, bytes: copy, options: job.options, port: channel.port2 }, [copy, channel.port2]);
     }
-    worker.postMessage({ kind: job.kind ?? WORKER.job, id: job.id, bytes, result, options: job.options, widths: job.widths, halfPort }, transfer);
+    const shareOnly = Boolean(halfPort && job.shareOnly);
+    worker.postMessage({ kind: job.kind ?? WORKER.job, id: job.id, bytes, result, options: job.options, widths: job.widths, halfPort, shareOnly }, transfer);
   }
 
   /** Lets `second` go back to work when it was kept for `job`'s second half. */

@@ -13,6 +13,7 @@ export const WORKER = Object.freeze({
   forget: 'forget', // drop what is kept of these files
   full: 'full', // the full engine's compiled module, which the worker asked for
   half: 'half', // decode the second half of another worker's job's file (worker.js, "halves")
+  share: 'share', // quantise the bottom of another worker's job's JPEG encode (worker.js, "halves")
   halfLost: 'half-lost', // the worker decoding this job's second half is gone
   halfEnd: 'half-end', // the job whose second half this worker decodes has ended
   // worker → page

@@ -13,7 +13,8 @@
 //        { kind: difference, id, bytes, result: ArrayBuffer of the result, options, widths? }  → done with a
 //          PNG Blob of where the result differs from the resized original (magnified)
 //        a job may carry `halfPort`: a MessagePort to another worker that was sent the same file as
-//          { kind: half, id, bytes, options, port }: the two decode it in halves (below)
+//          { kind: half, id, bytes, options, port }: the two decode it in halves (below); or, with
+//          `shareOnly`, that was sent { kind: share, id, port }: the two share its encode only
 //        { kind: half-lost, id }  that worker is gone: decode the file whole
 //        { kind: half-end, id }  the job whose second half this worker decodes has ended
 //        (on the port, between the two workers: the seam, the rows, then the encode's band and its
@@ -26,8 +27,8 @@
 //          skipped: [w…] widths the original is too narrow for }   (kept*: fields found in the result itself)
 //        { id, kind: failed, error: WIT `error` ({ tag, val }) }   the file's fault
 //        { id, kind: crashed, message }                           a trap: replace this worker
-//        { id, kind: half-done, gave, quantized }   this worker is done with the second half of
-//          job `id` (gave: whether it posted the rows; quantized: a band of the shared encode)
+//        { id, kind: half-done, gave, quantized }   this worker is done with the second half (or
+//          the share) of job `id` (gave: whether it posted rows; quantized: a band of the encode)
 // The engine's decode of the last few files is kept, so a change of encoding settings re-encodes
 // without decoding again.
 // Two builds of the engine share one interface and one jco glue (Makefile, `component`): the light
@@ -326,12 +327,26 @@ async function decodeSecondHalf(imaging, { id, bytes, options, port }) {
     if (!typed(e)) trap = e;
   }
   if (!trap) second?.[Symbol.dispose]();
-  // Without rows the other worker decodes the file whole.
-  const gave = Boolean(rows);
   port.postMessage({ rows }, rows ? [rows.buffer] : []);
-  // The other worker's encode: a band to quantise, or null (or the page's half-end) when it has none.
-  const band = gave && !trap ? (await nextFrom(port, id))?.band : null;
+  if (trap || !rows) {
+    // Without rows the other worker decodes the file whole and shares no encode with this one. A
+    // trap leaves the engine untrustworthy: the caller reports it, and the page replaces this worker.
+    port.close();
+    waits.delete(id);
+    if (trap) throw trap;
+    self.postMessage({ id, kind: WORKER.halfDone, gave: false, quantized: false });
+    return;
+  }
+  await quantizeShared(imaging, { id, port }, true);
+}
+
+/** The bottom rows of the encode of job `id` (see `encodeShared`): the band the job's worker
+ *  posts on `port` quantised and posted back; nothing when it posts none, or when the page says
+ *  the job ended. `gave`: whether this worker gave the job rows of its decode (`half-done`). */
+async function quantizeShared(imaging, { id, port }, gave = false) {
+  const band = (await nextFrom(port, id))?.band;
   let quantized = null;
+  let trap = null;
   if (band) {
     try {
       quantized = imaging.quantizeBand(band);
@@ -343,7 +358,6 @@ async function decodeSecondHalf(imaging, { id, bytes, options, port }) {
   }
   port.close();
   waits.delete(id);
-  // A trap leaves the engine untrustworthy: the caller reports it, and the page replaces this worker.
   if (trap) throw trap;
   self.postMessage({ id, kind: WORKER.halfDone, gave, quantized: Boolean(quantized) });
 }
@@ -478,9 +492,10 @@ self.onmessage = async ({ data }) => {
     return;
   }
   cancelWarmUp();
-  if (data.kind === WORKER.half) {
+  if (data.kind === WORKER.half || data.kind === WORKER.share) {
     try {
-      await decodeSecondHalf((await (fullEngine ?? engine)).imaging, data);
+      const { imaging } = await (fullEngine ?? engine);
+      await (data.kind === WORKER.half ? decodeSecondHalf(imaging, data) : quantizeShared(imaging, data));
     } catch (e) {
       self.postMessage({ id: data.id, kind: WORKER.crashed, message: String(e?.message ?? e) });
     }
@@ -546,15 +561,18 @@ async function run(imaging, data) {
     self.postMessage({ id, kind: WORKER.progress, stage: DECODING, info });
     let { images, skipped } = decoded.get(id)?.key === key ? decoded.get(id) : {};
     const decodeOptions = decodeOptionsOf(options);
-    if (images && halfPort) {
-      // Kept from before: the other worker has nothing to do.
+    if (data.shareOnly) {
+      // The other worker waits to share the encode only.
+      sharing = halfPort;
+    } else if (images && halfPort) {
+      // Kept from before: the other worker has no half to decode.
       halfPort.postMessage({ seam: null });
       halfPort.close();
     }
     if (!images) {
-      const halves = halfPort ? await decodeInHalves(imaging, input, decodeOptions, halfPort, id) : null;
+      const halves = halfPort && !data.shareOnly ? await decodeInHalves(imaging, input, decodeOptions, halfPort, id) : null;
       const image = halves?.image ?? imaging.Image.decode(input, decodeOptions);
-      sharing = halves?.port ?? null;
+      sharing ??= halves?.port ?? null;
       self.postMessage({ id, kind: WORKER.progress, stage: RESIZING });
       try {
         ({ images, skipped } = widths ? resizeToWidths(image, options.resize, widths) : { images: [image.resize(options.resize)], skipped: [] });

@@ -1,7 +1,8 @@
 // One large JPEG decoded by two workers at once (app/js/worker.js, "halves"; WIT `first-half`,
 // `second-half`): when the pool has an idle worker and nothing else queued, a large JPEG's bottom
-// half is decoded there while the job's worker decodes the top. The result is the file a single
-// worker makes, byte for byte; smaller files, other formats and busy pools go as before; a file the
+// half is decoded there while the job's worker decodes the top, and the two share its encode (WIT
+// `shared-encode`); a smaller picture written as JPEG shares its encode only. The result is the
+// file a single worker makes, byte for byte; smaller files, other formats and busy pools go as before; a file the
 // halves cannot decode gets the whole decode's own error. Its benefit is a time
 // (tests/bench/workloads.mjs); here, that it is used, and changes nothing else.
 // Runs the real pool and engine in Chromium, without building the app.
@@ -114,7 +115,7 @@ test('a large JPEG with a worker to spare is decoded in halves and encoded by bo
   assert.ok(two.results[0].length === one.results[0].length && two.results[0].every((b, i) => b === one.results[0][i]), 'the results differ');
 });
 
-test('small JPEGs, other formats and busy pools are decoded whole', async () => {
+test('small JPEGs, other formats and busy pools are decoded whole; a small JPEG shares its encode', async () => {
   const { small, png, busy } = await inPage(`
     const large = await make(4000, 2600);
     return {
@@ -123,10 +124,33 @@ test('small JPEGs, other formats and busy pools are decoded whole', async () => 
       busy: await run(2, [large, large], options),
     };
   `);
-  assert.deepEqual(small.halves, [], 'a 3-megapixel JPEG');
+  // A 3-megapixel JPEG is decoded whole, its encode shared; a PNG (written as PNG) gets no second worker.
+  assert.deepEqual(small.halves, [false], 'a 3-megapixel JPEG: no rows');
+  assert.deepEqual(small.shared, [true], "a 3-megapixel JPEG: its encode's bottom rows quantised by the second worker");
   assert.deepEqual(png.halves, [], 'a PNG');
   assert.deepEqual(busy.halves, [], 'two large JPEGs on two workers: one each');
   for (const { results } of [small, png, busy]) assert.ok(results.every(Array.isArray), `results: ${results.map((r) => (Array.isArray(r) ? r.length : r))}`);
+});
+
+test('a smaller picture written as JPEG shares its encode with an idle worker, to the same result', async () => {
+  const { one, two, pngOne, pngTwo } = await inPage(`
+    const photo = await make(2000, 1500);
+    const png = await make(2400, 1600, 'image/png');
+    const asJpeg = structuredClone(options);
+    asJpeg.encode.encoding.format = 'jpeg';
+    return {
+      one: await run(1, [photo], options),
+      two: await run(2, [photo], options),
+      pngOne: await run(1, [png], asJpeg),
+      pngTwo: await run(2, [png], asJpeg),
+    };
+  `);
+  assert.deepEqual(two.shared, [true], 'a 3-megapixel JPEG');
+  assert.deepEqual(pngTwo.shared, [true], 'a PNG written as JPEG');
+  for (const [a, b] of [[one, two], [pngOne, pngTwo]]) {
+    assert.ok(Array.isArray(a.results[0]) && a.results[0].length > 10_000, `result: ${a.results[0]}`);
+    assert.ok(a.results[0].length === b.results[0].length && a.results[0].every((x, i) => x === b.results[0][i]), 'the results differ');
+  }
 });
 
 test('a large JPEG cut short fails as it does on one worker', async () => {
@@ -151,14 +175,20 @@ test("when the second half's worker stops, the job's worker decodes whole and th
 });
 
 test('an encode the engine does not share lets the second worker go, to the same result', async () => {
-  const { one, two } = await inPage(`
+  const { one, two, small } = await inPage(`
     const photo = await make(4000, 2600);
     const smallest = structuredClone(options);
     smallest.encode.encoding.effort = 'smallest';
-    return { one: await run(1, [photo], smallest), two: await run(2, [photo], smallest) };
+    return {
+      one: await run(1, [photo], smallest),
+      two: await run(2, [photo], smallest),
+      small: await run(2, [await make(2000, 1500)], smallest),
+    };
   `);
-  // Progressive JPEG (`smallest`) is written by one engine: the second worker gets no band.
+  // Progressive JPEG (`smallest`) is written by one engine: the second worker gets no band, and a
+  // picture too small for the halves gets no second worker at all.
   assert.deepEqual(two.halves, [true]);
   assert.deepEqual(two.shared, [false]);
+  assert.deepEqual(small.halves, []);
   assert.ok(two.results[0].length === one.results[0].length && two.results[0].every((b, i) => b === one.results[0][i]), 'the results differ');
 });
