@@ -136,7 +136,7 @@ impl wit::GuestSharedEncode for SharedEncodeResource {
     }
 
     fn band(&self) -> Result<wit::JpegBand, wit::Error> {
-        Ok(self.0.borrow().as_ref().ok_or_else(finished)?.band()?.into())
+        Ok(self.0.borrow().as_ref().ok_or_else(finished)?.band().into())
     }
 
     fn quantize(&self) -> Result<(), wit::Error> {

@@ -93,37 +93,29 @@ impl SharedEncode {
         Ok(Some(SharedEncode { image, changed, options: *options, quality, effort, jpeg, cut, ours: None }))
     }
 
-    /// The pixels as the encoder gets them.
-    fn pixels(&self) -> Result<Cow<'_, Pixels>> {
-        Ok(match &self.changed {
-            Some(changed) => Cow::Borrowed(&*changed.pixels),
-            None => self.prepared()?.pixels,
-        })
-    }
-
-    /// The encode as `begin` settled it, for an image whose pixels need no change.
-    fn prepared(&self) -> Result<Prepared<'_>> {
-        self.image.prepare_output(Cow::Borrowed(&self.image.pixels), &self.options)
+    /// The pixels as the encoder gets them: the image's own unless they had to change.
+    fn pixels(&self) -> &Pixels {
+        self.changed.as_ref().map_or(&self.image.pixels, |changed| &changed.pixels)
     }
 
     /// The rows for the other engine.
-    pub fn band(&self) -> Result<JpegBand> {
-        let pixels = self.pixels()?;
-        Ok(JpegBand {
+    pub fn band(&self) -> JpegBand {
+        let pixels = self.pixels();
+        JpegBand {
             width: pixels.size.width,
             rows: pixels.size.height - self.cut,
             pixels: pixels.data[self.cut as usize * pixels.size.width as usize * 3..].to_vec(),
             quality: self.quality,
             effort: self.effort,
             chroma_subsampling: self.jpeg.chroma_subsampling,
-        })
+        }
     }
 
     /// Quantises this engine's rows: call it after handing the band over.
     pub fn quantize(&mut self) -> Result<()> {
         if self.ours.is_none() {
-            let pixels = self.pixels()?;
-            self.ours = Some(bands::quantize_rows(&pixels, 0..self.cut, self.quality, self.effort, &self.jpeg)?);
+            let pixels = self.pixels();
+            self.ours = Some(bands::quantize_rows(pixels, 0..self.cut, self.quality, self.effort, &self.jpeg)?);
         }
         Ok(())
     }
@@ -134,9 +126,10 @@ impl SharedEncode {
     pub fn finish(mut self, theirs: Option<&[u8]>) -> Result<Output> {
         self.quantize()?;
         let ours = self.ours.take().expect("quantised above");
+        // Settled again for an image whose pixels need no change: as in `begin`, without a copy.
         let prepared = match self.changed.take() {
             Some(changed) => changed,
-            None => self.prepared()?,
+            None => self.image.prepare_output(Cow::Borrowed(&self.image.pixels), &self.options)?,
         };
         let size = prepared.pixels.size;
         let quantized;
@@ -174,7 +167,7 @@ mod tests {
     /// What two engines give: the band quantised apart, as another engine would.
     fn shared(image: &Rc<Image>, options: &EncodeOptions) -> Option<Output> {
         let mut shared = SharedEncode::begin(Rc::clone(image), options).expect("begins")?;
-        let band = shared.band().unwrap();
+        let band = shared.band();
         shared.quantize().expect("quantises");
         let theirs = quantize_band(&band).expect("the other engine quantises");
         Some(shared.finish(Some(&theirs)).expect("finishes"))
@@ -248,7 +241,7 @@ mod tests {
             shared.quantize().unwrap();
             shared
         };
-        let band = begin().band().unwrap();
+        let band = begin().band();
         let theirs = quantize_band(&band).unwrap();
         // Cut short, or another band's rows (one block row fewer).
         let error = begin().finish(Some(&theirs[..theirs.len() - 2])).unwrap_err();
