@@ -301,6 +301,8 @@ impl Image {
     /// The output of a prepared encode; `first`, when given, is what `prepared.writer` writes of
     /// `prepared.pixels` (made elsewhere: a shared encode), which a byte budget may still refuse.
     fn finish_output(&self, prepared: Prepared<'_>, options: &EncodeOptions, first: Option<Vec<u8>>) -> Result<Output> {
+        // The AVIF reconstructions the scoring keeps go with this encode, alone or shared.
+        let _reconstructions = crate::encode::ReconstructionsKept;
         let Prepared { pixels, profile, writer, original } = prepared;
         let metadata_for = |size: Dimensions| OutputMetadata::for_policy(options.metadata, &self.source.blocks, profile.as_deref(), size);
         let tuned = match (options.encoding.quality, writer.palette_colors()) {

@@ -813,3 +813,17 @@ fn every_policy_keeps_nothing_personal_and_keep_safe_keeps_the_camera() {
         }
     }
 }
+
+/// An encode keeps AVIF reconstructions (for its own scoring) only while it runs: an engine
+/// between jobs holds none.
+#[cfg(feature = "avif")]
+#[test]
+fn an_avif_encode_keeps_no_reconstruction_after_it() {
+    let image = Image::decode(&fixture("photo-640x400.jpg"), &DecodeOptions::default()).expect("decodes");
+    let mut options = default_options().encode;
+    options.encoding.format = OutputFormat::Avif;
+    options.score = true;
+    let out = image.encode(&options).expect("encodes");
+    assert!(out.score.is_some(), "scored");
+    assert!(crate::encode::avif_reconstruction(&out.bytes).is_none(), "a reconstruction outlived its encode");
+}
