@@ -99,7 +99,7 @@ impl wit::GuestImage for ImageResource {
 
 impl wit::GuestFirstHalf for FirstHalfResource {
     fn decode(input: Vec<u8>, options: wit::DecodeOptions, plan: wit::HalvesPlan) -> Result<wit::FirstHalf, wit::Error> {
-        let half = pipeline::FirstHalf::decode(&input, &decode_options(options), plan.into())?;
+        let half = pipeline::FirstHalf::decode(input, &decode_options(options), plan.into())?;
         Ok(wit::FirstHalf::new(FirstHalfResource(RefCell::new(half))))
     }
 
@@ -179,16 +179,15 @@ impl From<wit::JpegBand> for pipeline::JpegBand {
     }
 }
 
-impl From<localpix_jpeg::halves::Plan> for wit::HalvesPlan {
-    fn from(plan: localpix_jpeg::halves::Plan) -> Self {
-        // Files are under 4 GiB: WebAssembly's memory holds them whole.
-        wit::HalvesPlan { second_from: plan.from as u32, seam_after: plan.seam_after as u32 }
+impl From<pipeline::HalvesPlan> for wit::HalvesPlan {
+    fn from(plan: pipeline::HalvesPlan) -> Self {
+        wit::HalvesPlan { second_from: plan.second_from, seam_after: plan.seam_after }
     }
 }
 
-impl From<wit::HalvesPlan> for localpix_jpeg::halves::Plan {
+impl From<wit::HalvesPlan> for pipeline::HalvesPlan {
     fn from(plan: wit::HalvesPlan) -> Self {
-        localpix_jpeg::halves::Plan { from: plan.second_from as usize, seam_after: plan.seam_after as usize }
+        pipeline::HalvesPlan { second_from: plan.second_from, seam_after: plan.seam_after }
     }
 }
 

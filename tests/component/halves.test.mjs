@@ -1,4 +1,4 @@
-// A large JPEG decoded in halves through the component's own interface (WIT `plan-halves`,
+// A large JPEG or PNG decoded in halves through the component's own interface (WIT `plan-halves`,
 // `first-half`, `second-half`), as two workers do it (app/js/worker.js): each half on its own
 // instance of the engine, the seam and the rows passed between them as the workers post them
 // (structured clones). The image is the one `image.decode` gives: the same output to the byte.
@@ -81,4 +81,20 @@ test('a seam that does not fit is refused as the engine\'s error, not a trap', a
   const plan = imaging.planHalves(input, options);
   const second = imaging.SecondHalf.decode(input, options, plan);
   assert.throws(() => second.finish({ row: 100_000, bit: 0n, predictions: [0, 0, 0] }), (e) => e.payload?.tag === 'malformed-input');
+});
+
+test('patak, a 15-megapixel PNG, decoded in halves by two engines gives the whole decode\'s output', needsCorpus('patak-5120x2880-rgba.png'), async () => {
+  const other = await another();
+  const input = corpus('patak-5120x2880-rgba.png');
+  const mode = { tag: 'fit-width', val: 1280 };
+  const plan = imaging.planHalves(input, decodeOptions(mode));
+  // A PNG's plan is a bit of its pixel data (where the second engine's deflate block starts): a u64.
+  assert.equal(typeof plan.secondFrom, 'bigint');
+  assertSameAsWhole(other, input, mode);
+  // Without the second half's rows the first decodes the rest alone.
+  const options = decodeOptions(mode);
+  const first = imaging.FirstHalf.decode(input, options, plan);
+  assert.ok(first.seam());
+  first.finish();
+  assert.deepEqual(Buffer.from(output(first.join(new Uint8Array(0)), mode)), Buffer.from(output(Image.decode(input, options), mode)));
 });

@@ -6,7 +6,7 @@ mod heic;
 pub(crate) mod jpeg;
 #[cfg(feature = "jxl")]
 mod jxl;
-mod png;
+pub(crate) mod png;
 
 use std::io::Cursor;
 
@@ -123,7 +123,7 @@ pub(crate) fn eighths(container: &Container, min_stored: Option<Dimensions>) -> 
 /// side, so that its own filter, not the halving's 2×2 box, shapes the result. The memory the
 /// full decode would take is still what is checked beforehand (`decoded_size`): a file outside
 /// the common case is decoded whole.
-fn png_halves(stored: Dimensions, min: Dimensions) -> bool {
+pub(crate) fn png_halves(stored: Dimensions, min: Dimensions) -> bool {
     stored.width.div_ceil(2) >= 2 * min.width && stored.height.div_ceil(2) >= 2 * min.height
 }
 

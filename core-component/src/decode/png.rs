@@ -15,6 +15,7 @@
 mod half;
 mod means;
 mod paeth;
+pub mod split;
 
 use crate::{
     Dimensions,

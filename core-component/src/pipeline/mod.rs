@@ -29,7 +29,7 @@ pub use localpix_contract::{DecodeOptions, EncodeOptions, ImageInfo, Options, Ou
 mod halves;
 mod shared;
 
-pub use halves::{FirstHalf, SecondHalf, plan_halves};
+pub use halves::{FirstHalf, Plan as HalvesPlan, SecondHalf, plan_halves};
 pub use shared::{JpegBand, SharedEncode, quantize_band};
 
 /// An encode's pixels and writer, settled before the encoder runs ([`Image::prepare_output`]).

@@ -21,58 +21,153 @@ const WINDOW: usize = 32 * 1024;
 /// `layout` and `size`; None when the stream does not hold exactly its rows (the caller then
 /// decodes the file in full, where the png crate names the damage).
 pub fn decode(data: &[&[u8]], layout: Layout, size: Dimensions) -> Option<Pixels> {
-    let bpp = layout.channels();
-    let row = (size.width as usize).checked_mul(bpp)?;
-    let stride = row + 1; // each row starts with its filter type
-    let height = size.height as usize;
-    let half = Dimensions::new(size.width.div_ceil(2), size.height.div_ceil(2));
-    let mut fold = Fold::new(layout, row, half);
-    // Room for the window behind the inflater and two rows ahead of the folding, and 2 MB of slack:
-    // the inflater is quickest with room ahead (patak's decode in WebAssembly took 300 ms with
-    // 256 KB of slack, 240 ms with 2 MB, as long as the whole decode), and the window is moved
-    // back rarely.
-    let mut inflated = vec![0u8; 64 * WINDOW + 4 * stride];
-    let (mut filled, mut taken, mut y) = (0, 0, 0);
-    let mut inflater = fdeflate::Decompressor::new();
-    let mut chunks = data.iter().copied();
-    let mut input: &[u8] = &[];
-    loop {
-        // The rows inflated so far, two at a time (the last alone when the height is odd).
-        while y < height {
-            let rows = if y + 1 < height { 2 } else { 1 };
-            if filled - taken < rows * stride {
-                break;
-            }
-            fold.rows(&inflated[taken..taken + rows * stride], stride)?;
-            (taken, y) = (taken + rows * stride, y + rows);
+    let mut decoder = Decoder::new(layout, size, false)?;
+    decoder.run(data, size.height as usize)?;
+    decoder.finish()
+}
+
+/// A half-size decode that can stop after some rows and go on later (`split.rs`: the top of a
+/// picture two engines decode at once). It keeps where it is in the pixel data, not the data.
+pub(crate) struct Decoder {
+    layout: Layout,
+    stride: usize,
+    height: usize,
+    half: Dimensions,
+    fold: Fold,
+    inflated: Vec<u8>,
+    /// Bytes inflated into `inflated`, and taken from it by the folding.
+    filled: usize,
+    taken: usize,
+    /// Full-size rows folded.
+    y: usize,
+    inflater: fdeflate::Decompressor,
+    /// The chunk of the pixel data being read, and how much of it was.
+    chunk: usize,
+    read: usize,
+    /// When the decode may stop before the end of the stream, where the inflater cannot check
+    /// the stream's Adler-32: the checksum of the rows folded so far, for the caller to check.
+    adler: Option<u32>,
+    /// Rows folded elsewhere were appended: the picture is whole without the rest of the stream.
+    ended: bool,
+}
+
+impl Decoder {
+    /// With `checked_by_caller`, the inflater does not check the stream's Adler-32 and
+    /// [`Decoder::adler`] gives that of the rows so far.
+    pub(super) fn new(layout: Layout, size: Dimensions, checked_by_caller: bool) -> Option<Self> {
+        let row = (size.width as usize).checked_mul(layout.channels())?;
+        let stride = row.checked_add(1)?; // each row starts with its filter type
+        let half = Dimensions::new(size.width.div_ceil(2), size.height.div_ceil(2));
+        let mut inflater = fdeflate::Decompressor::new();
+        if checked_by_caller {
+            inflater.ignore_adler32();
         }
-        if y == height && filled > taken {
-            return None; // more data than the picture holds
-        }
-        if inflater.is_done() {
-            break;
-        }
-        if filled == inflated.len() {
-            // Keep the window and the rows not yet taken; the rest is done with.
-            let keep = taken.min(filled - WINDOW);
-            inflated.copy_within(keep..filled, 0);
-            (filled, taken) = (filled - keep, taken - keep);
-        }
-        while input.is_empty() {
-            match chunks.next() {
-                Some(chunk) => input = chunk,
-                None => break,
-            }
-        }
-        let end = input.is_empty();
-        let (read, wrote) = inflater.read(input, &mut inflated, filled, end).ok()?;
-        if read == 0 && wrote == 0 && !inflater.is_done() {
-            return None; // stuck: the stream ends before the picture does
-        }
-        input = &input[read..];
-        filled += wrote;
+        Some(Self {
+            layout,
+            stride,
+            height: size.height as usize,
+            half,
+            fold: Fold::new(layout, row, half),
+            // Room for the window behind the inflater and two rows ahead of the folding, and 2 MB
+            // of slack: the inflater is quickest with room ahead (patak's decode in WebAssembly
+            // took 300 ms with 256 KB of slack, 240 ms with 2 MB, as long as the whole decode),
+            // and the window is moved back rarely.
+            inflated: vec![0u8; 64 * WINDOW + 4 * stride],
+            filled: 0,
+            taken: 0,
+            y: 0,
+            inflater,
+            chunk: 0,
+            read: 0,
+            adler: checked_by_caller.then_some(1),
+            ended: false,
+        })
     }
-    (y == height && taken == filled).then(|| Pixels::new(layout, half, fold.out))
+
+    /// Bytes a row takes in the stream (its filter type first).
+    pub(super) fn stride(&self) -> usize {
+        self.stride
+    }
+
+    /// Bytes a half-size row takes.
+    pub(super) fn half_row(&self) -> usize {
+        self.half.width as usize * self.layout.channels()
+    }
+
+    /// Full-size rows folded so far (even until the last).
+    pub(crate) fn rows(&self) -> usize {
+        self.y
+    }
+
+    /// The Adler-32 of the rows folded so far, as inflated (filter types included), when the
+    /// caller checks the stream's.
+    pub(super) fn adler(&self) -> Option<u32> {
+        self.adler
+    }
+
+    /// Decodes until `rows` full-size rows are folded (an even number, or the height), or to the
+    /// end of the stream `data` (the IDAT chunks' bodies, the same at every call). None when the
+    /// stream does not hold the picture's rows.
+    pub(super) fn run(&mut self, data: &[&[u8]], rows: usize) -> Option<()> {
+        let Self { stride, height, .. } = *self;
+        let until = rows.min(height);
+        loop {
+            // The rows inflated so far, two at a time (the last alone when the height is odd).
+            while self.y < until {
+                let rows = if self.y + 1 < height { 2 } else { 1 };
+                if self.filled - self.taken < rows * stride {
+                    break;
+                }
+                let taken = &self.inflated[self.taken..self.taken + rows * stride];
+                if let Some(adler) = &mut self.adler {
+                    *adler = zlib_rs::adler32::adler32(*adler, taken);
+                }
+                self.fold.rows(taken, stride)?;
+                (self.taken, self.y) = (self.taken + rows * stride, self.y + rows);
+            }
+            if self.y == until && until < height {
+                return Some(());
+            }
+            if self.y == height && self.filled > self.taken {
+                return None; // more data than the picture holds
+            }
+            if self.inflater.is_done() {
+                return Some(());
+            }
+            if self.filled == self.inflated.len() {
+                // Keep the window and the rows not yet taken; the rest is done with.
+                let keep = self.taken.min(self.filled - WINDOW);
+                self.inflated.copy_within(keep..self.filled, 0);
+                (self.filled, self.taken) = (self.filled - keep, self.taken - keep);
+            }
+            while data.get(self.chunk).is_some_and(|chunk| self.read == chunk.len()) {
+                (self.chunk, self.read) = (self.chunk + 1, 0);
+            }
+            let input = data.get(self.chunk).map_or(&[][..], |chunk| &chunk[self.read..]);
+            let end = input.is_empty();
+            let (read, wrote) = self.inflater.read(input, &mut self.inflated, self.filled, end).ok()?;
+            if read == 0 && wrote == 0 && !self.inflater.is_done() {
+                return None; // stuck: the stream ends before the picture does
+            }
+            self.read += read;
+            self.filled += wrote;
+        }
+    }
+
+    /// Appends half-size rows folded elsewhere (`split.rs`) below this decode's, which go no
+    /// further.
+    pub(super) fn append(&mut self, rows: &[u8], full_rows: usize) {
+        self.fold.out.extend_from_slice(rows);
+        self.y += full_rows;
+        self.filled = self.taken;
+        self.ended = true;
+    }
+
+    /// The picture, once every row is folded and the stream has ended.
+    pub(super) fn finish(self) -> Option<Pixels> {
+        let done = self.y == self.height && self.taken == self.filled && (self.ended || self.inflater.is_done());
+        done.then(|| Pixels::new(self.layout, self.half, self.fold.out))
+    }
 }
 
 /// Rows unfiltered and folded in pairs into the half-size picture.
@@ -130,7 +225,7 @@ impl Fold {
 /// Appends the row of 2×2 means of rows `upper` and `lower` (the same row twice for a last row
 /// alone) to `out`; an odd last column is the mean of its own pixels. With `alpha` (the last
 /// sample), colours are weighted by it and a wholly transparent square is transparent black.
-fn fold(upper: &[u8], lower: &[u8], bpp: usize, alpha: bool, out: &mut Vec<u8>) {
+pub(super) fn fold(upper: &[u8], lower: &[u8], bpp: usize, alpha: bool, out: &mut Vec<u8>) {
     match (bpp, alpha) {
         (1, _) => fold_as::<1>(upper, lower, false, out),
         (2, alpha) => fold_as::<2>(upper, lower, alpha, out),
