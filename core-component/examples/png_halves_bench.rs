@@ -1,7 +1,8 @@
 //! What decoding a large PNG at half size with two engines can save: times the whole decode, then
 //! each engine's part (the first's rows up to the plan's, the second's from its block, the
 //! first's join with the rows between), and prints the medians as one JSON line. `estimate` is
-//! what two cores would take: the longer of the two parts, then the join.
+//! what two cores would take: the longer of the two parts, then the join; `plan` the time to
+//! find where the second starts.
 //!
 //! `png_halves_bench <input.png> <width> [runs]`
 
@@ -26,7 +27,9 @@ fn main() {
         crop: None,
     };
     let options = DecodeOptions { intended_resize: Some(resize), ..DecodeOptions::default() };
+    let t = Instant::now();
     let plan = plan_halves(&input, &options).expect("a file that is split");
+    let planning = (t.elapsed().as_secs_f64() * 10000.0).round() / 10.0;
     let mut times = [const { Vec::new() }; 5];
     for _ in 0..runs {
         let t0 = Instant::now();
@@ -51,7 +54,7 @@ fn main() {
     };
     let [whole, first, second, join, estimate] = times.each_mut().map(median);
     println!(
-        r#"{{"whole":{whole},"first":{first},"second":{second},"join":{join},"estimate":{estimate},"firstRows":{},"secondFrom":{}}}"#,
+        r#"{{"whole":{whole},"first":{first},"second":{second},"join":{join},"estimate":{estimate},"plan":{planning},"firstRows":{},"secondFrom":{}}}"#,
         plan.seam_after, plan.second_from
     );
 }

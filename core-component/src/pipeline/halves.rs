@@ -168,7 +168,7 @@ impl FirstHalf {
                 let second = if bottom.is_empty() {
                     None
                 } else {
-                    Some(split::Second::from_bytes(&bottom).ok_or_else(|| Error::invalid("These are not a second half's rows."))?)
+                    Some(split::Second::from_bytes(bottom).ok_or_else(|| Error::invalid("These are not a second half's rows."))?)
                 };
                 match decoder.take().and_then(|decoder| split::join(*decoder, bytes, second)) {
                     Some(pixels) => Ok(Image::from_decoded(&[], planned, Decoded { pixels, eighths: 4 }, &options)),
@@ -221,8 +221,8 @@ impl SecondHalf {
     pub fn decode(input: Vec<u8>, options: &DecodeOptions, plan: Plan) -> Result<Self> {
         let planned = planned(&input, options)?;
         let part = if planned.container.format == ImageFormat::Png {
-            // The file goes at once: the rows are all this half keeps.
-            Second::Png { rows: Some(split::second(&input, plan.png()).map(|s| s.to_bytes()).unwrap_or_default()) }
+            // The file goes as soon as it can: the rows are all this half keeps.
+            Second::Png { rows: Some(split::second(input, plan.png()).map(split::Second::into_bytes).unwrap_or_default()) }
         } else {
             let half =
                 halves::SecondHalf::decode(&input, &jpeg_options(&planned, options), plan.jpeg()).map_err(jpeg_error(&planned, options))?;
@@ -338,7 +338,7 @@ mod tests {
         // Without the second half's rows, or with rows that are not its, the first decodes alone.
         let plan = plan_halves(&bytes, &options).unwrap();
         let whole = Image::decode(&bytes, &options).unwrap();
-        for bottom in [Vec::new(), b"LPH1\0\0\0\0\0\0\0\0".to_vec()] {
+        for bottom in [Vec::new(), b"\0\0\0\0\0\0\0\0LPH1".to_vec()] {
             let mut first = FirstHalf::decode(bytes.clone(), &options, plan).unwrap();
             assert!(first.seam().is_some());
             assert!(first.join(bottom).unwrap().pixels == whole.pixels);

@@ -28,7 +28,7 @@ pub const MIN_PIXELS: u64 = 8_000_000;
 /// The second engine starts at the first block after this share of the stream, in twentieths: it
 /// has its own start to make (the 32 KB it lacks, where rows start, a row of None or Sub), and
 /// the first engine joins the rows.
-const SECOND_FROM_TWENTIETHS: usize = 9;
+const SECOND_FROM_TWENTIETHS: usize = 11;
 
 /// How far past that point a block's header is looked for (blocks of a photo are tens of KB
 /// apart).
@@ -68,7 +68,7 @@ fn plan_from(bytes: &[u8], min_pixels: u64) -> Option<Plan> {
     let total: usize = data.iter().map(|d| d.len()).sum();
     let from = total / 20 * SECOND_FROM_TWENTIETHS;
     let bit = find_block(&gathered(&data, from, SEARCH), 0)?;
-    Some(Plan { bit: from as u64 * 8 + bit, rows: (size.height / 2) & !1 })
+    Some(Plan { bit: from as u64 * 8 + bit, rows: (size.height / 20 * 12) & !1 })
 }
 
 /// The top of a split decode: decodes the plan's rows, then [`join`]s the second engine's.
@@ -90,14 +90,18 @@ pub struct Second {
     pub adlers: Vec<u32>,
 }
 
-/// Decodes the bottom of `bytes` from the plan's block; None where it cannot (see the module's
-/// comment): the first engine then decodes the rest.
-pub fn second(bytes: &[u8], plan: Plan) -> Option<Second> {
-    let (layout, size, data) = common_case(bytes)?;
+/// Decodes the bottom of the file `bytes` from the plan's block; None where it cannot (see the
+/// module's comment): the first engine then decodes the rest. The file goes once its stream from
+/// the block is gathered.
+pub fn second(bytes: Vec<u8>, plan: Plan) -> Option<Second> {
+    let (layout, size, mut stream) = {
+        let (layout, size, data) = common_case(&bytes)?;
+        (layout, size, gathered(&data, usize::try_from(plan.bit / 8).ok()?, usize::MAX))
+    };
+    drop(bytes);
     let (bpp, height) = (layout.channels(), size.height as usize);
     let stride = (size.width as usize).checked_mul(bpp)?.checked_add(1)?;
     let total = (height as u64).checked_mul(stride as u64)?;
-    let mut stream = gathered(&data, usize::try_from(plan.bit / 8).ok()?, usize::MAX);
     shift_down(&mut stream, (plan.bit % 8) as u32);
     let mut blind = Blind::new(&stream)?;
     let mut rows = Rows::new(bpp, stride, Dimensions::new(size.width, size.height));
@@ -149,30 +153,29 @@ pub fn join(mut first: Decoder, bytes: &[u8], second: Option<Second>) -> Option<
 impl Second {
     const MAGIC: &[u8; 4] = b"LPH1";
 
-    /// The rows as carried to the first engine: a magic number, `first_row` and the number of
-    /// checksums (u32, little-endian), the checksums, the rows.
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(12 + 4 * self.adlers.len() + self.rows.len());
-        out.extend_from_slice(Self::MAGIC);
-        out.extend_from_slice(&(self.first_row as u32).to_le_bytes());
-        out.extend_from_slice(&(self.adlers.len() as u32).to_le_bytes());
-        self.adlers.iter().for_each(|a| out.extend_from_slice(&a.to_le_bytes()));
-        out.extend_from_slice(&self.rows);
-        out
+    /// The rows as carried to the first engine, without a copy: the rows, the checksums, then the
+    /// number of checksums, `first_row` (u32, little-endian) and a magic number.
+    pub fn into_bytes(self) -> Vec<u8> {
+        let Self { first_row, mut rows, adlers } = self;
+        rows.reserve_exact(4 * adlers.len() + 12);
+        adlers.iter().for_each(|a| rows.extend_from_slice(&a.to_le_bytes()));
+        rows.extend_from_slice(&(adlers.len() as u32).to_le_bytes());
+        rows.extend_from_slice(&(first_row as u32).to_le_bytes());
+        rows.extend_from_slice(Self::MAGIC);
+        rows
     }
 
-    /// None for bytes `to_bytes` did not write (whether the rows fit the picture, `join` checks).
-    pub fn from_bytes(bytes: &[u8]) -> Option<Self> {
-        let (magic, rest) = bytes.split_first_chunk::<4>()?;
-        let (first_row, rest) = rest.split_first_chunk::<4>()?;
-        let (count, rest) = rest.split_first_chunk::<4>()?;
-        (magic == Self::MAGIC).then_some(())?;
-        let (adlers, rows) = rest.split_at_checked(4 * u32::from_le_bytes(*count) as usize)?;
-        Some(Self {
-            first_row: u32::from_le_bytes(*first_row) as usize,
-            rows: rows.to_vec(),
-            adlers: adlers.chunks_exact(4).map(|a| u32::from_le_bytes(a.try_into().expect("4 bytes"))).collect(),
-        })
+    /// None for bytes `into_bytes` did not write (whether the rows fit the picture, `join`
+    /// checks).
+    pub fn from_bytes(mut bytes: Vec<u8>) -> Option<Self> {
+        let (rest, tail) = bytes.split_last_chunk::<12>()?;
+        (&tail[8..] == Self::MAGIC).then_some(())?;
+        let count = u32::from_le_bytes(tail[..4].try_into().ok()?) as usize;
+        let first_row = u32::from_le_bytes(tail[4..8].try_into().ok()?) as usize;
+        let rows = rest.len().checked_sub(count.checked_mul(4)?)?;
+        let adlers = rest[rows..].chunks_exact(4).map(|a| u32::from_le_bytes(a.try_into().expect("4 bytes"))).collect();
+        bytes.truncate(rows);
+        Some(Self { first_row, rows: bytes, adlers })
     }
 }
 
@@ -494,8 +497,31 @@ fn phase(bytes: &[u8], stride: usize) -> Option<usize> {
 /// Where the first block from bit `from` of `stream` starts whose header is a complete set of
 /// dynamic Huffman codes, not the last block.
 fn find_block(stream: &[u8], from: u64) -> Option<u64> {
-    let bits = (stream.len() as u64 * 8).saturating_sub(64);
-    (from..bits).find(|&bit| dynamic_header_at(stream, bit))
+    // A word read once a byte, its eight places tested from it: most fail the first 3 bits.
+    let first = usize::try_from(from / 8).ok()?;
+    (first..stream.len().saturating_sub(8)).find_map(|byte| {
+        let word = u64::from_le_bytes(stream[byte..byte + 8].try_into().expect("8 bytes"));
+        (0..8).map(|shift| (byte * 8 + shift) as u64).find(|&bit| {
+            let header = word >> (bit % 8);
+            bit >= from && header & 0b111 == 0b100 && may_start_block(stream, bit) && dynamic_header_at(stream, bit)
+        })
+    })
+}
+
+/// What most places fail, read at once (a plan looks at hundreds of thousands): a block that is
+/// not the last, of dynamic codes, with counts in range and a complete code for its code lengths.
+fn may_start_block(stream: &[u8], bit: u64) -> bool {
+    let byte = (bit / 8) as usize;
+    let mut word = [0u8; 16];
+    let available = &stream[byte..stream.len().min(byte + 16)];
+    word[..available.len()].copy_from_slice(available);
+    let header = u128::from_le_bytes(word) >> (bit % 8);
+    if header & 0b111 != 0b100 || (header >> 3) & 31 > 29 || (header >> 8) & 31 > 29 {
+        return false;
+    }
+    let code_lengths = ((header >> 13) & 15) as usize + 4;
+    let kraft: u32 = (0..code_lengths).map(|i| ((header >> (17 + 3 * i)) & 7) as u32).filter(|&l| l > 0).map(|l| 1 << (7 - l)).sum();
+    kraft == 1 << 7
 }
 
 /// Bits read from a byte stream, least significant first.
@@ -567,10 +593,11 @@ fn dynamic_header(bits: &mut BitReader) -> Option<()> {
     (distance.complete || distance.symbols <= 1).then_some(())
 }
 
-/// A canonical Huffman code, decoded a bit at a time (only headers are read with it).
+/// A canonical Huffman code, decoded a bit at a time (only headers are read with it). Without
+/// allocations: a plan tries tens of thousands of places.
 struct Code {
     counts: [u16; 16],
-    symbols_by_code: Vec<u16>,
+    symbols_by_code: [u16; 286],
     complete: bool,
     symbols: usize,
 }
@@ -594,11 +621,12 @@ impl Code {
         for length in 1..15 {
             offsets[length + 1] = offsets[length] + counts[length];
         }
-        let symbols = lengths.iter().filter(|&&l| l != 0).count();
-        let mut symbols_by_code = vec![0; symbols];
+        let mut symbols_by_code = [0; 286];
+        let mut symbols = 0;
         for (symbol, &length) in lengths.iter().enumerate().filter(|(_, l)| **l != 0) {
             symbols_by_code[offsets[length as usize] as usize] = symbol as u16;
             offsets[length as usize] += 1;
+            symbols += 1;
         }
         Some(Self { counts, symbols_by_code, complete: left == 0, symbols })
     }
@@ -627,8 +655,7 @@ mod tests {
     /// `bytes` decoded at half size by two engines, each with its own copy of the file; and
     /// whether the second engine's rows were used.
     fn in_two(bytes: &[u8], plan: Plan) -> (Option<Pixels>, bool) {
-        let copy = bytes.to_vec();
-        let second = second(&copy, plan);
+        let second = second(bytes.to_vec(), plan);
         let used = second.is_some();
         (join(first(bytes, plan).unwrap(), bytes, second), used)
     }
@@ -714,7 +741,7 @@ mod tests {
         assert!(at > idat);
         damaged[at] ^= 0x10;
         if let Some(first) = first(&damaged, plan) {
-            assert!(join(first, &damaged, second(&damaged, plan)).is_none_or(|p| p.data == expected));
+            assert!(join(first, &damaged, second(damaged.clone(), plan)).is_none_or(|p| p.data == expected));
         }
     }
 
