@@ -124,38 +124,40 @@ pub mod bands {
         encoder(quality, effort, options, ChromaTable::Standard, &OutputMetadata::default())
     }
 
-    /// Rows `rows` of RGB `pixels` `width` wide quantised, as bytes for [`encode`].
-    pub fn quantize(pixels: &[u8], width: u32, rows: u32, quality: u8, effort: Effort, options: &JpegOptions) -> Result<Vec<u8>> {
-        Ok(settings(quality, effort, options).quantize_rgb_band(pixels, width, rows).map_err(failed)?.to_bytes())
+    /// `rows` rows of RGB `pixels` `width` wide quantised, for [`encode`].
+    pub fn quantize(pixels: &[u8], width: u32, rows: u32, quality: u8, effort: Effort, options: &JpegOptions) -> Result<Band> {
+        Ok(Band(settings(quality, effort, options).quantize_rgb_band(pixels, width, rows).map_err(failed)?))
     }
 
-    /// Rows of `pixels` quantised for [`encode`].
-    pub fn quantize_rows(pixels: &Pixels, rows: std::ops::Range<u32>, quality: u8, effort: Effort, options: &JpegOptions) -> Result<Band> {
-        let row = pixels.size.width as usize * 3;
-        let data = &pixels.data[rows.start as usize * row..rows.end as usize * row];
-        let band = settings(quality, effort, options).quantize_rgb_band(data, pixels.size.width, rows.len() as u32);
-        Ok(Band(band.map_err(failed)?))
-    }
-
-    /// A band quantised here.
+    /// A band quantised, by this engine or, carried as bytes, by another of the same build.
     pub struct Band(QuantizedBand);
 
-    /// The JPEG of `size` from its bands top to bottom: this engine's, then another's as bytes
-    /// ([`quantize`]), which must be the rest of the picture.
+    impl Band {
+        /// The band as carried to another engine (sparse: its non-zero coefficients).
+        pub fn to_bytes(&self) -> Vec<u8> {
+            self.0.to_bytes()
+        }
+
+        /// A band another engine quantised with these settings, from its [`Band::to_bytes`].
+        pub fn from_bytes(bytes: &[u8], quality: u8, effort: Effort, options: &JpegOptions) -> Result<Self> {
+            QuantizedBand::from_bytes(bytes, &settings(quality, effort, options))
+                .map(Band)
+                .map_err(|e| Error::invalid(format!("The other engine's part of the JPEG is not usable: {e}.")))
+        }
+    }
+
+    /// The JPEG of `size` from its bands top to bottom, `theirs` the rest of the picture.
     pub fn encode(
         size: crate::Dimensions,
         ours: Band,
-        theirs: &[u8],
+        theirs: Band,
         quality: u8,
         effort: Effort,
         options: &JpegOptions,
         metadata: &OutputMetadata,
     ) -> Result<Vec<u8>> {
-        let encoder = encoder(quality, effort, options, ChromaTable::Standard, metadata);
-        let theirs = QuantizedBand::from_bytes(theirs, &encoder)
-            .map_err(|e| Error::invalid(format!("The other engine's part of the JPEG is not usable: {e}.")))?;
-        encoder
-            .encode_bands(size.width, size.height, vec![ours.0, theirs])
+        encoder(quality, effort, options, ChromaTable::Standard, metadata)
+            .encode_bands(size.width, size.height, vec![ours.0, theirs.0])
             .map_err(|e| Error::invalid(format!("The other engine's part of the JPEG does not fit this one: {e}.")))
     }
 }

@@ -46,7 +46,7 @@ pub fn quantize_band(band: &JpegBand) -> Result<Vec<u8>> {
         return Err(Error::invalid("A band is quantised at the `fast` or `balanced` effort only."));
     }
     let options = JpegOptions { chroma_subsampling: band.chroma_subsampling, progressive: false };
-    bands::quantize(&band.pixels, band.width, band.rows, band.quality, band.effort, &options)
+    Ok(bands::quantize(&band.pixels, band.width, band.rows, band.quality, band.effort, &options)?.to_bytes())
 }
 
 /// A JPEG encode shared with another engine (see the module's comment). The pixels as the encoder
@@ -115,7 +115,8 @@ impl SharedEncode {
     pub fn quantize(&mut self) -> Result<()> {
         if self.ours.is_none() {
             let pixels = self.pixels();
-            self.ours = Some(bands::quantize_rows(pixels, 0..self.cut, self.quality, self.effort, &self.jpeg)?);
+            let rows = &pixels.data[..self.cut as usize * pixels.size.width as usize * 3];
+            self.ours = Some(bands::quantize(rows, pixels.size.width, self.cut, self.quality, self.effort, &self.jpeg)?);
         }
         Ok(())
     }
@@ -132,13 +133,11 @@ impl SharedEncode {
             None => self.image.prepare_output(Cow::Borrowed(&self.image.pixels), &self.options)?,
         };
         let size = prepared.pixels.size;
-        let quantized;
         let theirs = match theirs {
-            Some(theirs) => theirs,
+            Some(theirs) => bands::Band::from_bytes(theirs, self.quality, self.effort, &self.jpeg)?,
             None => {
                 let rows = &prepared.pixels.data[self.cut as usize * size.width as usize * 3..];
-                quantized = bands::quantize(rows, size.width, size.height - self.cut, self.quality, self.effort, &self.jpeg)?;
-                &quantized
+                bands::quantize(rows, size.width, size.height - self.cut, self.quality, self.effort, &self.jpeg)?
             }
         };
         let metadata = OutputMetadata::for_policy(self.options.metadata, &self.image.source.blocks, prepared.profile.as_deref(), size);
