@@ -20,8 +20,8 @@ use crate::{
 use localpix_contract::DecodeOptions;
 use localpix_jpeg::halves::{self, Band, Seam};
 
-/// Photos smaller than this are decoded whole: the second worker's start (the file handed over,
-/// the headers read again, the rows handed back) would eat what it saves.
+/// Photos smaller than this, JPEG or PNG, are decoded whole: the second worker's start (the file
+/// handed over, the headers read again, the rows handed back) would eat what it saves.
 const MIN_PIXELS: u64 = 8_000_000;
 
 /// Only reduced decodes, where each half keeps at most a 4×4 corner of each brightness block's
@@ -72,9 +72,7 @@ fn planned(bytes: &[u8], options: &DecodeOptions) -> Result<Planned> {
     let splits = !planned.keeps_original
         && match planned.container.format {
             ImageFormat::Jpeg => stored.pixels() >= MIN_PIXELS && decode::eighths(&planned.container, planned.min_stored) <= MAX_EIGHTHS,
-            ImageFormat::Png => {
-                stored.pixels() >= split::MIN_PIXELS && planned.min_stored.is_some_and(|min| decode::png_halves(stored, min))
-            }
+            ImageFormat::Png => stored.pixels() >= MIN_PIXELS && planned.min_stored.is_some_and(|min| decode::png_halves(stored, min)),
             _ => false,
         };
     if splits {

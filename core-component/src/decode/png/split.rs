@@ -21,10 +21,6 @@ use super::{common_case, half::fold, paeth_pair, unfilter};
 use crate::{Dimensions, pixels::Pixels};
 use zlib_rs::{Inflate, InflateFlush, Status};
 
-/// Pictures smaller than this are decoded by one engine: the second's start (the file handed
-/// over, the rows handed back) would eat what it saves.
-pub const MIN_PIXELS: u64 = 8_000_000;
-
 /// The second engine starts at the first block after this share of the stream, in twentieths: it
 /// has its own start to make (the 32 KB it lacks, where rows start, a row of None or Sub), and
 /// the first engine joins the rows.
@@ -54,17 +50,11 @@ pub struct Plan {
     pub rows: u32,
 }
 
-/// Where the decode of `bytes` at half size is split, or None when one engine should do it all:
-/// not PNG's common case (`png.rs`), under [`MIN_PIXELS`], or no block found where it should be.
+/// Where the decode of `bytes` at half size is split, or None when it cannot be: not PNG's common
+/// case (`png.rs`), or no block found where it should be. Whether the picture is large enough to
+/// pay is the caller's to say (`pipeline/halves.rs`).
 pub fn plan(bytes: &[u8]) -> Option<Plan> {
-    plan_from(bytes, MIN_PIXELS)
-}
-
-fn plan_from(bytes: &[u8], min_pixels: u64) -> Option<Plan> {
     let (_, size, data) = common_case(bytes)?;
-    if size.pixels() < min_pixels {
-        return None;
-    }
     let total: usize = data.iter().map(|d| d.len()).sum();
     let from = total / 20 * SECOND_FROM_TWENTIETHS;
     let bit = find_block(&gathered(&data, from, SEARCH), 0)?;
@@ -699,7 +689,7 @@ mod tests {
             (Layout::Gray, Dimensions::new(2001, 1000)),
         ] {
             let bytes = picture(layout, size);
-            let plan = plan_from(&bytes, 0).unwrap_or_else(|| panic!("{layout:?} {size}: no plan"));
+            let plan = plan(&bytes).unwrap_or_else(|| panic!("{layout:?} {size}: no plan"));
             let (pixels, used) = in_two(&bytes, plan);
             assert!(used, "{layout:?} {size}: the second engine gave nothing");
             assert!(pixels.unwrap().data == decode_half(&bytes).unwrap().data, "{layout:?} {size}: not the one engine's pixels");
@@ -729,7 +719,7 @@ mod tests {
     fn a_plan_that_is_not_a_block_or_a_damaged_stream_never_gives_wrong_pixels() {
         let bytes = picture(Layout::Rgb, Dimensions::new(900, 700));
         let expected = decode_half(&bytes).unwrap().data;
-        let plan = plan_from(&bytes, 0).unwrap();
+        let plan = plan(&bytes).unwrap();
         for bit in (plan.bit.saturating_sub(300)..plan.bit + 300).step_by(7) {
             let (pixels, _) = in_two(&bytes, Plan { bit, rows: plan.rows });
             assert!(pixels.unwrap().data == expected, "from bit {bit}");
